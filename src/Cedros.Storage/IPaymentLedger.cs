@@ -1,0 +1,25 @@
+namespace Cedros.Storage;
+
+/// <summary>The payment ledger: replay protection (contract §6).</summary>
+public interface IPaymentLedger
+{
+    /// <summary>Records a payment. A signature already recorded, in any tenant (archived included) →
+    /// <see cref="PaymentReplayException"/>, nothing changed. Exactly one concurrent caller wins.</summary>
+    Task RecordPaymentAsync(PaymentTransaction transaction, CancellationToken cancellationToken = default);
+
+    /// <summary>The non-throwing twin of <see cref="RecordPaymentAsync"/>: false on replay.</summary>
+    Task<bool> TryRecordPaymentAsync(PaymentTransaction transaction, CancellationToken cancellationToken = default);
+
+    /// <summary>True when the signature was recorded in any tenant, archived included.</summary>
+    Task<bool> HasPaymentBeenProcessedAsync(string signature, CancellationToken cancellationToken = default);
+
+    /// <summary>This tenant's payment, or null.</summary>
+    Task<PaymentTransaction?> GetPaymentAsync(string signature, CancellationToken cancellationToken = default);
+
+    /// <summary>Atomic batch: any recorded or repeated signature → nothing written, exception lists them.</summary>
+    Task RecordPaymentsAsync(IReadOnlyList<PaymentTransaction> transactions, CancellationToken cancellationToken = default);
+
+    /// <summary>Moves (or deletes, when no archive table is set) rows older than the cutoff, across tenants, in bounded
+    /// batches until done. Returns the total.</summary>
+    Task<long> ArchiveOldPaymentsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
+}

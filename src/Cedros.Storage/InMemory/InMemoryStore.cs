@@ -1,0 +1,52 @@
+namespace Cedros.Storage.InMemory;
+
+/// <summary>
+/// One tenant's view of an <see cref="InMemoryStorage"/>. Each contract area lives in its own partial file.
+/// Records are immutable and their lists and maps read-only, so returning stored values never exposes mutable state.
+/// </summary>
+internal sealed partial class InMemoryStore : ITenantStorage
+{
+    private readonly InMemoryEngine _engine;
+    private readonly bool _inTransaction;
+
+    public InMemoryStore(InMemoryEngine engine, string tenantId, bool inTransaction)
+    {
+        _engine = engine;
+        _inTransaction = inTransaction;
+        TenantId = tenantId;
+        Products = new InMemoryProductRepository(this);
+        Coupons = new InMemoryCouponRepository(this);
+        Subscriptions = new InMemorySubscriptionRepository(this);
+    }
+
+    public string TenantId { get; }
+    public IProductRepository Products { get; }
+    public ICouponRepository Coupons { get; }
+    public ISubscriptionRepository Subscriptions { get; }
+
+    internal InMemoryEngine Engine => _engine;
+    internal DateTimeOffset Now => _engine.Now;
+    internal (string, string) Key(string id) => (TenantId, id);
+
+    /// <summary>Runs one atomic operation (see <see cref="InMemoryEngine.RunAsync{T}"/>).</summary>
+    internal Task<T> RunAsync<T>(Func<InMemoryTables, T> operation, CancellationToken cancellationToken) =>
+        _engine.RunAsync(_inTransaction, operation, cancellationToken);
+
+    /// <summary>Runs one atomic operation without a result.</summary>
+    internal Task RunAsync(Action<InMemoryTables> operation, CancellationToken cancellationToken) =>
+        _engine.RunAsync(_inTransaction, t => { operation(t); return true; }, cancellationToken);
+
+    public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
+    }
+
+    public Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (_inTransaction) return work(this, cancellationToken);
+        var bound = new InMemoryStore(_engine, TenantId, inTransaction: true);
+        return _engine.TransactAsync(ct => work(bound, ct), cancellationToken);
+    }
+}

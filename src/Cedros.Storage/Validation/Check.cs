@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Cedros.Storage.Internal;
+
+namespace Cedros.Storage.Validation;
+
+/// <summary>Field-level rules. Each throws <see cref="StorageValidationException"/> naming the field.</summary>
+public static partial class Check
+{
+    /// <summary>An id: 1–255 chars.</summary>
+    public static string Id(string? value, string field, int? item = null)
+    {
+        if (string.IsNullOrEmpty(value)) throw new StorageValidationException($"{field} is required.", field, item);
+        if (value.Length > Limits.MaxIdLength) throw new StorageValidationException($"{field} is longer than {Limits.MaxIdLength} characters.", field, item);
+        return value;
+    }
+
+    /// <summary>A required text field (non-empty, ≤ 4 KiB).</summary>
+    public static string Required(string? value, string field, int? item = null)
+    {
+        if (string.IsNullOrWhiteSpace(value)) throw new StorageValidationException($"{field} is required.", field, item);
+        return Text(value, field, item)!;
+    }
+
+    /// <summary>An optional text field (≤ 4 KiB).</summary>
+    public static string? Text(string? value, string field, int? item = null)
+    {
+        if (value is not null && value.Length > Limits.MaxTextLength)
+            throw new StorageValidationException($"{field} is longer than {Limits.MaxTextLength} characters.", field, item);
+        return value;
+    }
+
+    /// <summary>An amount ≥ 0.</summary>
+    public static long Amount(long value, string field, int? item = null) =>
+        value >= 0 ? value : throw new StorageValidationException($"{field} must not be negative.", field, item);
+
+    /// <summary>A quantity ≥ 1.</summary>
+    public static int Quantity(int value, string field, int? item = null) =>
+        value >= 1 ? value : throw new StorageValidationException($"{field} must be at least 1.", field, item);
+
+    /// <summary>A defined enum member.</summary>
+    public static T Defined<T>(T value, string field, int? item = null) where T : struct, Enum =>
+        EnumText<T>.IsDefined(value) ? value : throw new StorageValidationException($"{field} has an unknown value.", field, item);
+
+    /// <summary>A JSON document serialised from <paramref name="value"/> must fit in 1 MiB.</summary>
+    public static void DocumentSize<T>(T value, string field, int? item = null)
+    {
+        if (value is null) return;
+        Size(StorageJson.Serialize(value), field, item);
+    }
+
+    /// <summary>Text must fit in 1 MiB (UTF-8).</summary>
+    public static void Size(string value, string field, int? item = null)
+    {
+        if (Encoding.UTF8.GetByteCount(value) > Limits.MaxDocumentBytes)
+            throw new StorageValidationException($"{field} is larger than 1 MiB.", field, item);
+    }
+
+    /// <summary>A map's keys and values are checked as text fields and the whole must fit in 1 MiB.</summary>
+    public static IReadOnlyDictionary<string, string> Map(IReadOnlyDictionary<string, string>? map, string field, int? item = null)
+    {
+        if (map is null || map.Count == 0) return EmptyMetadata.Instance;
+        var copy = new Dictionary<string, string>(map.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in map)
+        {
+            if (key is null || value is null) throw new StorageValidationException($"{field} must not contain null keys or values.", field, item);
+            copy[key] = value;
+        }
+        DocumentSize(copy, field, item);
+        return copy.AsReadOnly();
+    }
+
+    /// <summary>A page: 0 ≤ limit ≤ 1000, offset ≥ 0.</summary>
+    public static void Page(int limit, int offset = 0)
+    {
+        if (limit < 0 || limit > Limits.MaxPageSize) throw new StorageValidationException($"limit must be between 0 and {Limits.MaxPageSize}.", "limit");
+        if (offset < 0) throw new StorageValidationException("offset must not be negative.", "offset");
+    }
+
+    /// <summary>A batch: not null, ≤ 10,000 items, no null item.</summary>
+    public static void Batch<T>(IReadOnlyList<T>? items, string field) where T : class
+    {
+        if (items is null) throw new StorageValidationException($"{field} is required.", field);
+        if (items.Count > Limits.MaxBatchItems) throw new StorageValidationException($"{field} has more than {Limits.MaxBatchItems} items.", field);
+        for (var i = 0; i < items.Count; i++)
+            if (items[i] is null) throw new StorageValidationException($"{field} contains a null item.", field, i);
+    }
+
+    /// <summary>No key may repeat within a batch.</summary>
+    public static void Distinct<T>(IReadOnlyList<T> items, Func<T, string> key, string field, StringComparer? comparer = null)
+    {
+        var seen = new HashSet<string>(comparer ?? StringComparer.Ordinal);
+        for (var i = 0; i < items.Count; i++)
+            if (!seen.Add(key(items[i]))) throw new StorageValidationException($"{field} '{key(items[i])}' appears twice in the batch.", field, i);
+    }
+
+    /// <summary>A positive duration.</summary>
+    public static TimeSpan Positive(TimeSpan value, string field) =>
+        value > TimeSpan.Zero ? value : throw new StorageValidationException($"{field} must be positive.", field);
+
+    /// <summary>A coupon code: 1–64 chars of <c>[A-Za-z0-9_.-]</c>.</summary>
+    public static string CouponCode(string? code, string field = "code", int? item = null) =>
+        code is not null && CouponPattern().IsMatch(code)
+            ? code
+            : throw new StorageValidationException("coupon code must be 1-64 characters of [A-Za-z0-9_.-].", field, item);
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CouponPattern();
+}

@@ -1,0 +1,18 @@
+namespace Cedros.Storage;
+
+/// <summary>Input limits enforced before any write, identical on every backend.</summary>
+public static class Limits
+{
+    /// <summary>Maximum id length.</summary>
+    public const int MaxIdLength = 255;
+    /// <summary>Maximum length of a text field (4 KiB).</summary>
+    public const int MaxTextLength = 4096;
+    /// <summary>Maximum size of a JSON document or response body (1 MiB).</summary>
+    public const int MaxDocumentBytes = 1024 * 1024;
+    /// <summary>Maximum items in a batch.</summary>
+    public const int MaxBatchItems = 10_000;
+    /// <summary>Maximum page size.</summary>
+    public const int MaxPageSize = 1000;
+    /// <summary>Maximum coupon code length.</summary>
+    public const int MaxCouponCodeLength = 64;
+}

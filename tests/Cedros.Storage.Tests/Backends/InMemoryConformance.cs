@@ -1,0 +1,2 @@
+// Every conformance class, run on the in-memory backend: one line each.
+namespace Cedros.Storage.Tests.Backends;
