@@ -2,3 +2,4 @@
 namespace Cedros.Storage.Tests.Backends;
 
 public sealed class InMemoryCartQuoteTests(InMemoryFixture f) : Conformance.CartQuoteConformance<InMemoryFixture>(f);
+public sealed class InMemoryRefundQuoteTests(InMemoryFixture f) : Conformance.RefundQuoteConformance<InMemoryFixture>(f);
