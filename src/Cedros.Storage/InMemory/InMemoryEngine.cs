@@ -7,6 +7,7 @@ namespace Cedros.Storage.InMemory;
 internal sealed class InMemoryEngine(StorageOptions options, TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _transactionCalls = new();
 
     public StorageOptions Options { get; } = options;
     public TimeProvider Time { get; } = time;
@@ -15,30 +16,40 @@ internal sealed class InMemoryEngine(StorageOptions options, TimeProvider time) 
     public DateTimeOffset Now => StorageTime.Now(Time);
 
     /// <summary>
-    /// Runs <paramref name="operation"/> alone against the tables. Outside a transaction it takes the lock and undoes
-    /// everything the operation changed if it throws (so every call, batches included, is all-or-nothing); inside a
-    /// transaction the caller already holds the lock and the transaction's snapshot covers the rollback.
+    /// Runs <paramref name="operation"/> alone against the tables and undoes everything it changed if it throws, so
+    /// every call, batches included, is all-or-nothing. Outside a transaction it takes the lock; inside one the caller
+    /// already holds it (the transaction's own snapshot covers the rollback of the whole callback), and a second,
+    /// short lock keeps calls made in parallel through the same transaction handle from interleaving.
     /// </summary>
     public async Task<T> RunAsync<T>(bool inTransaction, Func<InMemoryTables, T> operation, CancellationToken cancellationToken)
     {
-        if (inTransaction) return operation(Tables);
+        if (inTransaction)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (_transactionCalls) return RunUndoable(operation);
+        }
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var snapshot = Tables.Snapshot();
-            try
-            {
-                return operation(Tables);
-            }
-            catch
-            {
-                Tables = snapshot;
-                throw;
-            }
+            return RunUndoable(operation);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    private T RunUndoable<T>(Func<InMemoryTables, T> operation)
+    {
+        var snapshot = Tables.Snapshot();
+        try
+        {
+            return operation(Tables);
+        }
+        catch
+        {
+            Tables = snapshot;
+            throw;
         }
     }
 
