@@ -195,4 +195,47 @@ public abstract class RaceConformance<TFixture>(TFixture fixture) : ConformanceT
         Assert.All(outcomes, o => Assert.Null(o.Error));
         Assert.Equal(1, outcomes.Count(o => o.Result));
     }
+
+    [Fact]
+    public async Task Sixty_four_dequeuers_of_one_webhook_hand_it_to_exactly_one()
+    {
+        await using var s = await OpenAsync();
+        var id = await s.A.EnqueueWebhookAsync(Make.Webhook());
+        var outcomes = await Races.RunAsync(Callers, _ => s.Storage.Default.DequeueWebhooksAsync(1));
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Equal(id, Assert.Single(outcomes.SelectMany(o => o.Result!)).Id);
+    }
+
+    [Fact]
+    public async Task Sixty_four_callers_marking_one_pending_webhook_processing_count_a_single_attempt()
+    {
+        await using var s = await OpenAsync();
+        var id = await s.A.EnqueueWebhookAsync(Make.Webhook());
+        var outcomes = await Races.RunAsync(Callers, _ => s.A.MarkWebhookProcessingAsync(id));
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Single(outcomes.Select(o => o.Result!.ClaimToken).Distinct());
+        Assert.Equal(1, (await s.A.GetWebhookAsync(id))!.Attempts);
+    }
+
+    [Fact]
+    public async Task Completing_one_idempotent_request_from_64_callers_stores_exactly_one_response()
+    {
+        await using var s = await OpenAsync();
+        var begun = await s.A.TryBeginIdempotentRequestAsync("race-complete", "fp", TimeSpan.FromMinutes(1));
+        var outcomes = await Races.RunAsync(Callers, i =>
+            Done(s.A.CompleteIdempotentRequestAsync("race-complete", begun.LockToken!, Make.Response(s.Now, 200 + i), TimeSpan.FromHours(1))));
+        AssertLosersFailWith<StorageException>(outcomes, winners: 1, e => e.Kind == StorageErrorKind.Conflict);
+        var winner = Enumerable.Range(0, Callers).Single(i => outcomes[i].Error is null);
+        Assert.Equal(200 + winner, (await s.A.GetIdempotencyKeyAsync("race-complete"))!.StatusCode);
+    }
+
+    [Fact]
+    public async Task Beginning_one_idempotent_key_after_its_lock_lapsed_restarts_it_exactly_once()
+    {
+        await using var s = await OpenAsync();
+        await s.A.TryBeginIdempotentRequestAsync("race-lapsed", "fp", TimeSpan.FromSeconds(30));
+        s.Time.Advance(TimeSpan.FromSeconds(30));
+        var outcomes = await Races.RunAsync(Callers, _ => s.A.TryBeginIdempotentRequestAsync("race-lapsed", "fp", TimeSpan.FromSeconds(30)));
+        Assert.Equal(1, outcomes.Count(o => o.Result!.Outcome == IdempotencyBeginOutcome.Started));
+    }
 }
