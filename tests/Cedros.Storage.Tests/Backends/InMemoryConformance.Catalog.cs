@@ -6,3 +6,4 @@ public sealed class InMemoryRefundQuoteTests(InMemoryFixture f) : Conformance.Re
 public sealed class InMemoryStripeSessionTests(InMemoryFixture f) : Conformance.StripeSessionConformance<InMemoryFixture>(f);
 public sealed class InMemoryProductTests(InMemoryFixture f) : Conformance.ProductConformance<InMemoryFixture>(f);
 public sealed class InMemoryCouponTests(InMemoryFixture f) : Conformance.CouponConformance<InMemoryFixture>(f);
+public sealed class InMemorySubscriptionTests(InMemoryFixture f) : Conformance.SubscriptionConformance<InMemoryFixture>(f);
