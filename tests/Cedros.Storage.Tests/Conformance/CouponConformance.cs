@@ -528,4 +528,17 @@ public abstract class CouponConformance<TFixture>(TFixture fixture) : Conformanc
         Assert.Equal("tenant-a", (await s.A.Coupons.GetCouponAsync("MINE"))!.TenantId);
         Assert.Null(await s.B.Coupons.GetCouponAsync("MINE"));
     }
+
+    [Fact]
+    public async Task Usage_can_be_counted_on_a_deleted_or_expired_coupon_while_under_its_limit()
+    {
+        await using var s = await OpenAsync();
+        await s.A.Coupons.CreateCouponAsync(Make.Coupon(s.Now, "LATE") with { UsageLimit = 2, ExpiresAt = s.Now.AddMinutes(1) });
+        s.Time.Advance(TimeSpan.FromMinutes(2));
+        await s.A.Coupons.DeleteCouponAsync("LATE");
+
+        Assert.Equal(1, await s.A.Coupons.IncrementUsageAsync("LATE"));
+        Assert.Equal(2, await s.A.Coupons.IncrementUsageAsync("late"));
+        await ExpectKind.LimitReached(() => s.A.Coupons.IncrementUsageAsync("LATE"));
+    }
 }

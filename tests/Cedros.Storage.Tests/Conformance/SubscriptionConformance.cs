@@ -600,4 +600,21 @@ public abstract class SubscriptionConformance<TFixture>(TFixture fixture) : Conf
         Assert.Equal("tenant-a", (await s.A.Subscriptions.GetAsync(sub.Id))!.TenantId);
         Assert.Null(await s.B.Subscriptions.GetAsync(sub.Id));
     }
+
+    [Fact]
+    public async Task Moving_a_cancelled_subscription_to_another_status_keeps_cancelled_at()
+    {
+        await using var s = await OpenAsync();
+        var sub = Make.Subscription(s.Now);
+        await s.A.Subscriptions.CreateAsync(sub);
+        await s.A.Subscriptions.DeleteAsync(sub.Id);
+        var cancelledAt = s.Now;
+        s.Time.Advance(TimeSpan.FromMinutes(1));
+
+        await s.A.Subscriptions.UpdateStatusAsync(sub.Id, SubscriptionStatus.Active);
+
+        var read = await s.A.Subscriptions.GetAsync(sub.Id);
+        Assert.Equal((SubscriptionStatus.Active, cancelledAt), (read!.Status, read.CancelledAt));
+        Assert.Equal(sub.Id, (await s.A.Subscriptions.GetByWalletAsync(sub.Wallet!, sub.ProductId))!.Id);
+    }
 }
