@@ -410,6 +410,29 @@ public abstract class TransactionConformance<TFixture>(TFixture fixture) : Confo
         Assert.NotNull(await s.A.GetOrderAsync(order.Id));
     }
 
+    [Fact]
+    public async Task A_failed_cart_reservation_inside_a_transaction_writes_none_of_its_lines()
+    {
+        await using var s = await OpenAsync();
+        var existing = Make.Reservation(s.Now, "prod-9");
+        await s.A.ReserveInventoryAsync(existing);
+        var cart = Make.Id("cart");
+        var order = Make.Order(s.Now);
+
+        await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            await ExpectKind.Conflict(() => tx.ReserveInventoryAsync(
+                [Make.Reservation(s.Now, "prod-1", cart), existing with { CartId = cart, ProductId = "prod-1" }],
+                new Dictionary<StockKey, int> { [new("prod-1")] = 10 }, ct));
+            Assert.Empty(await tx.ListActiveReservationsForCartAsync(cart, ct));
+            await tx.TryStoreOrderAsync(order, ct);
+        });
+
+        Assert.Empty(await s.A.ListActiveReservationsForCartAsync(cart));
+        Assert.Equal(0, await s.A.GetReservedQuantityAsync("prod-1"));
+        Assert.NotNull(await s.A.GetOrderAsync(order.Id));
+    }
+
     // ---- afterwards ----
 
     [Fact]
