@@ -226,6 +226,13 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
         Assert.Equal(order.Amount, (await s.A.GetOrderAsync(order.Id))!.Amount);
         Assert.Equal(7, (await s.B.GetOrderAsync(order.Id))!.Amount);
         Assert.Equal("tenant-b", (await s.B.GetOrderByPurchaseAsync(order.Source, order.PurchaseId))!.TenantId);
+
+        await s.B.UpdateOrderStatusWithHistoryAsync(order.Id, OrderStatus.Paid, s.Now);
+
+        Assert.Equal(OrderStatus.Paid, (await s.B.GetOrderAsync(order.Id))!.Status);
+        Assert.Equal(OrderStatus.Created, (await s.A.GetOrderAsync(order.Id))!.Status);
+        Assert.Single(await s.B.ListOrderHistoryAsync(order.Id, 10));
+        Assert.Empty(await s.A.ListOrderHistoryAsync(order.Id, 10));
     }
 
     [Fact]
