@@ -32,23 +32,14 @@ internal sealed partial class InMemoryStore
         return RunAsync(tables => { tables.IdempotencyKeys = tables.IdempotencyKeys.Remove(Key(key)); }, cancellationToken);
     }
 
-    public async Task<long> CleanupExpiredIdempotencyKeysAsync(CancellationToken cancellationToken)
-    {
-        var batchSize = Math.Max(1, Engine.Options.HousekeepingBatchSize);
-        long total = 0;
-        while (true)
+    public Task<long> CleanupExpiredIdempotencyKeysAsync(CancellationToken cancellationToken) =>
+        RunInBatchesAsync((tables, batchSize) =>
         {
-            var deleted = await RunAsync(tables =>
-            {
-                var now = Now;
-                var batch = tables.IdempotencyKeys.Where(p => !IsLive(p.Value, now)).Select(p => p.Key).Take(batchSize).ToArray();
-                tables.IdempotencyKeys = tables.IdempotencyKeys.RemoveRange(batch);
-                return batch.Length;
-            }, cancellationToken).ConfigureAwait(false);
-            if (deleted == 0) return total;
-            total += deleted;
-        }
-    }
+            var now = Now;
+            var batch = tables.IdempotencyKeys.Where(p => !IsLive(p.Value, now)).Select(p => p.Key).Take(batchSize).ToArray();
+            tables.IdempotencyKeys = tables.IdempotencyKeys.RemoveRange(batch);
+            return batch.Length;
+        }, cancellationToken);
 
     public Task<IdempotencyBeginResult> TryBeginIdempotentRequestAsync(string key, string requestFingerprint, TimeSpan lockTtl, CancellationToken cancellationToken)
     {

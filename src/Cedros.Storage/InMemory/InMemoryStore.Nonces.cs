@@ -37,21 +37,12 @@ internal sealed partial class InMemoryStore
         }, cancellationToken);
     }
 
-    public async Task<long> CleanupExpiredNoncesAsync(CancellationToken cancellationToken)
-    {
-        var batchSize = Math.Max(1, Engine.Options.HousekeepingBatchSize);
-        long total = 0;
-        while (true)
+    public Task<long> CleanupExpiredNoncesAsync(CancellationToken cancellationToken) =>
+        RunInBatchesAsync((tables, batchSize) =>
         {
-            var deleted = await RunAsync(tables =>
-            {
-                var now = Now;
-                var batch = tables.Nonces.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).Take(batchSize).ToArray();
-                tables.Nonces = tables.Nonces.RemoveRange(batch);
-                return batch.Length;
-            }, cancellationToken).ConfigureAwait(false);
-            if (deleted == 0) return total;
-            total += deleted;
-        }
-    }
+            var now = Now;
+            var batch = tables.Nonces.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).Take(batchSize).ToArray();
+            tables.Nonces = tables.Nonces.RemoveRange(batch);
+            return batch.Length;
+        }, cancellationToken);
 }

@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.InMemory;
@@ -62,26 +62,19 @@ internal sealed partial class InMemoryStore
         }, cancellationToken);
     }
 
-    public async Task<long> ArchiveOldPaymentsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    public Task<long> ArchiveOldPaymentsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
-        var cutoff = Internal.StorageTime.Micro(olderThan);
+        var cutoff = StorageTime.Micro(olderThan);
+        // No archive table configured: the rows are deleted (the seed's "cleanup"), and their signatures with them.
         var archive = Engine.Options.ResolveTables().PaymentsArchive is not null;
-        var batchSize = Math.Max(1, Engine.Options.HousekeepingBatchSize);
-        long total = 0;
-        while (true)
+        return RunInBatchesAsync((tables, batchSize) =>
         {
-            var moved = await RunAsync(tables =>
-            {
-                var batch = tables.Payments.Values.Where(p => p.CreatedAt < cutoff).Take(batchSize).ToArray();
-                if (batch.Length == 0) return 0;
-                tables.Payments = tables.Payments.RemoveRange(batch.Select(p => p.Signature));
-                if (archive)
-                    tables.PaymentsArchive = tables.PaymentsArchive.SetItems(batch.Select(p => KeyValuePair.Create(p.Signature, p)));
-                return batch.Length;
-            }, cancellationToken).ConfigureAwait(false);
-            if (moved == 0) return total;
-            total += moved;
-        }
+            var batch = tables.Payments.Values.Where(p => p.CreatedAt < cutoff).Take(batchSize).ToArray();
+            tables.Payments = tables.Payments.RemoveRange(batch.Select(p => p.Signature));
+            if (archive)
+                tables.PaymentsArchive = tables.PaymentsArchive.SetItems(batch.Select(p => KeyValuePair.Create(p.Signature, p)));
+            return batch.Length;
+        }, cancellationToken);
     }
 
     private static bool IsRecorded(InMemoryTables tables, string signature) =>

@@ -167,24 +167,17 @@ internal sealed partial class InMemoryStore
         }, cancellationToken);
     }
 
-    public async Task<long> CleanupCompletedWebhooksAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
+    public Task<long> CleanupCompletedWebhooksAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
     {
         var cutoff = StorageTime.Micro(olderThan);
-        var batchSize = Math.Max(1, Engine.Options.HousekeepingBatchSize);
-        long total = 0;
-        while (true)
+        return RunInBatchesAsync((tables, batchSize) =>
         {
-            var deleted = await RunAsync(tables =>
-            {
-                var batch = tables.Webhooks.Values
-                    .Where(w => w.Status is WebhookStatus.Success or WebhookStatus.Failed && w.CompletedAt < cutoff)
-                    .Select(w => w.Id).Take(batchSize).ToArray();
-                tables.Webhooks = tables.Webhooks.RemoveRange(batch);
-                return batch.Length;
-            }, cancellationToken).ConfigureAwait(false);
-            if (deleted == 0) return total;
-            total += deleted;
-        }
+            var batch = tables.Webhooks.Values
+                .Where(w => w.Status is WebhookStatus.Success or WebhookStatus.Failed && w.CompletedAt < cutoff)
+                .Select(w => w.Id).Take(batchSize).ToArray();
+            tables.Webhooks = tables.Webhooks.RemoveRange(batch);
+            return batch.Length;
+        }, cancellationToken);
     }
 
     private static bool IsClaimable(PendingWebhook w, DateTimeOffset now) => w.Status switch

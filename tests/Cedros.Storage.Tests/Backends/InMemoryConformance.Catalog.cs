@@ -5,3 +5,5 @@ public sealed class InMemoryCartQuoteTests(InMemoryFixture f) : Conformance.Cart
 public sealed class InMemoryRefundQuoteTests(InMemoryFixture f) : Conformance.RefundQuoteConformance<InMemoryFixture>(f);
 public sealed class InMemoryStripeSessionTests(InMemoryFixture f) : Conformance.StripeSessionConformance<InMemoryFixture>(f);
 public sealed class InMemoryProductTests(InMemoryFixture f) : Conformance.ProductConformance<InMemoryFixture>(f);
+public sealed class InMemoryCouponTests(InMemoryFixture f) : Conformance.CouponConformance<InMemoryFixture>(f);
+public sealed class InMemorySubscriptionTests(InMemoryFixture f) : Conformance.SubscriptionConformance<InMemoryFixture>(f);

@@ -10,3 +10,5 @@ public sealed class InMemoryAdminNonceTests(InMemoryFixture f) : AdminNonceConfo
 public sealed class InMemoryWebhookQueueTests(InMemoryFixture f) : WebhookQueueConformance<InMemoryFixture>(f);
 
 public sealed class InMemoryIdempotencyTests(InMemoryFixture f) : IdempotencyConformance<InMemoryFixture>(f);
+
+public sealed class InMemoryRaceTests(InMemoryFixture f) : RaceConformance<InMemoryFixture>(f);

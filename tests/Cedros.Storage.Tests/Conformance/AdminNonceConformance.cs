@@ -287,4 +287,40 @@ public abstract class AdminNonceConformance<TFixture>(TFixture fixture) : Confor
         await s.A.CreateNonceAsync(Make.Nonce(s.Now, id: nonce.Id));
         await s.A.ConsumeNonceAsync(nonce.Id);
     }
+
+    [Fact]
+    public async Task A_nonce_consumed_in_a_transaction_that_throws_stays_unconsumed()
+    {
+        await using var s = await OpenAsync();
+        var nonce = Make.Nonce(s.Now);
+        await s.A.CreateNonceAsync(nonce);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            await tx.ConsumeNonceAsync(nonce.Id, ct);
+            throw new InvalidOperationException("abort");
+        }));
+        await s.A.ConsumeNonceAsync(nonce.Id);
+    }
+
+    [Fact]
+    public async Task A_failed_consume_inside_a_transaction_can_be_caught_and_the_transaction_commits()
+    {
+        await using var s = await OpenAsync();
+        var nonce = Make.Nonce(s.Now);
+        await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            var ex = await Assert.ThrowsAsync<NonceException>(() => tx.ConsumeNonceAsync("missing", ct));
+            Assert.Equal(NonceFailureReason.NotFound, ex.Reason);
+            await tx.CreateNonceAsync(nonce, ct);
+        });
+        await s.A.ConsumeNonceAsync(nonce.Id);
+    }
+
+    [Fact]
+    public async Task Consuming_an_empty_or_overlong_nonce_id_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.ConsumeNonceAsync(""));
+        await ExpectKind.Validation(() => s.A.ConsumeNonceAsync(new string('n', 256), "approve-refund"));
+    }
 }

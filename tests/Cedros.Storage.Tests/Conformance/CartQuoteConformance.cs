@@ -480,4 +480,14 @@ public abstract class CartQuoteConformance<TFixture>(TFixture fixture) : Conform
         Assert.Null(await s.B.GetCartQuoteAsync(quote.Id));
         Assert.Null(await s.B.GetCartQuoteAsync(quote.Id + "-batch"));
     }
+
+    [Fact]
+    public async Task Reading_with_an_empty_or_overlong_id_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.GetCartQuoteAsync(""));
+        await ExpectKind.Validation(() => s.A.GetCartQuoteAsync(new string('c', 256)));
+        await ExpectKind.Validation(() => s.A.GetCartQuotesAsync(["cart-1", ""]));
+        await ExpectKind.Validation(() => s.A.GetCartQuotesAsync(null!));
+    }
 }

@@ -402,4 +402,54 @@ public abstract class IdempotencyConformance<TFixture>(TFixture fixture) : Confo
         await Assert.ThrowsAsync<StorageValidationException>(() => s.A.TryBeginIdempotentRequestAsync(key, fingerprint, ttl));
         await StartAsync(s.A, "k");
     }
+
+    [Fact]
+    public async Task Saving_a_response_over_a_running_request_completes_the_key_and_the_runner_loses_its_lock()
+    {
+        await using var s = await OpenAsync();
+        var token = await StartAsync(s.A, "k", "fp-1");
+        await s.A.SaveIdempotencyKeyAsync("k", Make.Response(s.Now, 202), Day);
+        Assert.Equal(202, (await s.A.GetIdempotencyKeyAsync("k"))!.StatusCode);
+        Assert.Equal(IdempotencyBeginOutcome.FingerprintMismatch, (await s.A.TryBeginIdempotentRequestAsync("k", "fp-2", LockTtl)).Outcome);
+        var ex = await Assert.ThrowsAnyAsync<StorageException>(() => s.A.CompleteIdempotentRequestAsync("k", token, Make.Response(s.Now, 500), Day));
+        Assert.Equal(StorageErrorKind.Conflict, ex.Kind);
+        Assert.False(await s.A.ReleaseIdempotentRequestAsync("k", token));
+        Assert.Equal(202, (await s.A.GetIdempotencyKeyAsync("k"))!.StatusCode);
+    }
+
+    [Fact]
+    public async Task Deleting_a_running_requests_key_frees_it_and_the_runner_loses_its_lock()
+    {
+        await using var s = await OpenAsync();
+        var token = await StartAsync(s.A, "k");
+        await s.A.DeleteIdempotencyKeyAsync("k");
+        await Assert.ThrowsAnyAsync<StorageException>(() => s.A.CompleteIdempotentRequestAsync("k", token, Make.Response(s.Now), Day));
+        await StartAsync(s.A, "k");
+    }
+
+    [Fact]
+    public async Task InProgress_inside_a_transaction_does_not_abort_the_transaction()
+    {
+        await using var s = await OpenAsync();
+        await StartAsync(s.A, "k");
+        var outcome = await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            var begun = await tx.TryBeginIdempotentRequestAsync("k", "fp-1", LockTtl, ct);
+            await tx.SaveIdempotencyKeyAsync("other", Make.Response(s.Now), Day, ct);
+            return begun.Outcome;
+        });
+        Assert.Equal(IdempotencyBeginOutcome.InProgress, outcome);
+        Assert.NotNull(await s.A.GetIdempotencyKeyAsync("other"));
+    }
+
+    [Fact]
+    public async Task Reading_or_deleting_an_empty_or_overlong_key_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.GetIdempotencyKeyAsync(""));
+        await ExpectKind.Validation(() => s.A.GetIdempotencyKeyAsync(new string('k', 256)));
+        await ExpectKind.Validation(() => s.A.DeleteIdempotencyKeyAsync(""));
+        await ExpectKind.Validation(() => s.A.ReleaseIdempotentRequestAsync("", "token"));
+        await ExpectKind.Validation(() => s.A.CompleteIdempotentRequestAsync(new string('k', 256), "token", Make.Response(s.Now), Day));
+    }
 }

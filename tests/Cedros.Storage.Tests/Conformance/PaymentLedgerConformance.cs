@@ -381,4 +381,67 @@ public abstract class PaymentLedgerConformance<TFixture>(TFixture fixture) : Con
         Assert.Equal(1, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90)));
         Assert.True(await s.B.HasPaymentBeenProcessedAsync(old.Signature));
     }
+
+    [Fact]
+    public async Task RecordPayments_accepts_a_batch_of_exactly_ten_thousand()
+    {
+        await using var s = await OpenAsync();
+        var batch = Enumerable.Range(0, 10_000).Select(i => Make.Payment(s.Now, $"max-{i}")).ToArray();
+        await s.A.RecordPaymentsAsync(batch);
+        Assert.True(await s.B.HasPaymentBeenProcessedAsync("max-0"));
+        Assert.True(await s.B.HasPaymentBeenProcessedAsync("max-9999"));
+    }
+
+    [Fact]
+    public async Task TryRecordPayment_inside_a_transaction_returns_false_on_replay_and_the_transaction_still_commits()
+    {
+        await using var s = await OpenAsync();
+        var old = Make.Payment(s.Now);
+        await s.A.RecordPaymentAsync(old);
+        var fresh = Make.Payment(s.Now);
+        var replayed = await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            var first = await tx.TryRecordPaymentAsync(old, ct);
+            await tx.RecordPaymentAsync(fresh, ct);
+            return !first;
+        });
+        Assert.True(replayed);
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(fresh.Signature));
+    }
+
+    [Fact]
+    public async Task A_payment_recorded_in_a_transaction_that_throws_is_not_recorded()
+    {
+        await using var s = await OpenAsync();
+        var tx1 = Make.Payment(s.Now);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            await tx.RecordPaymentAsync(tx1, ct);
+            Assert.True(await tx.HasPaymentBeenProcessedAsync(tx1.Signature, ct));
+            throw new InvalidOperationException("abort");
+        }));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(tx1.Signature));
+        await s.A.RecordPaymentAsync(tx1);
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_records_nothing()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => s.A.RecordPaymentAsync(tx, cancelled.Token));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(tx.Signature));
+    }
+
+    [Fact]
+    public async Task Reading_with_an_empty_or_overlong_signature_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.GetPaymentAsync(""));
+        await ExpectKind.Validation(() => s.A.GetPaymentAsync(new string('s', 256)));
+        await ExpectKind.Validation(() => s.A.HasPaymentBeenProcessedAsync(""));
+        await ExpectKind.Validation(() => s.A.HasPaymentBeenProcessedAsync(new string('s', 256)));
+    }
 }

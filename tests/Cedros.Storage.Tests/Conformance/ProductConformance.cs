@@ -324,4 +324,15 @@ public abstract class ProductConformance<TFixture>(TFixture fixture) : Conforman
         Assert.Equal("tenant-a", (await s.A.Products.GetProductAsync(product.Id))!.TenantId);
         Assert.Null(await s.B.Products.GetProductAsync(product.Id));
     }
+
+    [Fact]
+    public async Task Two_active_products_with_one_stripe_price_resolve_to_the_lowest_id()
+    {
+        await using var s = await OpenAsync();
+        await s.A.Products.CreateProductAsync(Make.Product(s.Now, "prod-b") with { StripePriceId = "price_shared" });
+        await s.A.Products.CreateProductAsync(Make.Product(s.Now, "prod-a") with { StripePriceId = "price_shared" });
+        await s.A.Products.CreateProductAsync(Make.Product(s.Now, "prod-0") with { StripePriceId = "price_shared", Active = false });
+
+        Assert.Equal("prod-a", (await s.A.Products.GetProductByStripePriceIdAsync("price_shared"))!.Id);
+    }
 }

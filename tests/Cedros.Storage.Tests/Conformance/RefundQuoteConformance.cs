@@ -634,4 +634,30 @@ public abstract class RefundQuoteConformance<TFixture>(TFixture fixture) : Confo
         Assert.Null(await s.B.GetRefundQuoteAsync(refund.Id));
         Assert.Null(await s.B.GetRefundQuoteAsync(batched.Id));
     }
+
+    [Fact]
+    public async Task Saving_a_refund_keeps_a_live_payout_claim()
+    {
+        await using var s = await OpenAsync();
+        var refund = Make.Refund(s.Now);
+        await s.A.SaveRefundQuoteAsync(refund);
+        var token = await s.A.TryBeginRefundPayoutAsync(refund.Id, "worker-1", Lease);
+
+        await s.A.SaveRefundQuoteAsync(refund with { Status = RefundStatus.Approved });
+
+        Assert.Null(await s.A.TryBeginRefundPayoutAsync(refund.Id, "worker-2", Lease));
+        Assert.True(await s.A.ReleaseRefundPayoutAsync(refund.Id, token!));
+    }
+
+    [Fact]
+    public async Task A_claim_holder_whose_lease_ran_out_can_still_release_if_nobody_took_over()
+    {
+        await using var s = await OpenAsync();
+        var refund = Make.Refund(s.Now);
+        await s.A.SaveRefundQuoteAsync(refund);
+        var token = await s.A.TryBeginRefundPayoutAsync(refund.Id, "worker-1", Lease);
+        s.Time.Advance(Lease * 3);
+
+        Assert.True(await s.A.ReleaseRefundPayoutAsync(refund.Id, token!));
+    }
 }

@@ -757,4 +757,112 @@ public abstract class WebhookQueueConformance<TFixture>(TFixture fixture) : Conf
         s.Time.Advance(TimeSpan.FromDays(8));
         Assert.Equal(10, await s.A.CleanupCompletedWebhooksAsync(s.Now.AddDays(-7)));
     }
+
+    [Fact]
+    public async Task RetryWebhook_of_a_delivered_webhook_requeues_it_for_a_redelivery()
+    {
+        await using var s = await OpenAsync();
+        var claimed = await EnqueueAndClaimAsync(s);
+        await s.A.MarkWebhookSuccessAsync(claimed.Id);
+        await s.A.RetryWebhookAsync(claimed.Id);
+        var read = (await s.A.GetWebhookAsync(claimed.Id))!;
+        Assert.Equal(WebhookStatus.Pending, read.Status);
+        Assert.Null(read.CompletedAt);
+        Assert.Equal(claimed.Id, Assert.Single(await s.A.DequeueWebhooksAsync(10)).Id);
+    }
+
+    [Fact]
+    public async Task A_webhook_whose_worker_died_on_its_last_attempt_is_claimed_again_and_dead_lettered_on_failure()
+    {
+        await using var s = await OpenAsync();
+        var first = await EnqueueAndClaimAsync(s, Make.Webhook() with { MaxAttempts = 1 });
+        s.Time.Advance(Visibility);
+        var second = Assert.Single(await s.A.DequeueWebhooksAsync(10));
+        Assert.Equal(2, second.Attempts);
+        await s.A.MarkWebhookFailedAsync(first.Id, "again", s.Now.AddMinutes(1), second.ClaimToken!);
+        Assert.Equal(WebhookStatus.Failed, (await s.A.GetWebhookAsync(first.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task A_failure_may_be_scheduled_in_the_past_and_is_then_due_at_once()
+    {
+        await using var s = await OpenAsync();
+        var claimed = await EnqueueAndClaimAsync(s);
+        await s.A.MarkWebhookFailedAsync(claimed.Id, "x", s.Now.AddMinutes(-1));
+        Assert.Equal(claimed.Id, Assert.Single(await s.A.DequeueWebhooksAsync(10)).Id);
+    }
+
+    [Fact]
+    public async Task MarkWebhookProcessing_of_a_webhook_whose_lease_ran_out_renews_it_for_the_holder()
+    {
+        await using var s = await OpenAsync();
+        var claimed = await EnqueueAndClaimAsync(s);
+        s.Time.Advance(Visibility + TimeSpan.FromMinutes(1));
+        var renewed = await s.A.MarkWebhookProcessingAsync(claimed.Id);
+        Assert.Equal(claimed.ClaimToken, renewed.ClaimToken);
+        Assert.Equal(1, renewed.Attempts);
+        Assert.Empty(await s.A.DequeueWebhooksAsync(10));
+    }
+
+    [Fact]
+    public async Task Enqueuing_an_existing_id_inside_a_transaction_returns_it_and_the_transaction_commits()
+    {
+        await using var s = await OpenAsync();
+        var existing = await s.A.EnqueueWebhookAsync(Make.Webhook());
+        var other = Make.Webhook();
+        await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            Assert.Equal(existing, await tx.EnqueueWebhookAsync(Make.Webhook(id: existing), ct));
+            await tx.EnqueueWebhookAsync(other, ct);
+        });
+        Assert.NotNull(await s.A.GetWebhookAsync(other.Id));
+        Assert.Equal(2, (await s.A.CountWebhooksByStatusAsync())[WebhookStatus.Pending]);
+    }
+
+    [Fact]
+    public async Task A_webhook_enqueued_in_a_transaction_that_throws_is_never_delivered()
+    {
+        await using var s = await OpenAsync();
+        var webhook = Make.Webhook();
+        await Assert.ThrowsAsync<InvalidOperationException>(() => s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            await tx.EnqueueWebhookAsync(webhook, ct);
+            throw new InvalidOperationException("abort");
+        }));
+        Assert.Null(await s.A.GetWebhookAsync(webhook.Id));
+        Assert.Empty(await s.A.DequeueWebhooksAsync(10));
+    }
+
+    [Fact]
+    public async Task Deleted_webhooks_leave_the_counts()
+    {
+        await using var s = await OpenAsync();
+        var id = await s.A.EnqueueWebhookAsync(Make.Webhook());
+        await s.A.DeleteWebhookAsync(id);
+        Assert.All(await s.A.CountWebhooksByStatusAsync(), p => Assert.Equal(0, p.Value));
+    }
+
+    [Fact]
+    public async Task Calls_with_an_empty_or_overlong_webhook_id_fail_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        var tooLong = new string('w', 256);
+        await ExpectKind.Validation(() => s.A.GetWebhookAsync(""));
+        await ExpectKind.Validation(() => s.A.GetWebhookAsync(tooLong));
+        await ExpectKind.Validation(() => s.A.MarkWebhookProcessingAsync(""));
+        await ExpectKind.Validation(() => s.A.MarkWebhookSuccessAsync(tooLong));
+        await ExpectKind.Validation(() => s.A.MarkWebhookFailedAsync("", "x", s.Now));
+        await ExpectKind.Validation(() => s.A.RetryWebhookAsync(""));
+        await ExpectKind.Validation(() => s.A.DeleteWebhookAsync(tooLong));
+    }
+
+    [Fact]
+    public async Task Marking_with_an_empty_claim_token_fails_with_Validation_and_changes_nothing()
+    {
+        await using var s = await OpenAsync();
+        var claimed = await EnqueueAndClaimAsync(s);
+        await ExpectKind.Validation(() => s.A.MarkWebhookSuccessAsync(claimed.Id, ""));
+        await ExpectKind.Validation(() => s.A.MarkWebhookFailedAsync(claimed.Id, "x", s.Now, ""));
+        Assert.Equivalent(claimed, await s.A.GetWebhookAsync(claimed.Id), strict: true);
+    }
 }
