@@ -15,7 +15,7 @@ public class PostgresFixture : IStorageFixture, IAsyncLifetime
     public const string EnvironmentVariable = "CEDROS_TEST_POSTGRES";
 
     private readonly ConcurrentBag<string> _schemas = [];
-    private NpgsqlDataSource? _admin;
+    private readonly Lazy<NpgsqlDataSource> _admin = new(() => NpgsqlDataSource.Create(BaseConnectionString));
 
     public virtual string Name => "postgres";
     public bool CrossProcess => true;
@@ -27,7 +27,7 @@ public class PostgresFixture : IStorageFixture, IAsyncLifetime
             : throw new InvalidOperationException(
                 $"{EnvironmentVariable} is not set: run eval \"export $(scripts/test-postgres-start.sh | tail -n1)\" first (PostgreSQL tests never skip).");
 
-    private NpgsqlDataSource Admin => _admin ??= NpgsqlDataSource.Create(BaseConnectionString);
+    private NpgsqlDataSource Admin => _admin.Value;
 
     /// <summary>Creates an empty schema and returns a connection string whose search path starts with it.</summary>
     public async Task<string> CreateSchemaAsync()
@@ -65,13 +65,13 @@ public class PostgresFixture : IStorageFixture, IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_admin is null) return;
+        if (!_admin.IsValueCreated) return;
         foreach (var schema in _schemas)
         {
-            await using var cmd = _admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+            await using var cmd = Admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
             await cmd.ExecuteNonQueryAsync();
         }
-        await _admin.DisposeAsync();
+        await Admin.DisposeAsync();
     }
 }
 
