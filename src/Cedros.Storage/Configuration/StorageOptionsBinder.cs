@@ -62,7 +62,24 @@ public static class StorageOptionsBinder
         ArgumentNullException.ThrowIfNull(options);
         var section = configuration.GetSection(SectionName);
         RejectUnknownKeys(section);
-        var r = new Reader(section, environment ?? StorageEnvironment.Process);
+        BindCore(section, options, environment ?? StorageEnvironment.Process);
+    }
+
+    /// <summary>
+    /// Applies only the environment variables (<see cref="StorageEnvironment"/>) to <paramref name="options"/>; used when
+    /// options come from code rather than configuration, so the seed's variables still work.
+    /// </summary>
+    /// <param name="options">The options to fill.</param>
+    /// <param name="environment">Reads an environment variable; default: the process environment.</param>
+    public static void BindEnvironment(StorageOptions options, Func<string, string?>? environment = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        BindCore(null, options, environment ?? StorageEnvironment.Process);
+    }
+
+    private static void BindCore(IConfigurationSection? section, StorageOptions options, Func<string, string?> environment)
+    {
+        var r = new Reader(section, environment);
 
         r.Backend("backend", v => options.Backend = v);
 
@@ -84,7 +101,7 @@ public static class StorageOptionsBinder
         r.Bool("archival:enabled", StorageEnvironment.ArchivalEnabled, v => options.Archival.Enabled = v);
         r.Duration("archival:retention_period", StorageEnvironment.ArchivalRetentionPeriod, v => options.Archival.RetentionPeriod = v);
         r.Duration("archival:run_interval", StorageEnvironment.ArchivalRunInterval, v => options.Archival.RunInterval = v);
-        var archiveTable = section["archival:archive_table"];
+        var archiveTable = section?["archival:archive_table"];
         if (archiveTable is not null)
             options.Archival.ArchiveTable = archiveTable.Trim();
 
@@ -138,7 +155,7 @@ public static class StorageOptionsBinder
     }
 
     /// <summary>Reads one key: configuration first, then the environment variables given, in order.</summary>
-    private sealed class Reader(IConfigurationSection section, Func<string, string?> environment)
+    private sealed class Reader(IConfigurationSection? section, Func<string, string?> environment)
     {
         public void Text(string path, Action<string> set, params string[] environmentVariables)
         {
@@ -200,7 +217,7 @@ public static class StorageOptionsBinder
 
         private (string Key, string Value)? Read(string path, string[] environmentVariables)
         {
-            var configured = section[path];
+            var configured = section?[path];
             if (!string.IsNullOrWhiteSpace(configured))
                 return (KeyName(path), configured.Trim());
             foreach (var variable in environmentVariables)
