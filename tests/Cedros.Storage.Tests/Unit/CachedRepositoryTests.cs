@@ -271,6 +271,30 @@ public sealed class CachedRepositoryTests : IDisposable
         Assert.Equal(1, innerB.Calls["get"]);
     }
 
+    [Fact]
+    public async Task Over_the_in_memory_backend_cached_reads_follow_writes_and_the_usage_limit_holds()
+    {
+        await using var storage = new Cedros.Storage.InMemory.InMemoryStorage(timeProvider: _time);
+        var tenant = storage.ForTenant("shop");
+        var coupons = new CachedCouponRepository(tenant.Coupons, _cache, tenant.TenantId);
+        var products = new CachedProductRepository(tenant.Products, _cache, tenant.TenantId);
+        var now = _time.GetUtcNow();
+
+        Assert.Null(await products.GetProductAsync("pro"));
+        await products.CreateProductAsync(new Product { Id = "pro", Description = "v1", CreatedAt = now, UpdatedAt = now });
+        Assert.Equal("v1", (await products.GetProductAsync("pro"))!.Description);
+        await products.DeleteProductAsync("pro");
+        Assert.Null(await products.GetProductAsync("pro"));
+
+        await coupons.CreateCouponAsync(new Coupon { Code = "TWICE", UsageLimit = 2, DiscountValue = 10, CreatedAt = now, UpdatedAt = now });
+        Assert.Equal(0, (await coupons.GetCouponAsync("twice"))!.UsageCount);
+        Assert.Equal(1, await coupons.IncrementUsageAsync("TWICE"));
+        Assert.Equal(2, await coupons.IncrementUsageAsync("TWICE"));
+        var error = await Assert.ThrowsAnyAsync<StorageException>(() => coupons.IncrementUsageAsync("TWICE"));
+        Assert.Equal(StorageErrorKind.LimitReached, error.Kind);
+        Assert.Equal(2, (await coupons.GetCouponAsync("TWICE"))!.UsageCount);
+    }
+
 #pragma warning disable CS0618 // ISystemClock is how MemoryCache takes a test clock.
     private sealed class FakeClock(TimeProvider time) : Microsoft.Extensions.Internal.ISystemClock
     {
