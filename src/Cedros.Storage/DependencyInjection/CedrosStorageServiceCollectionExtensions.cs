@@ -73,9 +73,12 @@ public static class CedrosStorageServiceCollectionExtensions
 
     private static CedrosStorageBuilder AddCore(IServiceCollection services)
     {
+        // A storage registered by the application itself needs no factory.
+        var storageProvided = services.Any(d => d.ServiceType == typeof(ICedrosStorage));
         services.AddOptions<StorageOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, BackendFactoryValidator>());
+        if (!storageProvided)
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, BackendFactoryValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStorageBackendFactory, InMemoryBackendFactory>());
         services.TryAddScoped<ITenantAccessor>(_ => new FixedTenantAccessor());

@@ -318,6 +318,30 @@ public sealed class DependencyInjectionTests
     }
 
     [Fact]
+    public async Task A_value_that_does_not_parse_stops_the_host_with_a_StorageConfigurationException()
+    {
+        var builder = HostBuilder(("storage:backend", "memory"), ("storage:archival:retention_period", "90 days"));
+        builder.Services.AddCedrosStorage(builder.Configuration, NoEnv);
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<StorageConfigurationException>(() => host.StartAsync());
+        Assert.Equal("storage.archival.retention_period", error.Key);
+    }
+
+    [Fact]
+    public async Task A_storage_registered_by_the_application_needs_no_factory()
+    {
+        var storage = new RecordingStorage();
+        var services = new ServiceCollection();
+        services.AddSingleton<ICedrosStorage>(storage);
+        services.AddCedrosStorage(Config(), NoEnv);
+        await using var provider = services.BuildServiceProvider();
+
+        _ = provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+        Assert.Same(storage, provider.GetRequiredService<ICedrosStorage>());
+    }
+
+    [Fact]
     public async Task Postgres_without_a_connection_string_stops_the_host_naming_the_key()
     {
         var builder = HostBuilder(("storage:backend", "postgres"));
