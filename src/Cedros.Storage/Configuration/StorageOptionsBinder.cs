@@ -43,7 +43,8 @@ public static class StorageOptionsBinder
     ];
 
     /// <summary>Binds new options from <paramref name="configuration"/>'s <c>storage</c> section.</summary>
-    /// <param name="configuration">The configuration root (the section <c>storage</c> is read from it).</param>
+    /// <param name="configuration">The configuration root (the section <c>storage</c> is read from it), or the
+    /// <c>storage</c> section itself.</param>
     /// <param name="environment">Reads an environment variable; default: the process environment.</param>
     public static StorageOptions Bind(IConfiguration configuration, Func<string, string?>? environment = null)
     {
@@ -53,14 +54,18 @@ public static class StorageOptionsBinder
     }
 
     /// <summary>Binds into existing <paramref name="options"/>; keys not configured keep their current values.</summary>
-    /// <param name="configuration">The configuration root (the section <c>storage</c> is read from it).</param>
+    /// <param name="configuration">The configuration root (the section <c>storage</c> is read from it), or the
+    /// <c>storage</c> section itself.</param>
     /// <param name="options">The options to fill.</param>
     /// <param name="environment">Reads an environment variable; default: the process environment.</param>
     public static void Bind(IConfiguration configuration, StorageOptions options, Func<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(options);
-        var section = configuration.GetSection(SectionName);
+        // Accept the "storage" section itself as well as its parent, so passing either binds the same keys.
+        var section = configuration is IConfigurationSection { Key: var key } given && key.Equals(SectionName, StringComparison.OrdinalIgnoreCase)
+            ? given
+            : configuration.GetSection(SectionName);
         RejectUnknownKeys(section);
         BindCore(section, options, environment ?? StorageEnvironment.Process);
     }

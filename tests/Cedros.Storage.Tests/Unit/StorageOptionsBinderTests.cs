@@ -249,6 +249,15 @@ public sealed class StorageOptionsBinderTests
     }
 
     [Fact]
+    public void The_storage_section_itself_binds_like_its_parent()
+    {
+        var config = Config(("storage:backend", "memory"), ("storage:sqlite:path", "s.db"));
+        var fromSection = StorageOptionsBinder.Bind(config.GetSection("storage"), NoEnv);
+        Assert.Equivalent(StorageOptionsBinder.Bind(config, NoEnv), fromSection, strict: true);
+        Assert.Equal(StorageBackend.Memory, fromSection.Backend);
+    }
+
+    [Fact]
     public void Keys_outside_the_storage_section_are_ignored()
     {
         var options = StorageOptionsBinder.Bind(Config(("logging:level", "x"), ("storagex:backend", "nope")), NoEnv);
