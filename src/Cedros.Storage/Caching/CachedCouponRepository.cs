@@ -17,7 +17,7 @@ public sealed class CachedCouponRepository(ICouponRepository inner, StorageCatal
 
     /// <inheritdoc />
     public Task<Coupon?> GetCouponAsync(string code, CancellationToken cancellationToken = default) =>
-        cache.GetOrLoadAsync(_tenant, Catalogue, "code:" + code.ToUpperInvariant(), () => inner.GetCouponAsync(code, cancellationToken));
+        cache.GetOrLoadAsync(_tenant, Catalogue, "code:" + code?.ToUpperInvariant(), () => inner.GetCouponAsync(code, cancellationToken));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Coupon>> ListCouponsAsync(CancellationToken cancellationToken = default) =>
@@ -26,7 +26,7 @@ public sealed class CachedCouponRepository(ICouponRepository inner, StorageCatal
     /// <inheritdoc />
     public Task<IReadOnlyList<Coupon>> GetAutoApplyCouponsForPaymentAsync(string productId, string paymentMethod,
         CancellationToken cancellationToken = default) =>
-        cache.GetOrLoadAsync(_tenant, Catalogue, $"auto:{paymentMethod.Length}:{paymentMethod}:{productId}",
+        cache.GetOrLoadAsync(_tenant, Catalogue, $"auto:{paymentMethod?.Length}:{paymentMethod}:{productId}",
             () => inner.GetAutoApplyCouponsForPaymentAsync(productId, paymentMethod, cancellationToken),
             EarliestExpiry);
 
