@@ -17,7 +17,7 @@ public sealed class CachedCouponRepository(ICouponRepository inner, StorageCatal
 
     /// <inheritdoc />
     public Task<Coupon?> GetCouponAsync(string code, CancellationToken cancellationToken = default) =>
-        cache.GetOrLoadAsync(_tenant, Catalogue, "code:" + code?.ToUpperInvariant(), () => inner.GetCouponAsync(code, cancellationToken));
+        cache.GetOrLoadAsync(_tenant, Catalogue, "code:" + KeyPart(code).ToUpperInvariant(), () => inner.GetCouponAsync(code, cancellationToken));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Coupon>> ListCouponsAsync(CancellationToken cancellationToken = default) =>
@@ -26,7 +26,7 @@ public sealed class CachedCouponRepository(ICouponRepository inner, StorageCatal
     /// <inheritdoc />
     public Task<IReadOnlyList<Coupon>> GetAutoApplyCouponsForPaymentAsync(string productId, string paymentMethod,
         CancellationToken cancellationToken = default) =>
-        cache.GetOrLoadAsync(_tenant, Catalogue, $"auto:{paymentMethod?.Length}:{paymentMethod}:{productId}",
+        cache.GetOrLoadAsync(_tenant, Catalogue, $"auto:{KeyPart(paymentMethod).Length}:{paymentMethod}:{productId}",
             () => inner.GetAutoApplyCouponsForPaymentAsync(productId, paymentMethod, cancellationToken),
             EarliestExpiry);
 
@@ -61,6 +61,9 @@ public sealed class CachedCouponRepository(ICouponRepository inner, StorageCatal
     /// <inheritdoc />
     public Task DeleteCouponAsync(string code, CancellationToken cancellationToken = default) =>
         WriteAsync(() => inner.DeleteCouponAsync(code, cancellationToken));
+
+    // A null argument (a caller ignoring nullability) must reach the store's validation, not fail building a key.
+    private static string KeyPart(string? value) => value ?? "";
 
     private static DateTimeOffset? EarliestExpiry(IReadOnlyList<Coupon> coupons)
     {
