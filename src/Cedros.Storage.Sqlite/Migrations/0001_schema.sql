@@ -1,5 +1,5 @@
 -- Cedros.Storage SQLite schema, version 1: the seed's tables, columns and indexes in SQLite's types.
--- Placeholders: {T:entity} is the validated, quoted table name from the schema mapping; {I:entity:pattern} is an index
+-- Placeholders: {T:<entity>} is the validated, quoted table name from the schema mapping; {I:<entity>:<pattern>} is an index
 -- name derived from it (% = the table name). Timestamps are INTEGER microseconds since the Unix epoch (UTC), so they
 -- sort and compare exactly; JSON documents are TEXT; booleans are INTEGER 0/1.
 
