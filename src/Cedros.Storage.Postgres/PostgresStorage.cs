@@ -23,6 +23,7 @@ public sealed class PostgresStorage : ICedrosStorage
     public static async Task<PostgresStorage> OpenAsync(StorageOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        StorageOptionsValidator.ThrowIfInvalid(options);
         var tables = options.ResolveTables();
         var dataSource = BuildDataSource(options);
         var storage = new PostgresStorage(new PostgresContext(dataSource, options, tables, timeProvider ?? TimeProvider.System));

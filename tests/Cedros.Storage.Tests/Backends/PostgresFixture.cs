@@ -10,7 +10,7 @@ namespace Cedros.Storage.Tests.Backends;
 /// its own fresh schema (<c>Search Path=t_…,public</c>, so pg_trgm in <c>public</c> stays usable); the schemas are dropped
 /// when the fixture is disposed. A missing server fails the tests: it never skips them.
 /// </summary>
-public class PostgresFixture : IStorageFixture, IAsyncLifetime
+public class PostgresFixture : IStorageFixture, IProcessFixture, IAsyncLifetime
 {
     public const string EnvironmentVariable = "CEDROS_TEST_POSTGRES";
 
@@ -55,6 +55,12 @@ public class PostgresFixture : IStorageFixture, IAsyncLifetime
         var cs = await CreateSchemaAsync();
         return await PostgresStorage.OpenAsync(Options(cs, configure), time);
     }
+
+    /// <summary>A fresh schema that worker processes open with the default mapping.</summary>
+    public async Task<ProcessTarget> CreateProcessTargetAsync() => new("postgres", await CreateSchemaAsync());
+
+    public async Task<ICedrosStorage> OpenTargetAsync(ProcessTarget target, TimeProvider time) =>
+        await PostgresStorage.OpenAsync(Options(target.Connection), time);
 
     /// <summary>Variants change the schema mapping here.</summary>
     protected virtual void Map(StorageOptions options)
