@@ -16,6 +16,22 @@ public class PostgresFixture : IStorageFixture, IProcessFixture, IAsyncLifetime
 
     private readonly ConcurrentBag<string> _schemas = [];
     private readonly Lazy<NpgsqlDataSource> _admin = new(() => NpgsqlDataSource.Create(BaseConnectionString));
+    private readonly Lazy<Task> _extension;
+
+    public PostgresFixture() =>
+        // pg_trgm must live in public: created from a test schema's search path it would be dropped with that schema.
+        _extension = new(async () =>
+        {
+            await using var cmd = Admin.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
+            try
+            {
+                await cmd.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException ex) when (ex.SqlState == "23505")
+            {
+                // Another fixture created it at the same moment.
+            }
+        });
 
     public virtual string Name => "postgres";
     public bool CrossProcess => true;
@@ -32,6 +48,7 @@ public class PostgresFixture : IStorageFixture, IProcessFixture, IAsyncLifetime
     /// <summary>Creates an empty schema and returns a connection string whose search path starts with it.</summary>
     public async Task<string> CreateSchemaAsync()
     {
+        await _extension.Value;
         var schema = "t_" + Guid.NewGuid().ToString("N");
         await using (var cmd = Admin.CreateCommand($"CREATE SCHEMA \"{schema}\""))
             await cmd.ExecuteNonQueryAsync();
