@@ -143,6 +143,13 @@ internal sealed partial class PostgresStore
                 ("updated_at", StorageTime.Micro(updatedAt)), ("allowed", allowed)).ConfigureAwait(false);
             if (updated) return;
             if (current is null) throw new StorageNotFoundException("order", orderId);
+            if (allowed.Contains(current, StringComparer.Ordinal))
+            {
+                // The statement's snapshot allowed it, so a concurrent call changed the status first: judge by the
+                // status as it is now (another admin setting the same status makes this call a no-op).
+                current = await c.OneAsync("SELECT status FROM [[orders]] WHERE tenant_id = @t AND id = @id", r => PgRow.Str(r, 0),
+                    ("t", TenantId), ("id", orderId)).ConfigureAwait(false) ?? throw new StorageNotFoundException("order", orderId);
+            }
             if (current == PgRow.Text(status)) return;
             throw new StorageValidationException($"order '{orderId}' cannot move from {current} to {PgRow.Text(status)}.", "status");
         }, cancellationToken);

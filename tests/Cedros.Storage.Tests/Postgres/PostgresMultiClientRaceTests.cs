@@ -124,4 +124,22 @@ public sealed class PostgresMultiClientRaceTests(PostgresFixture fixture) : ICla
         Assert.All(results.Where(r => r.Result!.Outcome != IdempotencyBeginOutcome.Started),
             r => Assert.Equal(IdempotencyBeginOutcome.InProgress, r.Result!.Outcome));
     }
+
+    [Fact]
+    public async Task Concurrent_admins_setting_the_same_status_make_one_transition_and_one_history_entry()
+    {
+        await using var c = await OpenClientsAsync();
+        await c[0].TryStoreOrderAsync(Make.Order(Start, "order-status") with { Status = OrderStatus.Paid });
+        var plain = await Races.RunAsync(ClientCount, async i =>
+        {
+            await c[i].UpdateOrderStatusAsync("order-status", OrderStatus.Processing, Start, Start);
+            return true;
+        });
+        Assert.All(plain, r => Assert.Null(r.Error));
+        var withHistory = await Races.RunAsync(ClientCount, i => c[i].UpdateOrderStatusWithHistoryAsync("order-status", OrderStatus.Fulfilled, Start));
+        Assert.All(withHistory, r => Assert.Null(r.Error));
+        Assert.Equal(1, withHistory.Count(r => r.Result is not null));
+        var history = await c[0].ListOrderHistoryAsync("order-status", 100);
+        Assert.Equal((OrderStatus.Processing, OrderStatus.Fulfilled), (Assert.Single(history).FromStatus, history[0].ToStatus));
+    }
 }
