@@ -89,23 +89,17 @@ internal sealed partial class InMemoryStore
     public async Task<int> CleanupExpiredInventoryReservationsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         var cutoff = StorageTime.Micro(now);
-        var batchSize = Math.Max(1, Engine.Options.HousekeepingBatchSize);
-        var total = 0;
-        while (true)
+        var total = await RunInBatchesAsync((t, batchSize) =>
         {
-            var released = await RunAsync(t =>
-            {
-                var batch = t.Reservations
-                    .Where(p => p.Value.Status == ReservationStatus.Active && p.Value.ExpiresAt <= cutoff)
-                    .Take(batchSize)
-                    .ToArray();
-                t.Reservations = t.Reservations.SetItems(batch.Select(p => KeyValuePair.Create(p.Key,
-                    p.Value with { Status = ReservationStatus.Released, StatusUpdatedAt = cutoff })));
-                return batch.Length;
-            }, cancellationToken).ConfigureAwait(false);
-            if (released == 0) return total;
-            total += released;
-        }
+            var batch = t.Reservations
+                .Where(p => p.Value.Status == ReservationStatus.Active && p.Value.ExpiresAt <= cutoff)
+                .Take(batchSize)
+                .ToArray();
+            t.Reservations = t.Reservations.SetItems(batch.Select(p => KeyValuePair.Create(p.Key,
+                p.Value with { Status = ReservationStatus.Released, StatusUpdatedAt = cutoff })));
+            return batch.Length;
+        }, cancellationToken).ConfigureAwait(false);
+        return (int)Math.Min(int.MaxValue, total);
     }
 
     private void AddReservation(InMemoryTables t, InventoryReservation reservation, int? item)

@@ -315,4 +315,12 @@ public abstract class AdminNonceConformance<TFixture>(TFixture fixture) : Confor
         });
         await s.A.ConsumeNonceAsync(nonce.Id);
     }
+
+    [Fact]
+    public async Task Consuming_an_empty_or_overlong_nonce_id_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.ConsumeNonceAsync(""));
+        await ExpectKind.Validation(() => s.A.ConsumeNonceAsync(new string('n', 256), "approve-refund"));
+    }
 }

@@ -187,6 +187,11 @@ public abstract class FulfillmentConformance<TFixture>(TFixture fixture) : Confo
 
         Assert.Equal("A-post", (await s.A.GetFulfillmentAsync(fulfillment.Id))!.Carrier);
         Assert.Equal("B-post", (await s.B.GetFulfillmentAsync(fulfillment.Id))!.Carrier);
+
+        await s.B.UpdateFulfillmentStatusAsync(fulfillment.Id, FulfillmentStatus.Shipped, s.Now, null, s.Now, carrier: "B-express");
+
+        Assert.Equal(FulfillmentStatus.Shipped, (await s.B.GetFulfillmentAsync(fulfillment.Id))!.Status);
+        Assert.Equivalent(fulfillment with { TenantId = "tenant-a", Carrier = "A-post" }, await s.A.GetFulfillmentAsync(fulfillment.Id), strict: true);
     }
 
     // ---- listing ----

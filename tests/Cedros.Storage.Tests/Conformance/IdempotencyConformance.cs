@@ -441,4 +441,15 @@ public abstract class IdempotencyConformance<TFixture>(TFixture fixture) : Confo
         Assert.Equal(IdempotencyBeginOutcome.InProgress, outcome);
         Assert.NotNull(await s.A.GetIdempotencyKeyAsync("other"));
     }
+
+    [Fact]
+    public async Task Reading_or_deleting_an_empty_or_overlong_key_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.GetIdempotencyKeyAsync(""));
+        await ExpectKind.Validation(() => s.A.GetIdempotencyKeyAsync(new string('k', 256)));
+        await ExpectKind.Validation(() => s.A.DeleteIdempotencyKeyAsync(""));
+        await ExpectKind.Validation(() => s.A.ReleaseIdempotentRequestAsync("", "token"));
+        await ExpectKind.Validation(() => s.A.CompleteIdempotentRequestAsync(new string('k', 256), "token", Make.Response(s.Now), Day));
+    }
 }

@@ -226,6 +226,13 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
         Assert.Equal(order.Amount, (await s.A.GetOrderAsync(order.Id))!.Amount);
         Assert.Equal(7, (await s.B.GetOrderAsync(order.Id))!.Amount);
         Assert.Equal("tenant-b", (await s.B.GetOrderByPurchaseAsync(order.Source, order.PurchaseId))!.TenantId);
+
+        await s.B.UpdateOrderStatusWithHistoryAsync(order.Id, OrderStatus.Paid, s.Now);
+
+        Assert.Equal(OrderStatus.Paid, (await s.B.GetOrderAsync(order.Id))!.Status);
+        Assert.Equal(OrderStatus.Created, (await s.A.GetOrderAsync(order.Id))!.Status);
+        Assert.Single(await s.B.ListOrderHistoryAsync(order.Id, 10));
+        Assert.Empty(await s.A.ListOrderHistoryAsync(order.Id, 10));
     }
 
     [Fact]
@@ -508,6 +515,40 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
         Assert.Equal(7, past.Total);
         Assert.Empty(none.Items);
         Assert.Equal(7, none.Total);
+    }
+
+    [Fact]
+    public async Task An_empty_time_window_matches_nothing()
+    {
+        await using var s = await OpenAsync();
+        await s.A.TryStoreOrderAsync(Make.Order(s.Now));
+
+        var inverted = await s.A.ListOrdersFilteredAsync(null, null, createdBefore: s.Now.AddMinutes(-1), createdAfter: s.Now.AddMinutes(1), 10, 0);
+        var empty = await s.A.ListOrdersFilteredAsync(null, null, createdBefore: s.Now, createdAfter: s.Now, 10, 0);
+
+        Assert.Empty(inverted.Items);
+        Assert.Equal(0, inverted.Total);
+        Assert.Empty(empty.Items);
+        Assert.Equal(0, empty.Total);
+    }
+
+    [Fact]
+    public async Task An_oversized_search_or_an_undefined_status_filter_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.ListOrdersFilteredAsync(null, new string('s', Limits.MaxTextLength + 1), null, null, 10, 0));
+        await ExpectKind.Validation(() => s.A.ListOrdersFilteredAsync((OrderStatus)42, null, null, null, 10, 0));
+    }
+
+    [Fact]
+    public async Task Looking_up_an_order_with_an_empty_id_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.GetOrderAsync(""));
+        await ExpectKind.Validation(() => s.A.GetOrderByPurchaseAsync("x402", ""));
+        await ExpectKind.Validation(() => s.A.GetOrderByPurchaseAsync("", "sig-1"));
+        await ExpectKind.Validation(() => s.A.UpdateOrderStatusAsync("", OrderStatus.Paid, s.Now, s.Now));
+        await ExpectKind.Validation(() => s.A.ListOrderHistoryAsync("", 10));
     }
 
     // ---- status updates ----

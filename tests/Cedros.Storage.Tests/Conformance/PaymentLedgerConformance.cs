@@ -434,4 +434,14 @@ public abstract class PaymentLedgerConformance<TFixture>(TFixture fixture) : Con
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => s.A.RecordPaymentAsync(tx, cancelled.Token));
         Assert.False(await s.A.HasPaymentBeenProcessedAsync(tx.Signature));
     }
+
+    [Fact]
+    public async Task Reading_with_an_empty_or_overlong_signature_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.GetPaymentAsync(""));
+        await ExpectKind.Validation(() => s.A.GetPaymentAsync(new string('s', 256)));
+        await ExpectKind.Validation(() => s.A.HasPaymentBeenProcessedAsync(""));
+        await ExpectKind.Validation(() => s.A.HasPaymentBeenProcessedAsync(new string('s', 256)));
+    }
 }

@@ -841,4 +841,28 @@ public abstract class WebhookQueueConformance<TFixture>(TFixture fixture) : Conf
         await s.A.DeleteWebhookAsync(id);
         Assert.All(await s.A.CountWebhooksByStatusAsync(), p => Assert.Equal(0, p.Value));
     }
+
+    [Fact]
+    public async Task Calls_with_an_empty_or_overlong_webhook_id_fail_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        var tooLong = new string('w', 256);
+        await ExpectKind.Validation(() => s.A.GetWebhookAsync(""));
+        await ExpectKind.Validation(() => s.A.GetWebhookAsync(tooLong));
+        await ExpectKind.Validation(() => s.A.MarkWebhookProcessingAsync(""));
+        await ExpectKind.Validation(() => s.A.MarkWebhookSuccessAsync(tooLong));
+        await ExpectKind.Validation(() => s.A.MarkWebhookFailedAsync("", "x", s.Now));
+        await ExpectKind.Validation(() => s.A.RetryWebhookAsync(""));
+        await ExpectKind.Validation(() => s.A.DeleteWebhookAsync(tooLong));
+    }
+
+    [Fact]
+    public async Task Marking_with_an_empty_claim_token_fails_with_Validation_and_changes_nothing()
+    {
+        await using var s = await OpenAsync();
+        var claimed = await EnqueueAndClaimAsync(s);
+        await ExpectKind.Validation(() => s.A.MarkWebhookSuccessAsync(claimed.Id, ""));
+        await ExpectKind.Validation(() => s.A.MarkWebhookFailedAsync(claimed.Id, "x", s.Now, ""));
+        Assert.Equivalent(claimed, await s.A.GetWebhookAsync(claimed.Id), strict: true);
+    }
 }
