@@ -13,7 +13,8 @@ internal static class PostgresErrors
     /// <summary>True for exceptions that must not escape raw.</summary>
     public static bool IsDriverError(Exception ex) =>
         ex is NpgsqlException or TimeoutException or SocketException or IOException
-        || (ex is InvalidOperationException && ex.Source == "Npgsql");
+        || (ex is InvalidOperationException && ex.Source == "Npgsql")
+        || (ex is ObjectDisposedException && ex.InnerException is NpgsqlException);
 
     /// <summary>The storage exception for a driver exception.</summary>
     public static StorageException Translate(Exception ex)
@@ -32,6 +33,9 @@ internal static class PostgresErrors
                 return new StorageUnavailableException("PostgreSQL could not be reached or the connection was lost; retry.", npg);
             case TimeoutException or SocketException or IOException:
                 return new StorageUnavailableException("PostgreSQL could not be reached or timed out; retry.", ex);
+            case { InnerException: { } inner } when IsDriverError(inner) && Translate(inner) is { Kind: StorageErrorKind.Unavailable }:
+                // e.g. ObjectDisposedException of a transaction whose connection the server terminated.
+                return new StorageUnavailableException("the connection to PostgreSQL was lost; retry.", ex);
             default:
                 return new StorageException(StorageErrorKind.Internal, "unexpected PostgreSQL driver error.", ex);
         }

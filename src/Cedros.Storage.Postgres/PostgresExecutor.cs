@@ -77,9 +77,17 @@ internal sealed class PostgresSession(NpgsqlConnection connection, NpgsqlTransac
                 await transaction.ReleaseAsync(Savepoint, cancellationToken).ConfigureAwait(false);
                 return result;
             }
-            catch
+            catch (Exception original)
             {
-                await transaction.RollbackAsync(Savepoint, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await transaction.RollbackAsync(Savepoint, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (PostgresErrors.IsDriverError(ex) || ex is ObjectDisposedException)
+                {
+                    // The connection is broken; the original error says why.
+                }
+                if (PostgresErrors.IsDriverError(original)) throw PostgresErrors.Translate(original);
                 throw;
             }
         }
@@ -111,7 +119,7 @@ internal sealed class PostgresSession(NpgsqlConnection connection, NpgsqlTransac
         {
             await transaction.RollbackAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
+        catch (Exception ex) when (PostgresErrors.IsDriverError(ex) || ex is ObjectDisposedException)
         {
             // The connection is gone; the server rolls the transaction back by itself.
         }

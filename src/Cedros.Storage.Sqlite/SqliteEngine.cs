@@ -51,6 +51,17 @@ internal sealed class SqliteEngine : IDisposable
     public SemaphoreSlim WriteGate { get; } = new(1, 1);
     public DateTimeOffset Now => StorageTime.Now(Time);
 
+    /// <summary>
+    /// Takes this process's writer gate, waiting at most the busy timeout (as SQLite would for the file lock), else
+    /// <see cref="StorageUnavailableException"/>.
+    /// </summary>
+    public async Task EnterWriterAsync(CancellationToken cancellationToken)
+    {
+        var wait = BusyTimeout < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : BusyTimeout;
+        if (!await WriteGate.WaitAsync(wait, cancellationToken).ConfigureAwait(false))
+            throw new StorageUnavailableException("another writer in this process held the SQLite database past the busy timeout; retry.");
+    }
+
     /// <summary>Opens a pooled connection with this storage's per-connection settings.</summary>
     public SqliteConnection Open()
     {

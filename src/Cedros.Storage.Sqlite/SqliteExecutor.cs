@@ -50,7 +50,7 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
 
     public override async Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
     {
-        await Engine.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return Translated(() =>

@@ -51,7 +51,7 @@ public sealed class SqliteStorage : ICedrosStorage
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
-        await _engine.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             try

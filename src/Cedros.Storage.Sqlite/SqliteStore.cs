@@ -66,7 +66,7 @@ internal sealed partial class SqliteStore : ITenantStorage
     {
         ArgumentNullException.ThrowIfNull(work);
         if (_executor.InTransaction) return await work(this, cancellationToken).ConfigureAwait(false);
-        await Engine.WriteGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await Engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             using var connection = Open();

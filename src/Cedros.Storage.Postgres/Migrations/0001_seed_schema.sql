@@ -1,6 +1,6 @@
 -- The seed's schema (../shared/seed/storage-layer.md), every table, column and index, made idempotent so that a
--- database created by running the seed's DDL verbatim is adopted as it is. [[x]] is the mapped, quoted name of table x;
--- [[x|idx_%_y]] an index name derived from it (the default mapping gives the seed's index names).
+-- database created by running the seed's DDL verbatim is adopted as it is. Double-bracketed tokens are replaced by the
+-- mapped, quoted table names and by index names derived from them (the default mapping gives the seed's index names).
 
 CREATE TABLE IF NOT EXISTS [[sessions]] (
     id TEXT PRIMARY KEY,

@@ -1,6 +1,6 @@
 -- Contract §0 (tenants, keys): tenant_id NOT NULL DEFAULT 'default' on every table (NULLs of adopted rows backfilled
 -- to 'default'), tenant-owned rows keyed by (tenant_id, id); payments stay keyed by signature and webhooks by id,
--- globally. [[x!]] is the mapped name as a string literal (for ::regclass).
+-- globally. A token ending in ! is the mapped name as a string literal (for ::regclass).
 
 CREATE OR REPLACE FUNCTION pg_temp.cedros_tenant(tbl regclass) RETURNS void LANGUAGE plpgsql AS $f$
 BEGIN
