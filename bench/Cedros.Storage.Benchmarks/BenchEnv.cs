@@ -16,6 +16,9 @@ public static class BenchEnv
     public const string Database = "cedros_bench";
     public const string Tenant = "bench";
 
+    /// <summary>The payments table under the default schema mapping (the other tables keep the seed's names).</summary>
+    public static readonly string Payments = new Cedros.Storage.Schema.SchemaMapping().Payments;
+
     private static readonly Lazy<string> PostgresConnection = new(CreateDatabase);
 
     public static string Directory

@@ -17,7 +17,7 @@ public class RecordPaymentBenchmarks : BackendBenchmark
     public override BackendKind Backend { get; set; }
 
     [GlobalSetup]
-    public Task SetupAsync() => OpenAsync("payments", fresh: true, "payments", "payments_archive");
+    public Task SetupAsync() => OpenAsync("payments", fresh: true, BenchEnv.Payments, BenchEnv.Payments + "_archive");
 
     [Benchmark(Baseline = true, Description = "raw INSERT ON CONFLICT")]
     public async Task RawInsert()
@@ -26,8 +26,8 @@ public class RecordPaymentBenchmarks : BackendBenchmark
         var now = Raw.Now();
         if (IsPostgres)
         {
-            await using var command = PgCommand("""
-                INSERT INTO payments (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
+            await using var command = PgCommand($"""
+                INSERT INTO {BenchEnv.Payments} (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
                 VALUES (@signature, @tenant, @resource, @wallet, @amount, @asset, @created, @metadata)
                 ON CONFLICT (signature) DO NOTHING
                 """);
@@ -43,8 +43,8 @@ public class RecordPaymentBenchmarks : BackendBenchmark
         }
         else
         {
-            using var command = LiteCommand("""
-                INSERT INTO payments (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
+            using var command = LiteCommand($"""
+                INSERT INTO {BenchEnv.Payments} (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
                 VALUES (@signature, @tenant, @resource, @wallet, @amount, @asset, @created, @metadata)
                 ON CONFLICT (signature) DO NOTHING
                 """);

@@ -21,7 +21,7 @@ public class RecordPaymentsBatchBenchmarks : BackendBenchmark
     public override BackendKind Backend { get; set; }
 
     [GlobalSetup]
-    public Task SetupAsync() => OpenAsync("payments-batch", fresh: true, "payments", "payments_archive");
+    public Task SetupAsync() => OpenAsync("payments-batch", fresh: true, BenchEnv.Payments, BenchEnv.Payments + "_archive");
 
     [Benchmark(Baseline = true, Description = "raw multi-row/unnest INSERT")]
     public async Task RawBatch()
@@ -32,8 +32,8 @@ public class RecordPaymentsBatchBenchmarks : BackendBenchmark
         var now = Raw.Now();
         if (IsPostgres)
         {
-            await using var command = PgCommand("""
-                INSERT INTO payments (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
+            await using var command = PgCommand($"""
+                INSERT INTO {BenchEnv.Payments} (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
                 SELECT u.signature, @tenant, 'product-1', @wallet, 1000000, 'USDC', @created, @metadata
                   FROM unnest(@signatures) AS u(signature)
                 ON CONFLICT (signature) DO NOTHING
@@ -76,7 +76,7 @@ public class RecordPaymentsBatchBenchmarks : BackendBenchmark
 
     private static string BuildSqliteValues()
     {
-        var sql = new StringBuilder("INSERT INTO payments (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata) VALUES ");
+        var sql = new StringBuilder($"INSERT INTO {BenchEnv.Payments} (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata) VALUES ");
         for (var i = 0; i < BatchSize; i++)
         {
             if (i > 0) sql.Append(',');
