@@ -19,6 +19,8 @@ public abstract class BackendBenchmark
     protected ITenantStorage Store { get; private set; } = null!;
     protected NpgsqlConnection Pg { get; private set; } = null!;
     protected SqliteConnection Lite { get; private set; } = null!;
+    /// <summary>Extra resources of a case, disposed after it.</summary>
+    protected List<IAsyncDisposable> Owned { get; } = [];
     protected bool IsPostgres => Backend == BackendKind.Postgres;
     protected string Tenant => BenchEnv.Tenant;
 
@@ -43,6 +45,8 @@ public abstract class BackendBenchmark
     [GlobalCleanup]
     public async Task CleanupAsync()
     {
+        foreach (var owned in Owned) await owned.DisposeAsync();
+        Owned.Clear();
         if (Pg is not null) await Pg.DisposeAsync();
         Lite?.Dispose();
         if (_storage is not null) await _storage.DisposeAsync();

@@ -1,20 +1,20 @@
 using System.Globalization;
-using System.Text;
 using BenchmarkDotNet.Attributes;
+using Microsoft.Data.Sqlite;
 using NpgsqlTypes;
 
 namespace Cedros.Storage.Benchmarks;
 
 /// <summary>
 /// A batch of 1,000 new payments per operation. Baseline: PostgreSQL one <c>INSERT … SELECT FROM unnest(arrays)
-/// ON CONFLICT DO NOTHING</c>; SQLite one multi-row <c>INSERT … VALUES (…), (…) ON CONFLICT DO NOTHING</c> (8,000
-/// parameters). The storage's batch is all-or-nothing (any replayed signature rolls it back and is reported), validates
+/// ON CONFLICT DO NOTHING</c>; SQLite one transaction re-executing one prepared <c>INSERT … ON CONFLICT DO NOTHING</c>
+/// per row, SQLite's idiomatic bulk insert (a single 1,000-row VALUES statement was far slower, see the comment in
+/// <see cref="RawBatch"/>). The storage's batch is all-or-nothing (any replayed signature rolls it back and is reported), validates
 /// every item and checks the archive; on SQLite it runs one prepared single-row insert per item inside one transaction.
 /// </summary>
 public class RecordPaymentsBatchBenchmarks : BackendBenchmark
 {
     public const int BatchSize = 1_000;
-    private static readonly string SqliteValues = BuildSqliteValues();
     private long _next;
 
     [ParamsAllValues]
@@ -47,21 +47,28 @@ public class RecordPaymentsBatchBenchmarks : BackendBenchmark
         }
         else
         {
-            using var command = LiteCommand(SqliteValues);
+            // SQLite's fastest raw bulk insert: one transaction, one prepared statement re-bound per row. (A single
+            // 1,000-row VALUES statement with 8,000 named parameters measured ~15x slower: Microsoft.Data.Sqlite binds
+            // each name with sqlite3_bind_parameter_index, a linear search, so binding is quadratic.)
             var created = Raw.Micros(now);
+            using var tx = Lite.BeginTransaction();
+            using var command = LiteCommand(SqliteInsert);
+            command.Transaction = tx;
+            var signature = command.Parameters.Add("@signature", SqliteType.Text);
+            command.Parameters.AddWithValue("@tenant", Tenant);
+            command.Parameters.AddWithValue("@resource", "product-1");
+            command.Parameters.AddWithValue("@wallet", Samples.Wallet);
+            command.Parameters.AddWithValue("@amount", 1_000_000L);
+            command.Parameters.AddWithValue("@asset", "USDC");
+            command.Parameters.AddWithValue("@created", created);
+            command.Parameters.AddWithValue("@metadata", Samples.PaymentMetadataJson);
+            command.Prepare();
             for (var i = 0; i < BatchSize; i++)
             {
-                var p = i.ToString(CultureInfo.InvariantCulture);
-                command.Parameters.AddWithValue("@s" + p, signatures[i]);
-                command.Parameters.AddWithValue("@t" + p, Tenant);
-                command.Parameters.AddWithValue("@r" + p, "product-1");
-                command.Parameters.AddWithValue("@w" + p, Samples.Wallet);
-                command.Parameters.AddWithValue("@a" + p, 1_000_000L);
-                command.Parameters.AddWithValue("@x" + p, "USDC");
-                command.Parameters.AddWithValue("@c" + p, created);
-                command.Parameters.AddWithValue("@m" + p, Samples.PaymentMetadataJson);
+                signature.Value = signatures[i];
+                command.ExecuteNonQuery();
             }
-            command.ExecuteNonQuery();
+            tx.Commit();
         }
     }
 
@@ -74,14 +81,9 @@ public class RecordPaymentsBatchBenchmarks : BackendBenchmark
         return Store.RecordPaymentsAsync(payments);
     }
 
-    private static string BuildSqliteValues()
-    {
-        var sql = new StringBuilder($"INSERT INTO {BenchEnv.Payments} (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata) VALUES ");
-        for (var i = 0; i < BatchSize; i++)
-        {
-            if (i > 0) sql.Append(',');
-            sql.Append(CultureInfo.InvariantCulture, $"(@s{i},@t{i},@r{i},@w{i},@a{i},@x{i},@c{i},@m{i})");
-        }
-        return sql.Append(" ON CONFLICT (signature) DO NOTHING").ToString();
-    }
+    private static readonly string SqliteInsert = $"""
+        INSERT INTO {BenchEnv.Payments} (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
+        VALUES (@signature, @tenant, @resource, @wallet, @amount, @asset, @created, @metadata)
+        ON CONFLICT (signature) DO NOTHING
+        """;
 }
