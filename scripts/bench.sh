@@ -5,11 +5,12 @@
 # Usage:
 #   scripts/bench.sh                                  # everything (a few minutes on 2 cores, plus a one-off seed)
 #   scripts/bench.sh --filter '*RecordPayment*'       # any BenchmarkDotNet argument is passed through
-#   CEDROS_BENCH_ORDERS=1000000 scripts/bench.sh --filter '*OrderSearch*'
+#   CEDROS_BENCH_ORDERS=1000000 CEDROS_BENCH_BACKENDS=Postgres scripts/bench.sh --filter '*OrderSearch*'
 #
 # Environment:
 #   CEDROS_BENCH_POSTGRES   server to use (key=value); default: scripts/test-postgres-start.sh (reused if running).
 #                           The benchmarks always work in the database cedros_bench (created if missing).
+#   CEDROS_BENCH_BACKENDS   only these backends (comma-separated: Postgres, SqliteFull, SqliteNormal; default all)
 #   CEDROS_BENCH_ORDERS     orders in the search table (default 100000; seeded once and kept per N)
 #   CEDROS_BENCH_ITERATIONS measured iterations per case (default 5)
 #   CEDROS_BENCH_DIR        SQLite files (default /tmp/cedros-bench)

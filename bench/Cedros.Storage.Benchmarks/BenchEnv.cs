@@ -31,6 +31,16 @@ public static class BenchEnv
         }
     }
 
+    /// <summary>The backends to run: all of <paramref name="candidates"/>, or those named in <c>CEDROS_BENCH_BACKENDS</c>
+    /// (comma-separated, e.g. <c>Postgres</c> or <c>Postgres,SqliteNormal</c>).</summary>
+    public static IEnumerable<BackendKind> Backends(params BackendKind[] candidates)
+    {
+        var wanted = Environment.GetEnvironmentVariable("CEDROS_BENCH_BACKENDS");
+        if (string.IsNullOrWhiteSpace(wanted)) return candidates;
+        var names = wanted.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return candidates.Where(c => names.Contains(c.ToString(), StringComparer.OrdinalIgnoreCase));
+    }
+
     /// <summary>Orders in the search table (<c>CEDROS_BENCH_ORDERS</c>, default 100,000).</summary>
     public static int Orders => int.TryParse(Environment.GetEnvironmentVariable("CEDROS_BENCH_ORDERS"), out var n) && n > 0 ? n : 100_000;
 

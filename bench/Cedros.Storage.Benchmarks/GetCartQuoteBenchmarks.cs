@@ -13,7 +13,9 @@ public class GetCartQuoteBenchmarks : BackendBenchmark
     private const int Carts = 1_000;
     private int _next;
 
-    [Params(BackendKind.Postgres, BackendKind.SqliteFull)]
+    public static IEnumerable<BackendKind> Backends() => BenchEnv.Backends(BackendKind.Postgres, BackendKind.SqliteFull);
+
+    [ParamsSource(nameof(Backends))]
     public override BackendKind Backend { get; set; }
 
     [GlobalSetup]

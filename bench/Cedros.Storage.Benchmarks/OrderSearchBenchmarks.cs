@@ -18,7 +18,9 @@ public class OrderSearchBenchmarks : BackendBenchmark
     private const string Columns = "id, tenant_id, source, purchase_id, resource_id, user_id, customer, status, items, amount, amount_asset, " +
         "customer_email, shipping, metadata, created_at, updated_at, status_updated_at";
 
-    [Params(BackendKind.Postgres, BackendKind.SqliteFull)]
+    public static IEnumerable<BackendKind> Backends() => BenchEnv.Backends(BackendKind.Postgres, BackendKind.SqliteFull);
+
+    [ParamsSource(nameof(Backends))]
     public override BackendKind Backend { get; set; }
 
     [Params("buyer4242@", "product-7")]

@@ -22,7 +22,9 @@ public class RecordPaymentBenchmarks : BackendBenchmark
     private string _pragmas = "";
     private readonly HashSet<IntPtr> _configured = [];
 
-    [ParamsAllValues]
+    public static IEnumerable<BackendKind> Backends() => BenchEnv.Backends(BackendKind.Postgres, BackendKind.SqliteFull, BackendKind.SqliteNormal);
+
+    [ParamsSource(nameof(Backends))]
     public override BackendKind Backend { get; set; }
 
     [GlobalSetup]

@@ -17,7 +17,9 @@ public class RecordPaymentsBatchBenchmarks : BackendBenchmark
     public const int BatchSize = 1_000;
     private long _next;
 
-    [ParamsAllValues]
+    public static IEnumerable<BackendKind> Backends() => BenchEnv.Backends(BackendKind.Postgres, BackendKind.SqliteFull, BackendKind.SqliteNormal);
+
+    [ParamsSource(nameof(Backends))]
     public override BackendKind Backend { get; set; }
 
     [GlobalSetup]

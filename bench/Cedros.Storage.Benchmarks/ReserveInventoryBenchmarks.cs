@@ -17,7 +17,9 @@ public class ReserveInventoryBenchmarks : BackendBenchmark
     private const int Stock = 1_000_000;
     private long _next;
 
-    [ParamsAllValues]
+    public static IEnumerable<BackendKind> Backends() => BenchEnv.Backends(BackendKind.Postgres, BackendKind.SqliteFull, BackendKind.SqliteNormal);
+
+    [ParamsSource(nameof(Backends))]
     public override BackendKind Backend { get; set; }
 
     [GlobalSetup]

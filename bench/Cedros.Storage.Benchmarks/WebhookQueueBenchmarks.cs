@@ -17,7 +17,9 @@ public class WebhookQueueBenchmarks : BackendBenchmark
     private const int Limit = 10;
     private long _next;
 
-    [ParamsAllValues]
+    public static IEnumerable<BackendKind> Backends() => BenchEnv.Backends(BackendKind.Postgres, BackendKind.SqliteFull, BackendKind.SqliteNormal);
+
+    [ParamsSource(nameof(Backends))]
     public override BackendKind Backend { get; set; }
 
     [GlobalSetup]
