@@ -26,15 +26,19 @@ public abstract class BackendBenchmark
 
     /// <summary>Opens the storage and the raw connection. PostgreSQL tables in <paramref name="truncate"/> are emptied;
     /// a SQLite case starts from a fresh file unless <paramref name="fresh"/> is false.</summary>
-    protected async Task OpenAsync(string name, bool fresh, params string[] truncate)
+    protected Task OpenAsync(string name, bool fresh, params string[] truncate) =>
+        OpenInAsync(BenchEnv.Database, name, fresh, truncate);
+
+    /// <summary>As <see cref="OpenAsync"/>, in PostgreSQL database <paramref name="database"/>.</summary>
+    protected async Task OpenInAsync(string database, string name, bool fresh, params string[] truncate)
     {
         var file = $"{name}-{Backend}";
-        _storage = await BenchEnv.OpenStorageAsync(Backend, file, fresh);
+        _storage = await BenchEnv.OpenStorageAsync(Backend, file, fresh, database);
         Store = _storage.ForTenant(Tenant);
         if (IsPostgres)
         {
             if (truncate.Length > 0) await BenchEnv.TruncateAsync(truncate);
-            Pg = await BenchEnv.OpenRawPostgresAsync();
+            Pg = await BenchEnv.OpenRawPostgresAsync(database);
         }
         else
         {

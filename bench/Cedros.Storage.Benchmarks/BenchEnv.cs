@@ -8,8 +8,8 @@ namespace Cedros.Storage.Benchmarks;
 
 /// <summary>
 /// Where the benchmarks put their data. PostgreSQL: the server named by <c>CEDROS_BENCH_POSTGRES</c> (else
-/// <c>CEDROS_TEST_POSTGRES</c>), always in the database <c>cedros_bench</c> (created if missing), never the test
-/// schemas. SQLite: files under <c>CEDROS_BENCH_DIR</c> (default <c>/tmp/cedros-bench</c>).
+/// <c>CEDROS_TEST_POSTGRES</c>), always in the database <c>cedros_bench</c> — and <c>cedros_bench_orders_N</c> for the
+/// order search table of N orders — created if missing, never the test schemas. SQLite: files under <c>CEDROS_BENCH_DIR</c> (default <c>/tmp/cedros-bench</c>).
 /// </summary>
 public static class BenchEnv
 {
@@ -19,7 +19,7 @@ public static class BenchEnv
     /// <summary>The payments table under the default schema mapping (the other tables keep the seed's names).</summary>
     public static readonly string Payments = new Cedros.Storage.Schema.SchemaMapping().Payments;
 
-    private static readonly Lazy<string> PostgresConnection = new(CreateDatabase);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Databases = new(StringComparer.Ordinal);
 
     public static string Directory
     {
@@ -45,7 +45,10 @@ public static class BenchEnv
     public static int Orders => int.TryParse(Environment.GetEnvironmentVariable("CEDROS_BENCH_ORDERS"), out var n) && n > 0 ? n : 100_000;
 
     /// <summary>Connection string of the benchmark database (UTC session time zone, like the storage's own).</summary>
-    public static string Postgres => PostgresConnection.Value;
+    public static string Postgres => PostgresFor(Database);
+
+    /// <summary>Connection string of a benchmark database, created if missing (the order search uses one per N).</summary>
+    public static string PostgresFor(string database) => Databases.GetOrAdd(database, CreateDatabase);
 
     public static string SqlitePath(string name) => Path.Combine(Directory, name + ".db");
 
@@ -54,13 +57,13 @@ public static class BenchEnv
 
     /// <summary>Opens (and migrates) the storage of a case; a SQLite file named <paramref name="name"/> is deleted first
     /// when <paramref name="fresh"/>.</summary>
-    public static async Task<ICedrosStorage> OpenStorageAsync(BackendKind kind, string name, bool fresh = true)
+    public static async Task<ICedrosStorage> OpenStorageAsync(BackendKind kind, string name, bool fresh = true, string database = Database)
     {
         var options = new StorageOptions();
         if (kind == BackendKind.Postgres)
         {
             options.Backend = StorageBackend.Postgres;
-            options.Postgres.ConnectionString = Postgres;
+            options.Postgres.ConnectionString = PostgresFor(database);
             return await PostgresStorage.OpenAsync(options, TimeProvider.System);
         }
         var path = SqlitePath(name);
@@ -72,9 +75,9 @@ public static class BenchEnv
     }
 
     /// <summary>One raw, open PostgreSQL connection (the baseline keeps it for the whole case).</summary>
-    public static async Task<NpgsqlConnection> OpenRawPostgresAsync()
+    public static async Task<NpgsqlConnection> OpenRawPostgresAsync(string database = Database)
     {
-        var connection = new NpgsqlConnection(Postgres);
+        var connection = new NpgsqlConnection(PostgresFor(database));
         await connection.OpenAsync();
         return connection;
     }
@@ -104,7 +107,7 @@ public static class BenchEnv
             if (File.Exists(path + suffix)) File.Delete(path + suffix);
     }
 
-    private static string CreateDatabase()
+    private static string CreateDatabase(string database)
     {
         var server = Environment.GetEnvironmentVariable("CEDROS_BENCH_POSTGRES") is { Length: > 0 } b ? b
             : Environment.GetEnvironmentVariable("CEDROS_TEST_POSTGRES") is { Length: > 0 } t ? t
@@ -114,13 +117,13 @@ public static class BenchEnv
         {
             connection.Open();
             using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = @d", connection);
-            exists.Parameters.AddWithValue("d", Database);
+            exists.Parameters.AddWithValue("d", database);
             if (exists.ExecuteScalar() is null)
             {
-                using var create = new NpgsqlCommand($"CREATE DATABASE {Database}", connection);
+                using var create = new NpgsqlCommand($"CREATE DATABASE {database}", connection);
                 create.ExecuteNonQuery();
             }
         }
-        return new NpgsqlConnectionStringBuilder(server) { Database = Database, Timezone = "UTC" }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(server) { Database = database, Timezone = "UTC" }.ConnectionString;
     }
 }

@@ -5,7 +5,7 @@ namespace Cedros.Storage.Benchmarks;
 /// <summary>
 /// The admin order search: a case-insensitive substring over id, purchase id, resource id, customer and e-mail, first
 /// page of 20 newest plus the total count, on a table of <c>CEDROS_BENCH_ORDERS</c> orders (default 100,000; seeded once
-/// through the storage and kept between runs — PostgreSQL in database <c>cedros_bench</c>, SQLite in
+/// through the storage and kept between runs — PostgreSQL in database <c>cedros_bench_orders_N</c>, SQLite in
 /// <c>orders-N-*.db</c>). Two terms: <c>buyer4242@</c> matches one order, <c>product-7</c> about 2.2% of them.
 /// Baseline: the same two statements by hand (PostgreSQL <c>ILIKE</c>, served by the pg_trgm GIN index; SQLite
 /// <c>LIKE</c>, a scan — the storage uses a registered case-insensitive <c>contains</c> function, also a scan), reading
@@ -30,7 +30,7 @@ public class OrderSearchBenchmarks : BackendBenchmark
     public async Task SetupAsync()
     {
         var orders = BenchEnv.Orders;
-        await OpenAsync($"orders-{orders}", fresh: false);
+        await OpenInAsync($"{BenchEnv.Database}_orders_{orders}", $"orders-{orders}", fresh: false);
         await OrderSeeder.EnsureAsync(Store, orders, IsPostgres ? Pg : null);
     }
 
