@@ -42,7 +42,7 @@ internal sealed class PostgresProductRepository(PostgresStore store) : IProductR
     {
         Check.Id(stripePriceId, "stripe_price_id");
         return _store.RunAsync(c => c.OneAsync($"""
-            SELECT {ProductColumns} FROM [[products]] WHERE tenant_id = @t AND stripe_price_id = @p AND active ORDER BY id LIMIT 1
+            SELECT {ProductColumns} FROM [[products]] WHERE tenant_id = @t AND stripe_price_id = @p AND active ORDER BY id COLLATE "C" LIMIT 1
             """, ReadProduct, ("t", _store.TenantId), ("p", stripePriceId)), cancellationToken);
     }
 

@@ -23,6 +23,7 @@ public sealed class PostgresStorage : ICedrosStorage
     public static async Task<PostgresStorage> OpenAsync(StorageOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        StorageOptionsValidator.ThrowIfInvalid(options);
         var tables = options.ResolveTables();
         var dataSource = BuildDataSource(options);
         var storage = new PostgresStorage(new PostgresContext(dataSource, options, tables, timeProvider ?? TimeProvider.System));
@@ -74,15 +75,4 @@ public sealed class PostgresStorage : ICedrosStorage
         builder.Timezone = "UTC";
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
-}
-
-/// <summary>Opens <see cref="PostgresStorage"/> for <c>storage.backend = postgres</c>.</summary>
-public sealed class PostgresBackendFactory : IStorageBackendFactory
-{
-    /// <inheritdoc />
-    public StorageBackend Backend => StorageBackend.Postgres;
-
-    /// <inheritdoc />
-    public async Task<ICedrosStorage> OpenAsync(StorageOptions options, TimeProvider timeProvider, CancellationToken cancellationToken = default) =>
-        await PostgresStorage.OpenAsync(options, timeProvider, cancellationToken).ConfigureAwait(false);
 }

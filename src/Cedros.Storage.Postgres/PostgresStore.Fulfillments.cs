@@ -60,7 +60,7 @@ internal sealed partial class PostgresStore
         Check.Page(limit);
         return RunAsync<IReadOnlyList<Fulfillment>>(async c => await c.ListAsync($"""
             SELECT {FulfillmentColumns} FROM [[fulfillments]] WHERE tenant_id = @t AND order_id = @o
-             ORDER BY created_at DESC, id DESC LIMIT @limit
+             ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit
             """, ReadFulfillment, ("t", TenantId), ("o", orderId), ("limit", limit)).ConfigureAwait(false), cancellationToken);
     }
 

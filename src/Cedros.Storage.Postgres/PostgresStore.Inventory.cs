@@ -74,7 +74,7 @@ internal sealed partial class PostgresStore
         return RunAsync<IReadOnlyList<InventoryReservation>>(async c => await c.ListAsync($"""
             SELECT {ReservationColumns} FROM [[inventory_reservations]]
              WHERE tenant_id = @t AND cart_id = @cart AND status = 'active' AND expires_at > @now
-             ORDER BY created_at, id
+             ORDER BY created_at, id COLLATE "C"
             """, ReadReservation, ("t", TenantId), ("cart", cartId), ("now", Now)).ConfigureAwait(false), cancellationToken);
     }
 

@@ -83,7 +83,7 @@ internal sealed partial class PostgresStore
         }
     }
 
-    /// <summary>Reads one nonce (used by tests and tools).</summary>
+    /// <summary>Reads one nonce, consumed or not (diagnostics; the contract has no public getter).</summary>
     internal Task<AdminNonce?> GetNonceAsync(string nonceId, CancellationToken cancellationToken) =>
         RunAsync(c => c.OneAsync($"SELECT {NonceColumns} FROM [[admin_nonces]] WHERE tenant_id = @t AND id = @id",
             ReadNonce, ("t", TenantId), ("id", nonceId)), cancellationToken);

@@ -82,7 +82,7 @@ internal sealed partial class PostgresStore
         Check.Page(limit, offset);
         return RunAsync<IReadOnlyList<Order>>(async c => await c.ListAsync($"""
             SELECT {OrderColumns} FROM [[orders]] WHERE tenant_id = @t
-             ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset
+             ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit OFFSET @offset
             """, ReadOrder, ("t", TenantId), ("limit", limit), ("offset", offset)).ConfigureAwait(false), cancellationToken);
     }
 
@@ -109,7 +109,7 @@ internal sealed partial class PostgresStore
             ("limit", limit), ("offset", offset),
         ];
         var countSql = $"SELECT count(*) FROM [[orders]] WHERE {where}";
-        var pageSql = $"SELECT {OrderColumns} FROM [[orders]] WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
+        var pageSql = $"SELECT {OrderColumns} FROM [[orders]] WHERE {where} ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT @limit OFFSET @offset";
         return RunAsync(async c =>
         {
             await using var batch = c.Batch(c.BatchCommand(countSql, Used(countSql, args)), c.BatchCommand(pageSql, Used(pageSql, args)));
@@ -143,6 +143,13 @@ internal sealed partial class PostgresStore
                 ("updated_at", StorageTime.Micro(updatedAt)), ("allowed", allowed)).ConfigureAwait(false);
             if (updated) return;
             if (current is null) throw new StorageNotFoundException("order", orderId);
+            if (allowed.Contains(current, StringComparer.Ordinal))
+            {
+                // The statement's snapshot allowed it, so a concurrent call changed the status first: judge by the
+                // status as it is now (another admin setting the same status makes this call a no-op).
+                current = await c.OneAsync("SELECT status FROM [[orders]] WHERE tenant_id = @t AND id = @id", r => PgRow.Str(r, 0),
+                    ("t", TenantId), ("id", orderId)).ConfigureAwait(false) ?? throw new StorageNotFoundException("order", orderId);
+            }
             if (current == PgRow.Text(status)) return;
             throw new StorageValidationException($"order '{orderId}' cannot move from {current} to {PgRow.Text(status)}.", "status");
         }, cancellationToken);
@@ -160,7 +167,7 @@ internal sealed partial class PostgresStore
         Check.Page(limit);
         return RunAsync<IReadOnlyList<OrderHistoryEntry>>(async c => await c.ListAsync($"""
             SELECT {HistoryColumns} FROM [[order_history]] WHERE tenant_id = @t AND order_id = @o
-             ORDER BY created_at DESC, id DESC LIMIT @limit
+             ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit
             """, ReadHistory, ("t", TenantId), ("o", orderId), ("limit", limit)).ConfigureAwait(false), cancellationToken);
     }
 

@@ -52,7 +52,7 @@ internal sealed partial class PostgresStore
         return RunAsync<IReadOnlyList<RefundQuote>>(async c => await c.ListAsync($"""
             SELECT {RefundQuoteColumns} FROM [[refund_quotes]]
              WHERE tenant_id = @t AND original_purchase_id = @p
-             ORDER BY created_at DESC, id DESC
+             ORDER BY created_at DESC, id COLLATE "C" DESC
             """, ReadRefundQuote, ("t", TenantId), ("p", originalPurchaseId)).ConfigureAwait(false), cancellationToken);
     }
 
@@ -60,7 +60,7 @@ internal sealed partial class PostgresStore
         RunAsync<IReadOnlyList<RefundQuote>>(async c => await c.ListAsync($"""
             SELECT {RefundQuoteColumns} FROM [[refund_quotes]]
              WHERE tenant_id = @t AND status = 'pending'
-             ORDER BY created_at, id
+             ORDER BY created_at, id COLLATE "C"
             """, ReadRefundQuote, ("t", TenantId)).ConfigureAwait(false), cancellationToken);
 
     public Task<string?> TryBeginRefundPayoutAsync(string refundId, string processedBy, TimeSpan leaseTtl, CancellationToken cancellationToken)

@@ -81,7 +81,7 @@ internal sealed partial class PostgresStore
         return RunAsync<IReadOnlyList<StripeSession>>(async c => await c.ListAsync($"""
             SELECT {StripeSessionColumns} FROM [[sessions]]
              WHERE tenant_id = @t AND resource_id = @r AND (@status IS NULL OR status = @status)
-             ORDER BY created_at DESC, id DESC LIMIT @limit
+             ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit
             """, ReadStripeSession, ("t", TenantId), ("r", resourceId), ("status", TextParam(status is { } s ? PgRow.Text(s) : null)),
             ("limit", limit)).ConfigureAwait(false), cancellationToken);
     }

@@ -168,7 +168,7 @@ internal sealed partial class PostgresStore
         return RunAsync<IReadOnlyList<PendingWebhook>>(async c => await c.ListAsync($"""
             SELECT {WebhookColumns} FROM [[webhook_queue]]
              WHERE tenant_id = @t AND (@status IS NULL OR status = @status)
-             ORDER BY created_at DESC, id DESC LIMIT @limit
+             ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit
             """, ReadWebhook, ("t", TenantId), ("status", TextParam(status is { } st ? PgRow.Text(st) : null)), ("limit", limit))
             .ConfigureAwait(false), cancellationToken);
     }

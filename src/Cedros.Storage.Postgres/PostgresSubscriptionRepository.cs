@@ -12,7 +12,7 @@ internal sealed class PostgresSubscriptionRepository(PostgresStore store) : ISub
         "metadata, created_at, updated_at";
 
     private const string Live = "status IN ('active', 'trialing', 'past_due')";
-    private const string NewestFirst = "ORDER BY created_at DESC, id DESC";
+    private const string NewestFirst = "ORDER BY created_at DESC, id COLLATE \"C\" DESC";
 
     private readonly PostgresStore _store = store;
 
@@ -117,7 +117,7 @@ internal sealed class PostgresSubscriptionRepository(PostgresStore store) : ISub
     }
 
     public Task<IReadOnlyList<Subscription>> ListExpiringAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        List($"WHERE tenant_id = @t AND {Live} AND current_period_end < @x ORDER BY current_period_end, id", StorageTime.Micro(before), cancellationToken);
+        List($"WHERE tenant_id = @t AND {Live} AND current_period_end < @x ORDER BY current_period_end, id COLLATE \"C\"", StorageTime.Micro(before), cancellationToken);
 
     public Task UpdateStatusAsync(string id, SubscriptionStatus status, CancellationToken cancellationToken)
     {

@@ -128,7 +128,7 @@ internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponReposit
                     scope = @scope, product_ids = @product_ids, payment_method = @payment_method, auto_apply = @auto_apply,
                     applies_at = @applies_at, usage_limit = @usage_limit, starts_at = @starts_at, expires_at = @expires_at,
                     active = @active, metadata = @metadata, updated_at = @updated_at
-                WHERE tenant_id = @tenant AND code = @code AND @usage_count IS NOT NULL AND @created_at IS NOT NULL
+                WHERE tenant_id = @tenant AND code = @code
                 """, Args(c));
             if (updated == 0) throw new StorageNotFoundException("coupon", c.Code);
         }, cancellationToken);

@@ -18,6 +18,7 @@ internal sealed class SqliteEngine : IDisposable
 
     public SqliteEngine(StorageOptions options, TimeProvider time)
     {
+        StorageOptionsValidator.ThrowIfInvalid(options);
         Options = options;
         Time = time;
         Tables = options.ResolveTables();

@@ -14,8 +14,8 @@ internal abstract class SqliteExecutor(SqliteEngine engine)
     /// <summary>True when bound to a transaction.</summary>
     public abstract bool InTransaction { get; }
 
-    /// <summary>Runs a read.</summary>
-    public abstract Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken);
+    /// <summary>Runs a read; with <paramref name="snapshot"/>, all its statements see one consistent snapshot.</summary>
+    public abstract Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false);
 
     /// <summary>Runs a write atomically: all of it or none of it.</summary>
     public abstract Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken);
@@ -38,13 +38,24 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
 {
     public override bool InTransaction => false;
 
-    public override Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    public override Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(Translated(() =>
         {
             using var connection = Engine.Open();
-            return work(new SqliteSession(connection));
+            var session = new SqliteSession(connection);
+            if (!snapshot) return work(session);
+            // A deferred transaction in WAL mode reads one snapshot and takes no write lock.
+            session.Execute("BEGIN DEFERRED");
+            try
+            {
+                return work(session);
+            }
+            finally
+            {
+                session.Execute("COMMIT");
+            }
         }));
     }
 
@@ -107,7 +118,7 @@ internal sealed class TransactionExecutor(SqliteEngine engine, SqliteConnection 
 
     public override bool InTransaction => true;
 
-    public override Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    public override Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_calls) return Task.FromResult(Translated(() => work(_session)));

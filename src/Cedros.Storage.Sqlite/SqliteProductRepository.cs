@@ -87,7 +87,7 @@ internal sealed class SqliteProductRepository(SqliteStore store) : IProductRepos
                     stripe_price_id = @stripe_price_id, crypto_amount = @crypto_amount, crypto_token = @crypto_token,
                     crypto_account = @crypto_account, memo_template = @memo_template, metadata = @metadata, active = @active,
                     subscription_config = @subscription_config, updated_at = @updated_at
-                WHERE tenant_id = @tenant AND id = @id AND @created_at IS NOT NULL
+                WHERE tenant_id = @tenant AND id = @id
                 """, Args(p));
             if (updated == 0) throw new StorageNotFoundException("product", p.Id);
         }, cancellationToken);

@@ -116,7 +116,7 @@ internal sealed partial class SqliteStore
                 ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset
                 """, ReadOrder, [.. args, ("@limit", limit), ("@offset", offset)]);
             return new OrderPage(items, total);
-        }, cancellationToken);
+        }, cancellationToken, snapshot: true);
     }
 
     public Task UpdateOrderStatusAsync(string orderId, OrderStatus status, DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt,

@@ -35,8 +35,8 @@ internal sealed partial class SqliteStore : ITenantStorage
     /// <summary>The tenant parameter every tenant-owned query binds.</summary>
     internal (string, object?) Tenant => ("@tenant", TenantId);
 
-    internal Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken) =>
-        _executor.ReadAsync(work, cancellationToken);
+    internal Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false) =>
+        _executor.ReadAsync(work, cancellationToken, snapshot);
 
     internal Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken) =>
         _executor.WriteAsync(work, cancellationToken);

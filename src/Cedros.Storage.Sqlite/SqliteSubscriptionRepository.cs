@@ -88,7 +88,7 @@ internal sealed class SqliteSubscriptionRepository(SqliteStore store) : ISubscri
                     billing_interval = @billing_interval, status = @status, current_period_start = @current_period_start,
                     current_period_end = @current_period_end, trial_end = @trial_end, cancelled_at = @cancelled_at,
                     cancel_at_period_end = @cancel_at_period_end, metadata = @metadata, updated_at = @updated_at
-                WHERE tenant_id = @tenant AND id = @id AND @created_at IS NOT NULL
+                WHERE tenant_id = @tenant AND id = @id
                 """, Args(x));
         }, cancellationToken);
     }

@@ -10,12 +10,28 @@ namespace Cedros.Storage.Tests.Backends;
 /// its own fresh schema (<c>Search Path=t_…,public</c>, so pg_trgm in <c>public</c> stays usable); the schemas are dropped
 /// when the fixture is disposed. A missing server fails the tests: it never skips them.
 /// </summary>
-public class PostgresFixture : IStorageFixture, IAsyncLifetime
+public class PostgresFixture : IStorageFixture, IProcessFixture, IAsyncLifetime
 {
     public const string EnvironmentVariable = "CEDROS_TEST_POSTGRES";
 
     private readonly ConcurrentBag<string> _schemas = [];
-    private NpgsqlDataSource? _admin;
+    private readonly Lazy<NpgsqlDataSource> _admin = new(() => NpgsqlDataSource.Create(BaseConnectionString));
+    private readonly Lazy<Task> _extension;
+
+    public PostgresFixture() =>
+        // pg_trgm must live in public: created from a test schema's search path it would be dropped with that schema.
+        _extension = new(async () =>
+        {
+            await using var cmd = Admin.CreateCommand("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
+            try
+            {
+                await cmd.ExecuteNonQueryAsync();
+            }
+            catch (PostgresException ex) when (ex.SqlState == "23505")
+            {
+                // Another fixture created it at the same moment.
+            }
+        });
 
     public virtual string Name => "postgres";
     public bool CrossProcess => true;
@@ -27,11 +43,12 @@ public class PostgresFixture : IStorageFixture, IAsyncLifetime
             : throw new InvalidOperationException(
                 $"{EnvironmentVariable} is not set: run eval \"export $(scripts/test-postgres-start.sh | tail -n1)\" first (PostgreSQL tests never skip).");
 
-    private NpgsqlDataSource Admin => _admin ??= NpgsqlDataSource.Create(BaseConnectionString);
+    private NpgsqlDataSource Admin => _admin.Value;
 
     /// <summary>Creates an empty schema and returns a connection string whose search path starts with it.</summary>
     public async Task<string> CreateSchemaAsync()
     {
+        await _extension.Value;
         var schema = "t_" + Guid.NewGuid().ToString("N");
         await using (var cmd = Admin.CreateCommand($"CREATE SCHEMA \"{schema}\""))
             await cmd.ExecuteNonQueryAsync();
@@ -56,6 +73,12 @@ public class PostgresFixture : IStorageFixture, IAsyncLifetime
         return await PostgresStorage.OpenAsync(Options(cs, configure), time);
     }
 
+    /// <summary>A fresh schema that worker processes open with the default mapping.</summary>
+    public async Task<ProcessTarget> CreateProcessTargetAsync() => new("postgres", await CreateSchemaAsync());
+
+    public async Task<ICedrosStorage> OpenTargetAsync(ProcessTarget target, TimeProvider time) =>
+        await PostgresStorage.OpenAsync(Options(target.Connection), time);
+
     /// <summary>Variants change the schema mapping here.</summary>
     protected virtual void Map(StorageOptions options)
     {
@@ -65,13 +88,13 @@ public class PostgresFixture : IStorageFixture, IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        if (_admin is null) return;
+        if (!_admin.IsValueCreated) return;
         foreach (var schema in _schemas)
         {
-            await using var cmd = _admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
+            await using var cmd = Admin.CreateCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE");
             await cmd.ExecuteNonQueryAsync();
         }
-        await _admin.DisposeAsync();
+        await Admin.DisposeAsync();
     }
 }
 

@@ -1,4 +1,5 @@
 using Cedros.Storage.Tests.Backends;
+using Xunit.Abstractions;
 
 namespace Cedros.Storage.Tests.Concurrency;
 
@@ -6,7 +7,7 @@ namespace Cedros.Storage.Tests.Concurrency;
 /// Durability under <c>kill -9</c>: a child process writes batches of 50 payments and acknowledges each after commit;
 /// it is killed at random points. Every acknowledged batch must be complete, and no batch may be partly written.
 /// </summary>
-public abstract class CrashTests<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+public abstract class CrashTests<TFixture>(TFixture fixture, ITestOutputHelper output) : IClassFixture<TFixture>
     where TFixture : class, IStorageFixture, IProcessFixture
 {
     private const int BatchSize = 50;
@@ -31,6 +32,7 @@ public abstract class CrashTests<TFixture>(TFixture fixture) : IClassFixture<TFi
                 await worker.KillAsync();
                 var acked = worker.Lines.Where(l => l.StartsWith("ack ", StringComparison.Ordinal)).Select(l => l[4..]).ToList();
                 totalAcked += acked.Count;
+                output.WriteLine($"round {round}: killed after {acked.Count} acknowledged batches");
 
                 await using var storage = await Fixture.OpenTargetAsync(target, TimeProvider.System);
                 var store = storage.Default;

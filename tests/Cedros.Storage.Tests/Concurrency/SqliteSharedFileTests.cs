@@ -150,4 +150,26 @@ public sealed class SqliteSharedFileTests(SqliteFixture fixture) : IClassFixture
             await DisposeAllAsync(instances);
         }
     }
+
+    [Fact]
+    public async Task A_refund_payout_is_claimed_once_across_instances()
+    {
+        var instances = await OpenInstancesAsync();
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            await instances[0].Default.SaveRefundQuoteAsync(new RefundQuote
+            {
+                Id = "refund", OriginalPurchaseId = "p", RecipientWallet = "w", Amount = 5, CreatedAt = now, ExpiresAt = now.AddHours(1),
+            });
+            var outcomes = await Races.RunAsync(Callers, i =>
+                instances[i % 4].Default.TryBeginRefundPayoutAsync("refund", $"worker-{i}", TimeSpan.FromMinutes(5)));
+            Assert.All(outcomes, o => Assert.Null(o.Error));
+            Assert.Single(outcomes, o => o.Result is not null);
+        }
+        finally
+        {
+            await DisposeAllAsync(instances);
+        }
+    }
 }

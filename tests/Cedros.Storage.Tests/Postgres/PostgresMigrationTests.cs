@@ -52,6 +52,16 @@ public sealed class PostgresMigrationTests(PostgresFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task The_backend_factory_opens_a_migrated_storage()
+    {
+        var cs = await fixture.CreateSchemaAsync();
+        var factory = new PostgresBackendFactory();
+        Assert.Equal(Cedros.Storage.Configuration.StorageBackend.Postgres, factory.Backend);
+        await using var storage = await factory.OpenAsync(fixture.Options(cs), TimeProvider.System);
+        Assert.Equal(PostgresMigrator.All.Count, await ScalarAsync(cs, "SELECT count(*) FROM schema_migrations"));
+    }
+
+    [Fact]
     public async Task Migrating_again_is_a_no_op()
     {
         var cs = await fixture.CreateSchemaAsync();

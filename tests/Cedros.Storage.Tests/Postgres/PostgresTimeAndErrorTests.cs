@@ -82,4 +82,21 @@ public sealed class PostgresTimeAndErrorTests(PostgresFixture fixture) : IClassF
         }));
         Assert.True(ex.IsTransient);
     }
+
+    [Fact]
+    public async Task A_command_timeout_is_Unavailable()
+    {
+        var cs = await fixture.CreateSchemaAsync();
+        await using var storage = await PostgresStorage.OpenAsync(fixture.Options(cs, o => o.Postgres.CommandTimeout = TimeSpan.FromSeconds(1)),
+            new FakeTimeProvider(Start));
+        // Another session holds the table, so the write waits until the command timeout.
+        await using var blocker = new NpgsqlConnection(cs);
+        await blocker.OpenAsync();
+        await using var tx = await blocker.BeginTransactionAsync();
+        await using (var lockCmd = new NpgsqlCommand("LOCK TABLE cart_quotes IN ACCESS EXCLUSIVE MODE", blocker, tx))
+            await lockCmd.ExecuteNonQueryAsync();
+        var ex = await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.Default.SaveCartQuoteAsync(Make.Cart(Start, "cart-timeout")));
+        Assert.True(ex.IsTransient);
+        await tx.RollbackAsync();
+    }
 }
