@@ -103,4 +103,21 @@ internal static class CliOptions
             return null;
         },
     };
+
+    /// <summary>An integer option limited to [<paramref name="min"/>, <paramref name="max"/>].</summary>
+    public static Option<int> IntRange(string name, string description, int min, int max, int defaultValue) => new(name)
+    {
+        Description = $"{description} ({min}-{max})",
+        HelpName = "n",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+            if (int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
+                && value >= min && value <= max)
+                return value;
+            r.AddError($"{name} '{text}' must be a whole number between {min} and {max}.");
+            return defaultValue;
+        },
+    };
 }

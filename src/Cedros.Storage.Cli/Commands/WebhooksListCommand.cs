@@ -14,12 +14,7 @@ internal static class WebhooksListCommand
             Description = "Only webhooks in this status",
             HelpName = "pending|processing|success|failed",
         };
-        var limit = new Option<int>("--limit") { Description = "At most this many (1-1000)", DefaultValueFactory = _ => 50 };
-        limit.Validators.Add(r =>
-        {
-            var value = r.GetValueOrDefault<int>();
-            if (value is < 1 or > 1000) r.AddError($"--limit {value} must be between 1 and 1000.");
-        });
+        var limit = CliOptions.IntRange("--limit", "At most this many", 1, 1000, 50);
         var tenant = CliOptions.Tenant();
         var command = new Command("list", "List a tenant's webhooks, newest first") { status, limit, tenant };
         command.SetBody(async (ctx, ct) =>
