@@ -87,8 +87,13 @@ internal static class MigrationHistory
                 }
                 result.Add(text);
             }
-            result.Sort(StringComparer.Ordinal);
-            return result;
+            return [.. result.OrderBy(LeadingNumber).ThenBy(v => v, StringComparer.Ordinal)];
         }
+    }
+
+    private static long LeadingNumber(string version)
+    {
+        var digits = new string(version.TakeWhile(char.IsAsciiDigit).ToArray());
+        return long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : long.MaxValue;
     }
 }
