@@ -28,6 +28,14 @@ internal sealed class CommandContext(ParseResult parseResult, StorageOptions opt
     /// <summary>The backend name as written in configuration.</summary>
     public string BackendName => Output.BackendName(Options.Backend);
 
+    /// <summary>Where the data lives, safe to print: the SQLite file's full path, or the masked connection string.</summary>
+    public string Target => Options.Backend switch
+    {
+        StorageBackend.Sqlite => Path.GetFullPath(Options.Sqlite.Path),
+        StorageBackend.Postgres => Secrets.MaskConnectionString(Options.Postgres.ConnectionString) ?? "",
+        _ => "(in memory)",
+    };
+
     /// <summary>Opens (and migrates) the configured backend.</summary>
     public async Task<ICedrosStorage> OpenAsync(CancellationToken cancellationToken)
     {

@@ -25,10 +25,10 @@ internal static class StatusCommand
                 var counts = Enum.GetValues<WebhookStatus>().ToDictionary(s => s, s => webhooks.GetValueOrDefault(s));
                 if (ctx.Json)
                 {
-                    Output.WriteJson(new { Backend = ctx.BackendName, Tenant = tenantId, Webhooks = counts, PendingRefunds = pendingRefunds });
+                    Output.WriteJson(new { Backend = ctx.BackendName, Database = ctx.Target, Tenant = tenantId, Webhooks = counts, PendingRefunds = pendingRefunds });
                     return ExitCodes.Ok;
                 }
-                var rows = new List<(string, string)> { ("backend", ctx.BackendName), ("tenant", tenantId) };
+                var rows = new List<(string, string)> { ("backend", ctx.BackendName), ("database", ctx.Target), ("tenant", tenantId) };
                 rows.AddRange(counts.Select(c => ($"webhooks {c.Key.ToString().ToLowerInvariant()}", c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
                 rows.Add(("pending refunds", pendingRefunds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 AnsiConsole.Write(Output.KeyValueTable("", "", rows));
