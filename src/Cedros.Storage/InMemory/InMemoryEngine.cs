@@ -7,6 +7,7 @@ namespace Cedros.Storage.InMemory;
 internal sealed class InMemoryEngine(StorageOptions options, TimeProvider time) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _transactionCalls = new();
 
     public StorageOptions Options { get; } = options;
     public TimeProvider Time { get; } = time;
@@ -15,26 +16,27 @@ internal sealed class InMemoryEngine(StorageOptions options, TimeProvider time) 
     public DateTimeOffset Now => StorageTime.Now(Time);
 
     /// <summary>
-    /// Runs <paramref name="operation"/> alone against the tables. Outside a transaction it takes the lock and undoes
-    /// everything the operation changed if it throws (so every call, batches included, is all-or-nothing); inside a
-    /// transaction the caller already holds the lock and the transaction's snapshot covers the rollback.
+    /// Runs <paramref name="operation"/> alone against the tables and undoes everything it changed if it throws, so
+    /// every call, batches included, is all-or-nothing. Outside a transaction it takes the lock; inside one the caller
+    /// already holds it (the transaction's own snapshot covers the rollback of the whole callback), and a second,
+    /// short lock keeps calls made in parallel through the same transaction handle from interleaving. A handle whose
+    /// transaction has ended is refused, so a leaked handle can never write outside the lock.
     /// </summary>
-    public async Task<T> RunAsync<T>(bool inTransaction, Func<InMemoryTables, T> operation, CancellationToken cancellationToken)
+    public async Task<T> RunAsync<T>(InMemoryTransaction? transaction, Func<InMemoryTables, T> operation, CancellationToken cancellationToken)
     {
-        if (inTransaction) return operation(Tables);
+        if (transaction is not null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            lock (_transactionCalls)
+            {
+                transaction.EnsureLive();
+                return RunUndoable(operation);
+            }
+        }
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var snapshot = Tables.Snapshot();
-            try
-            {
-                return operation(Tables);
-            }
-            catch
-            {
-                Tables = snapshot;
-                throw;
-            }
+            return RunUndoable(operation);
         }
         finally
         {
@@ -42,28 +44,64 @@ internal sealed class InMemoryEngine(StorageOptions options, TimeProvider time) 
         }
     }
 
-    /// <summary>Runs a transaction: holds the lock for the whole callback; restores the snapshot if it throws.</summary>
-    public async Task<T> TransactAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    /// <summary>Runs a transaction: holds the lock for the whole callback; restores the snapshot if it throws. The
+    /// transaction ends (its handle stops working) before the lock is released.</summary>
+    public async Task<T> TransactAsync<T>(Func<InMemoryTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var transaction = new InMemoryTransaction();
         try
         {
             var snapshot = Tables.Snapshot();
             try
             {
-                return await work(cancellationToken).ConfigureAwait(false);
+                return await work(transaction, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
-                Tables = snapshot;
+                lock (_transactionCalls)
+                {
+                    transaction.End();
+                    Tables = snapshot;
+                }
                 throw;
             }
         }
         finally
         {
+            lock (_transactionCalls) transaction.End();
             _gate.Release();
+        }
+    }
+
+    private T RunUndoable<T>(Func<InMemoryTables, T> operation)
+    {
+        var snapshot = Tables.Snapshot();
+        try
+        {
+            return operation(Tables);
+        }
+        catch
+        {
+            Tables = snapshot;
+            throw;
         }
     }
 
     public void Dispose() => _gate.Dispose();
+}
+
+/// <summary>One running transaction; its handles stop working once it has committed or rolled back.</summary>
+internal sealed class InMemoryTransaction
+{
+    private bool _ended;
+
+    public void End() => _ended = true;
+
+    public void EnsureLive()
+    {
+        if (_ended)
+            throw new InvalidOperationException(
+                "This transaction has already committed or rolled back; its handle can no longer be used. Use the storage handle instead.");
+    }
 }

@@ -22,7 +22,7 @@ public sealed class InMemoryStorage : ICedrosStorage
     public ITenantStorage Default { get; }
 
     /// <inheritdoc />
-    public ITenantStorage ForTenant(string tenantId) => new InMemoryStore(_engine, TenantIds.Require(tenantId), inTransaction: false);
+    public ITenantStorage ForTenant(string tenantId) => new InMemoryStore(_engine, TenantIds.Require(tenantId));
 
     /// <inheritdoc />
     public Task MigrateAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;

@@ -1,12 +1,68 @@
+using Cedros.Storage.Internal;
+using Cedros.Storage.Validation;
+
 namespace Cedros.Storage.InMemory;
 
 internal sealed partial class InMemoryStore
 {
-    public Task CreateFulfillmentAsync(Fulfillment fulfillment, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task CreateFulfillmentAsync(Fulfillment fulfillment, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare.Fulfillment(TenantId, fulfillment);
+        return RunAsync(t =>
+        {
+            if (!t.Orders.ContainsKey(Key(prepared.OrderId))) throw new StorageNotFoundException("order", prepared.OrderId);
+            if (t.Fulfillments.ContainsKey(Key(prepared.Id)))
+                throw new StorageConflictException($"fulfillment '{prepared.Id}' already exists.");
+            t.Fulfillments = t.Fulfillments.Add(Key(prepared.Id), prepared);
+        }, cancellationToken);
+    }
 
-    public Task<Fulfillment?> GetFulfillmentAsync(string fulfillmentId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<Fulfillment?> GetFulfillmentAsync(string fulfillmentId, CancellationToken cancellationToken)
+    {
+        Check.Id(fulfillmentId, "fulfillment id");
+        return RunAsync(t => t.Fulfillments.GetValueOrDefault(Key(fulfillmentId)), cancellationToken);
+    }
 
-    public Task<IReadOnlyList<Fulfillment>> ListFulfillmentsAsync(string orderId, int limit, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<IReadOnlyList<Fulfillment>> ListFulfillmentsAsync(string orderId, int limit, CancellationToken cancellationToken)
+    {
+        Check.Id(orderId, "order id");
+        Check.Page(limit);
+        return RunAsync<IReadOnlyList<Fulfillment>>(t => t.Fulfillments.Values
+            .Where(f => f.TenantId == TenantId && string.Equals(f.OrderId, orderId, StringComparison.Ordinal))
+            .OrderByDescending(f => f.CreatedAt)
+            .ThenByDescending(f => f.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .ToList()
+            .AsReadOnly(), cancellationToken);
+    }
 
-    public Task<Fulfillment?> UpdateFulfillmentStatusAsync(string fulfillmentId, FulfillmentStatus status, DateTimeOffset? shippedAt, DateTimeOffset? deliveredAt, DateTimeOffset updatedAt, string? trackingNumber, string? trackingUrl, string? carrier, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<Fulfillment?> UpdateFulfillmentStatusAsync(string fulfillmentId, FulfillmentStatus status, DateTimeOffset? shippedAt,
+        DateTimeOffset? deliveredAt, DateTimeOffset updatedAt, string? trackingNumber, string? trackingUrl, string? carrier,
+        CancellationToken cancellationToken)
+    {
+        Check.Id(fulfillmentId, "fulfillment id");
+        Check.Defined(status, "status");
+        Check.Text(trackingNumber, "tracking_number");
+        Check.Text(trackingUrl, "tracking_url");
+        Check.Text(carrier, "carrier");
+        var shipped = StorageTime.Micro(shippedAt);
+        var delivered = StorageTime.Micro(deliveredAt);
+        var updated = StorageTime.Micro(updatedAt);
+        return RunAsync(t =>
+        {
+            if (!t.Fulfillments.TryGetValue(Key(fulfillmentId), out var current)) return null;
+            var next = current with
+            {
+                Status = status,
+                ShippedAt = shipped ?? current.ShippedAt,
+                DeliveredAt = delivered ?? current.DeliveredAt,
+                UpdatedAt = updated,
+                TrackingNumber = trackingNumber ?? current.TrackingNumber,
+                TrackingUrl = trackingUrl ?? current.TrackingUrl,
+                Carrier = carrier ?? current.Carrier,
+            };
+            t.Fulfillments = t.Fulfillments.SetItem(Key(fulfillmentId), next);
+            return next;
+        }, cancellationToken);
+    }
 }

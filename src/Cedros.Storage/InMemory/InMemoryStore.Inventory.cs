@@ -1,20 +1,151 @@
+using Cedros.Storage.Internal;
+using Cedros.Storage.Validation;
+
 namespace Cedros.Storage.InMemory;
 
 internal sealed partial class InMemoryStore
 {
-    public Task ReserveInventoryAsync(InventoryReservation reservation, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task ReserveInventoryAsync(InventoryReservation reservation, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare.Reservation(TenantId, reservation, Now);
+        return RunAsync(t => AddReservation(t, prepared, item: null), cancellationToken);
+    }
 
-    public Task ReserveInventoryAsync(InventoryReservation reservation, int availableStock, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task ReserveInventoryAsync(InventoryReservation reservation, int availableStock, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare.Reservation(TenantId, reservation, Now);
+        CheckStock(availableStock, new StockKey(prepared.ProductId, prepared.VariantId));
+        return RunAsync(t =>
+        {
+            EnsureStock(t, new StockKey(prepared.ProductId, prepared.VariantId), prepared.Quantity, availableStock);
+            AddReservation(t, prepared, item: null);
+        }, cancellationToken);
+    }
 
-    public Task ReserveInventoryAsync(IReadOnlyList<InventoryReservation> reservations, IReadOnlyDictionary<StockKey, int> availableStock, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task ReserveInventoryAsync(IReadOnlyList<InventoryReservation> reservations, IReadOnlyDictionary<StockKey, int> availableStock,
+        CancellationToken cancellationToken)
+    {
+        Check.Batch(reservations, "reservations");
+        if (availableStock is null) throw new StorageValidationException("availableStock is required.", "availableStock");
+        var now = Now;
+        var prepared = reservations.Select((r, i) => Prepare.Reservation(TenantId, r, now, i)).ToArray();
+        Check.Distinct(prepared, r => r.Id, "reservation id");
+        var wanted = new Dictionary<StockKey, long>();
+        for (var i = 0; i < prepared.Length; i++)
+        {
+            var key = new StockKey(prepared[i].ProductId, prepared[i].VariantId);
+            if (!availableStock.TryGetValue(key, out var stock))
+                throw new StorageValidationException($"no available stock given for {Describe(key)}.", "availableStock", i);
+            CheckStock(stock, key);
+            wanted[key] = wanted.GetValueOrDefault(key) + prepared[i].Quantity;
+        }
+        return RunAsync(t =>
+        {
+            foreach (var (key, quantity) in wanted) EnsureStock(t, key, quantity, availableStock[key]);
+            for (var i = 0; i < prepared.Length; i++) AddReservation(t, prepared[i], i);
+        }, cancellationToken);
+    }
 
-    public Task<int> GetReservedQuantityAsync(string productId, string? variantId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<int> GetReservedQuantityAsync(string productId, string? variantId, CancellationToken cancellationToken)
+    {
+        Check.Id(productId, "product_id");
+        if (variantId is not null) Check.Id(variantId, "variant_id");
+        return RunAsync(t => (int)Math.Min(int.MaxValue, ReservedQuantity(t, new StockKey(productId, variantId), Now)), cancellationToken);
+    }
 
-    public Task<IReadOnlyList<InventoryReservation>> ListActiveReservationsForCartAsync(string cartId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<IReadOnlyList<InventoryReservation>> ListActiveReservationsForCartAsync(string cartId, CancellationToken cancellationToken)
+    {
+        Check.Id(cartId, "cart id");
+        return RunAsync<IReadOnlyList<InventoryReservation>>(t =>
+        {
+            var now = Now;
+            return CartReservations(t, cartId)
+                .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt > now)
+                .OrderBy(r => r.CreatedAt)
+                .ThenBy(r => r.Id, StringComparer.Ordinal)
+                .ToList()
+                .AsReadOnly();
+        }, cancellationToken);
+    }
 
-    public Task<int> ReleaseInventoryReservationsAsync(string cartId, DateTimeOffset releasedAt, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<int> ReleaseInventoryReservationsAsync(string cartId, DateTimeOffset releasedAt, CancellationToken cancellationToken)
+    {
+        Check.Id(cartId, "cart id");
+        var at = StorageTime.Micro(releasedAt);
+        return RunAsync(t => MoveCartReservations(t, cartId, ReservationStatus.Released, at, _ => true), cancellationToken);
+    }
 
-    public Task<int> ConvertInventoryReservationsAsync(string cartId, DateTimeOffset convertedAt, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<int> ConvertInventoryReservationsAsync(string cartId, DateTimeOffset convertedAt, CancellationToken cancellationToken)
+    {
+        Check.Id(cartId, "cart id");
+        var at = StorageTime.Micro(convertedAt);
+        return RunAsync(t =>
+        {
+            var now = Now;
+            return MoveCartReservations(t, cartId, ReservationStatus.Converted, at, r => r.ExpiresAt > now);
+        }, cancellationToken);
+    }
 
-    public Task<int> CleanupExpiredInventoryReservationsAsync(DateTimeOffset now, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public async Task<int> CleanupExpiredInventoryReservationsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var cutoff = StorageTime.Micro(now);
+        var total = await RunInBatchesAsync((t, batchSize) =>
+        {
+            var batch = t.Reservations
+                .Where(p => p.Value.Status == ReservationStatus.Active && p.Value.ExpiresAt <= cutoff)
+                .Take(batchSize)
+                .ToArray();
+            t.Reservations = t.Reservations.SetItems(batch.Select(p => KeyValuePair.Create(p.Key,
+                p.Value with { Status = ReservationStatus.Released, StatusUpdatedAt = cutoff })));
+            return batch.Length;
+        }, cancellationToken).ConfigureAwait(false);
+        return (int)Math.Min(int.MaxValue, total);
+    }
+
+    private void AddReservation(InMemoryTables t, InventoryReservation reservation, int? item)
+    {
+        if (t.Reservations.ContainsKey(Key(reservation.Id)))
+            throw new StorageConflictException($"{(item is { } i ? $"item {i}: " : "")}inventory reservation '{reservation.Id}' already exists.");
+        t.Reservations = t.Reservations.Add(Key(reservation.Id), reservation);
+    }
+
+    /// <summary>Throws LimitReached unless <paramref name="quantity"/> more units fit in the stock (checked under the
+    /// same lock as the insert that follows).</summary>
+    private void EnsureStock(InMemoryTables t, StockKey key, long quantity, int availableStock)
+    {
+        var reserved = ReservedQuantity(t, key, Now);
+        if (reserved + quantity > availableStock)
+            throw new StorageLimitReachedException(
+                $"not enough stock for {Describe(key)}: {availableStock} available, {reserved} reserved, {quantity} requested.");
+    }
+
+    /// <summary>Active, unexpired units of one (product, variant) in this tenant.</summary>
+    private long ReservedQuantity(InMemoryTables t, StockKey key, DateTimeOffset now) => t.Reservations.Values
+        .Where(r => r.TenantId == TenantId
+            && r.Status == ReservationStatus.Active
+            && r.ExpiresAt > now
+            && string.Equals(r.ProductId, key.ProductId, StringComparison.Ordinal)
+            && string.Equals(r.VariantId, key.VariantId, StringComparison.Ordinal))
+        .Sum(r => (long)r.Quantity);
+
+    private IEnumerable<InventoryReservation> CartReservations(InMemoryTables t, string cartId) => t.Reservations.Values
+        .Where(r => r.TenantId == TenantId && string.Equals(r.CartId, cartId, StringComparison.Ordinal));
+
+    private int MoveCartReservations(InMemoryTables t, string cartId, ReservationStatus to, DateTimeOffset at,
+        Func<InventoryReservation, bool> eligible)
+    {
+        var moved = CartReservations(t, cartId).Where(r => r.Status == ReservationStatus.Active && eligible(r)).ToArray();
+        t.Reservations = t.Reservations.SetItems(moved.Select(r => KeyValuePair.Create(Key(r.Id),
+            r with { Status = to, StatusUpdatedAt = at })));
+        return moved.Length;
+    }
+
+    private static void CheckStock(int availableStock, StockKey key)
+    {
+        if (availableStock < 0)
+            throw new StorageValidationException($"available stock for {Describe(key)} must not be negative.", "availableStock");
+    }
+
+    private static string Describe(StockKey key) =>
+        key.VariantId is null ? $"product '{key.ProductId}'" : $"product '{key.ProductId}' variant '{key.VariantId}'";
 }

@@ -1,12 +1,48 @@
+using Cedros.Storage.Validation;
+
 namespace Cedros.Storage.InMemory;
 
 internal sealed partial class InMemoryStore
 {
-    public Task CreateNonceAsync(AdminNonce nonce, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task CreateNonceAsync(AdminNonce nonce, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare.Nonce(TenantId, nonce, Now);
+        return RunAsync(tables =>
+        {
+            var key = Key(prepared.Id);
+            if (tables.Nonces.ContainsKey(key)) throw new StorageConflictException($"admin nonce '{prepared.Id}' already exists.");
+            tables.Nonces = tables.Nonces.Add(key, prepared);
+        }, cancellationToken);
+    }
 
-    public Task ConsumeNonceAsync(string nonceId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task ConsumeNonceAsync(string nonceId, CancellationToken cancellationToken) =>
+        ConsumeNonceCoreAsync(nonceId, null, cancellationToken);
 
-    public Task ConsumeNonceAsync(string nonceId, string expectedPurpose, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task ConsumeNonceAsync(string nonceId, string expectedPurpose, CancellationToken cancellationToken) =>
+        ConsumeNonceCoreAsync(nonceId, Check.Required(expectedPurpose, "purpose"), cancellationToken);
 
-    public Task<long> CleanupExpiredNoncesAsync(CancellationToken cancellationToken) => throw new NotImplementedException();
+    private Task ConsumeNonceCoreAsync(string nonceId, string? expectedPurpose, CancellationToken cancellationToken)
+    {
+        Check.Id(nonceId, "nonce id");
+        return RunAsync(tables =>
+        {
+            var now = Now;
+            var key = Key(nonceId);
+            if (!tables.Nonces.TryGetValue(key, out var nonce)) throw new NonceException(nonceId, NonceFailureReason.NotFound);
+            if (nonce.ConsumedAt is not null) throw new NonceException(nonceId, NonceFailureReason.AlreadyConsumed);
+            if (now >= nonce.ExpiresAt) throw new NonceException(nonceId, NonceFailureReason.Expired);
+            if (expectedPurpose is not null && !string.Equals(nonce.Purpose, expectedPurpose, StringComparison.Ordinal))
+                throw new NonceException(nonceId, NonceFailureReason.WrongPurpose);
+            tables.Nonces = tables.Nonces.SetItem(key, nonce with { ConsumedAt = now });
+        }, cancellationToken);
+    }
+
+    public Task<long> CleanupExpiredNoncesAsync(CancellationToken cancellationToken) =>
+        RunInBatchesAsync((tables, batchSize) =>
+        {
+            var now = Now;
+            var batch = tables.Nonces.Where(p => p.Value.ExpiresAt <= now).Select(p => p.Key).Take(batchSize).ToArray();
+            tables.Nonces = tables.Nonces.RemoveRange(batch);
+            return batch.Length;
+        }, cancellationToken);
 }

@@ -1,22 +1,153 @@
+using Cedros.Storage.Internal;
+using Cedros.Storage.Validation;
+
 namespace Cedros.Storage.InMemory;
 
 internal sealed partial class InMemoryStore
 {
-    public Task<bool> TryStoreOrderAsync(Order order, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<bool> TryStoreOrderAsync(Order order, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare.Order(TenantId, order);
+        return RunAsync(t =>
+        {
+            if (t.Orders.ContainsKey(Key(prepared.Id)) || FindOrderByPurchase(t, prepared.Source, prepared.PurchaseId) is not null)
+                return false;
+            t.Orders = t.Orders.Add(Key(prepared.Id), prepared);
+            return true;
+        }, cancellationToken);
+    }
 
-    public Task<Order?> GetOrderAsync(string orderId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<Order?> GetOrderAsync(string orderId, CancellationToken cancellationToken)
+    {
+        Check.Id(orderId, "order id");
+        return RunAsync(t => t.Orders.GetValueOrDefault(Key(orderId)), cancellationToken);
+    }
 
-    public Task<Order?> GetOrderByPurchaseAsync(string source, string purchaseId, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<Order?> GetOrderByPurchaseAsync(string source, string purchaseId, CancellationToken cancellationToken)
+    {
+        Check.Required(source, "source");
+        Check.Id(purchaseId, "purchase_id");
+        return RunAsync(t => FindOrderByPurchase(t, source, purchaseId), cancellationToken);
+    }
 
-    public Task<IReadOnlyList<Order>> ListOrdersAsync(int limit, int offset, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<IReadOnlyList<Order>> ListOrdersAsync(int limit, int offset, CancellationToken cancellationToken)
+    {
+        Check.Page(limit, offset);
+        return RunAsync<IReadOnlyList<Order>>(t => NewestOrdersFirst(TenantOrders(t)).Skip(offset).Take(limit).ToList().AsReadOnly(),
+            cancellationToken);
+    }
 
-    public Task<OrderPage> ListOrdersFilteredAsync(OrderStatus? status, string? search, DateTimeOffset? createdBefore, DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<OrderPage> ListOrdersFilteredAsync(OrderStatus? status, string? search, DateTimeOffset? createdBefore,
+        DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
+    {
+        Check.Page(limit, offset);
+        if (status is { } s) Check.Defined(s, "status");
+        var needle = search?.Trim();
+        if (string.IsNullOrEmpty(needle)) needle = null;
+        else Check.Text(needle, "search");
+        var before = StorageTime.Micro(createdBefore);
+        var after = StorageTime.Micro(createdAfter);
+        return RunAsync(t =>
+        {
+            var matches = NewestOrdersFirst(TenantOrders(t).Where(o =>
+                (status is null || o.Status == status)
+                && (before is null || o.CreatedAt < before)
+                && (after is null || o.CreatedAt >= after)
+                && (needle is null || OrderMatches(o, needle)))).ToList();
+            return new OrderPage(matches.Skip(offset).Take(limit).ToList().AsReadOnly(), matches.Count);
+        }, cancellationToken);
+    }
 
-    public Task UpdateOrderStatusAsync(string orderId, OrderStatus status, DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task UpdateOrderStatusAsync(string orderId, OrderStatus status, DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt,
+        CancellationToken cancellationToken)
+    {
+        Check.Id(orderId, "order id");
+        Check.Defined(status, "status");
+        var statusAt = StorageTime.Micro(statusUpdatedAt);
+        var updateAt = StorageTime.Micro(updatedAt);
+        return RunAsync(t => { ApplyOrderStatus(t, orderId, status, statusAt, updateAt); }, cancellationToken);
+    }
 
-    public Task AppendOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task AppendOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken)
+    {
+        var prepared = Prepare.HistoryEntry(TenantId, entry);
+        return RunAsync(t =>
+        {
+            if (t.OrderHistory.ContainsKey(Key(prepared.Id)))
+                throw new StorageConflictException($"order history entry '{prepared.Id}' already exists.");
+            t.OrderHistory = t.OrderHistory.Add(Key(prepared.Id), prepared);
+        }, cancellationToken);
+    }
 
-    public Task<IReadOnlyList<OrderHistoryEntry>> ListOrderHistoryAsync(string orderId, int limit, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<IReadOnlyList<OrderHistoryEntry>> ListOrderHistoryAsync(string orderId, int limit, CancellationToken cancellationToken)
+    {
+        Check.Id(orderId, "order id");
+        Check.Page(limit);
+        return RunAsync<IReadOnlyList<OrderHistoryEntry>>(t => t.OrderHistory.Values
+            .Where(h => h.TenantId == TenantId && string.Equals(h.OrderId, orderId, StringComparison.Ordinal))
+            .OrderByDescending(h => h.CreatedAt)
+            .ThenByDescending(h => h.Id, StringComparer.Ordinal)
+            .Take(limit)
+            .ToList()
+            .AsReadOnly(), cancellationToken);
+    }
 
-    public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at, string? note, string? actor, CancellationToken cancellationToken) => throw new NotImplementedException();
+    public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at,
+        string? note, string? actor, CancellationToken cancellationToken)
+    {
+        Check.Id(orderId, "order id");
+        Check.Defined(status, "status");
+        Check.Text(note, "note");
+        Check.Text(actor, "actor");
+        var when = StorageTime.Micro(at);
+        var entryId = Ids.NewSortableId(Engine.Time);
+        return RunAsync(t =>
+        {
+            var from = ApplyOrderStatus(t, orderId, status, when, when);
+            if (from is null) return null;
+            var entry = Prepare.HistoryEntry(TenantId, new OrderHistoryEntry
+            {
+                Id = entryId,
+                OrderId = orderId,
+                FromStatus = from.Value,
+                ToStatus = status,
+                Note = note,
+                Actor = actor,
+                CreatedAt = when,
+            });
+            t.OrderHistory = t.OrderHistory.Add(Key(entry.Id), entry);
+            return entry;
+        }, cancellationToken);
+    }
+
+    /// <summary>Checks the transition rule and writes the new status in the same step. Returns the previous status,
+    /// or null when the order already had <paramref name="status"/> (no-op).</summary>
+    private OrderStatus? ApplyOrderStatus(InMemoryTables t, string orderId, OrderStatus status, DateTimeOffset statusUpdatedAt,
+        DateTimeOffset updatedAt)
+    {
+        if (!t.Orders.TryGetValue(Key(orderId), out var order)) throw new StorageNotFoundException("order", orderId);
+        if (order.Status == status) return null;
+        if (!OrderStatus.CanTransition(order.Status, status))
+            throw new StorageValidationException(
+                $"order '{orderId}' cannot move from {EnumText<OrderStatus>.ToText(order.Status)} to {EnumText<OrderStatus>.ToText(status)}.",
+                "status");
+        t.Orders = t.Orders.SetItem(Key(orderId), order with { Status = status, StatusUpdatedAt = statusUpdatedAt, UpdatedAt = updatedAt });
+        return order.Status;
+    }
+
+    private IEnumerable<Order> TenantOrders(InMemoryTables t) => t.Orders.Values.Where(o => o.TenantId == TenantId);
+
+    private static IOrderedEnumerable<Order> NewestOrdersFirst(IEnumerable<Order> orders) =>
+        orders.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id, StringComparer.Ordinal);
+
+    private Order? FindOrderByPurchase(InMemoryTables t, string source, string purchaseId) =>
+        TenantOrders(t).FirstOrDefault(o => string.Equals(o.Source, source, StringComparison.Ordinal)
+            && string.Equals(o.PurchaseId, purchaseId, StringComparison.Ordinal));
+
+    /// <summary>A literal, case-insensitive substring of id, purchase id, resource id, customer or customer e-mail.</summary>
+    private static bool OrderMatches(Order o, string needle)
+    {
+        return Has(o.Id) || Has(o.PurchaseId) || Has(o.ResourceId) || Has(o.Customer) || Has(o.CustomerEmail);
+        bool Has(string? haystack) => haystack is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase);
+    }
 }

@@ -7,12 +7,12 @@ namespace Cedros.Storage.InMemory;
 internal sealed partial class InMemoryStore : ITenantStorage
 {
     private readonly InMemoryEngine _engine;
-    private readonly bool _inTransaction;
+    private readonly InMemoryTransaction? _transaction;
 
-    public InMemoryStore(InMemoryEngine engine, string tenantId, bool inTransaction)
+    public InMemoryStore(InMemoryEngine engine, string tenantId, InMemoryTransaction? transaction = null)
     {
         _engine = engine;
-        _inTransaction = inTransaction;
+        _transaction = transaction;
         TenantId = tenantId;
         Products = new InMemoryProductRepository(this);
         Coupons = new InMemoryCouponRepository(this);
@@ -30,11 +30,11 @@ internal sealed partial class InMemoryStore : ITenantStorage
 
     /// <summary>Runs one atomic operation (see <see cref="InMemoryEngine.RunAsync{T}"/>).</summary>
     internal Task<T> RunAsync<T>(Func<InMemoryTables, T> operation, CancellationToken cancellationToken) =>
-        _engine.RunAsync(_inTransaction, operation, cancellationToken);
+        _engine.RunAsync(_transaction, operation, cancellationToken);
 
     /// <summary>Runs one atomic operation without a result.</summary>
     internal Task RunAsync(Action<InMemoryTables> operation, CancellationToken cancellationToken) =>
-        _engine.RunAsync(_inTransaction, t => { operation(t); return true; }, cancellationToken);
+        _engine.RunAsync(_transaction, t => { operation(t); return true; }, cancellationToken);
 
     public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
     {
@@ -45,8 +45,11 @@ internal sealed partial class InMemoryStore : ITenantStorage
     public Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (_inTransaction) return work(this, cancellationToken);
-        var bound = new InMemoryStore(_engine, TenantId, inTransaction: true);
-        return _engine.TransactAsync(ct => work(bound, ct), cancellationToken);
+        if (_transaction is not null)
+        {
+            _transaction.EnsureLive();
+            return work(this, cancellationToken);
+        }
+        return _engine.TransactAsync((transaction, ct) => work(new InMemoryStore(_engine, TenantId, transaction), ct), cancellationToken);
     }
 }

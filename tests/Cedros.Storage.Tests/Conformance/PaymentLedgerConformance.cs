@@ -1,0 +1,447 @@
+using Cedros.Storage.Internal;
+using Cedros.Storage.Tests.Backends;
+
+namespace Cedros.Storage.Tests.Conformance;
+
+/// <summary>Contract §6: the payment ledger (replay protection).</summary>
+public abstract class PaymentLedgerConformance<TFixture>(TFixture fixture) : ConformanceTest<TFixture>(fixture)
+    where TFixture : class, IStorageFixture
+{
+    [Fact]
+    public async Task A_recorded_payment_reads_back_exactly_with_the_handles_tenant()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now) with { TenantId = "tenant-b" };
+        await s.A.RecordPaymentAsync(tx);
+        Assert.Equivalent(tx with { TenantId = "tenant-a" }, await s.A.GetPaymentAsync(tx.Signature), strict: true);
+        Assert.Null(await s.B.GetPaymentAsync(tx.Signature));
+    }
+
+    [Fact]
+    public async Task Created_at_round_trips_at_microsecond_precision()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(Start);
+        await s.A.RecordPaymentAsync(tx);
+        var read = await s.A.GetPaymentAsync(tx.Signature);
+        Assert.Equal(StorageTime.Micro(Start), read!.CreatedAt);
+        Assert.Equal(Start.UtcTicks - (Start.UtcTicks % 10), read.CreatedAt.UtcTicks);
+        Assert.Equal(TimeSpan.Zero, read.CreatedAt.Offset);
+    }
+
+    [Fact]
+    public async Task Created_at_defaults_to_now_when_unset()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now) with { CreatedAt = default };
+        await s.A.RecordPaymentAsync(tx);
+        Assert.Equal(s.Now, (await s.A.GetPaymentAsync(tx.Signature))!.CreatedAt);
+    }
+
+    [Fact]
+    public async Task A_non_utc_created_at_is_stored_as_the_same_instant_in_utc()
+    {
+        await using var s = await OpenAsync();
+        var local = new DateTimeOffset(2026, 3, 1, 14, 0, 0, TimeSpan.FromHours(2));
+        var tx = Make.Payment(local);
+        await s.A.RecordPaymentAsync(tx);
+        var read = (await s.A.GetPaymentAsync(tx.Signature))!.CreatedAt;
+        Assert.Equal(local, read);
+        Assert.Equal(TimeSpan.Zero, read.Offset);
+    }
+
+    [Fact]
+    public async Task Empty_metadata_round_trips_as_empty()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now) with { Metadata = new Dictionary<string, string>() };
+        await s.A.RecordPaymentAsync(tx);
+        Assert.Empty((await s.A.GetPaymentAsync(tx.Signature))!.Metadata);
+    }
+
+    [Fact]
+    public async Task Recording_a_signature_twice_throws_PaymentReplayException_and_keeps_the_first()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now);
+        await s.A.RecordPaymentAsync(tx);
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => s.A.RecordPaymentAsync(tx with { Amount = 5, ResourceId = "other" }));
+        Assert.Equal(StorageErrorKind.Conflict, ex.Kind);
+        Assert.Equal(new[] { tx.Signature }, ex.Signatures);
+        Assert.Equivalent(tx with { TenantId = "tenant-a" }, await s.A.GetPaymentAsync(tx.Signature), strict: true);
+    }
+
+    [Fact]
+    public async Task A_signature_recorded_in_tenant_A_is_refused_in_tenant_B_without_revealing_As_data()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now) with { ResourceId = "secret-resource", Wallet = "SecretWallet999" };
+        await s.A.RecordPaymentAsync(tx);
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => s.B.RecordPaymentAsync(tx with { ResourceId = "b-res" }));
+        Assert.DoesNotContain("tenant-a", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-resource", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("SecretWallet999", ex.Message, StringComparison.Ordinal);
+        Assert.Null(await s.B.GetPaymentAsync(tx.Signature));
+        Assert.Equal("secret-resource", (await s.A.GetPaymentAsync(tx.Signature))!.ResourceId);
+    }
+
+    [Fact]
+    public async Task TryRecordPayment_returns_true_the_first_time_and_false_on_replay()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now);
+        Assert.True(await s.A.TryRecordPaymentAsync(tx));
+        Assert.False(await s.A.TryRecordPaymentAsync(tx with { Amount = 7 }));
+        Assert.Equal(tx.Amount, (await s.A.GetPaymentAsync(tx.Signature))!.Amount);
+    }
+
+    [Fact]
+    public async Task TryRecordPayment_returns_false_for_a_signature_of_another_tenant()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now);
+        await s.A.RecordPaymentAsync(tx);
+        Assert.False(await s.B.TryRecordPaymentAsync(tx));
+        Assert.Null(await s.B.GetPaymentAsync(tx.Signature));
+    }
+
+    [Fact]
+    public async Task TryRecordPayment_still_rejects_invalid_input_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now) with { Amount = -1 };
+        await Assert.ThrowsAsync<StorageValidationException>(() => s.A.TryRecordPaymentAsync(tx));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(tx.Signature));
+    }
+
+    [Fact]
+    public async Task HasPaymentBeenProcessed_is_false_for_an_unknown_signature()
+    {
+        await using var s = await OpenAsync();
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync("never-seen"));
+    }
+
+    [Fact]
+    public async Task HasPaymentBeenProcessed_answers_for_every_tenant()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now);
+        await s.A.RecordPaymentAsync(tx);
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(tx.Signature));
+        Assert.True(await s.B.HasPaymentBeenProcessedAsync(tx.Signature));
+    }
+
+    [Fact]
+    public async Task Signatures_are_compared_exactly_not_case_insensitively()
+    {
+        await using var s = await OpenAsync();
+        await s.A.RecordPaymentAsync(Make.Payment(s.Now, "SigAbc"));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync("sigabc"));
+        await s.A.RecordPaymentAsync(Make.Payment(s.Now, "sigabc"));
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync("sigabc"));
+    }
+
+    [Fact]
+    public async Task GetPayment_returns_null_for_a_missing_signature()
+    {
+        await using var s = await OpenAsync();
+        Assert.Null(await s.A.GetPaymentAsync("missing-sig"));
+    }
+
+    [Theory]
+    [InlineData("empty signature")]
+    [InlineData("long signature")]
+    [InlineData("empty resource")]
+    [InlineData("negative amount")]
+    [InlineData("long wallet")]
+    [InlineData("null metadata value")]
+    public async Task An_invalid_payment_is_rejected_with_Validation_and_nothing_is_written(string problem)
+    {
+        await using var s = await OpenAsync();
+        var valid = Make.Payment(s.Now);
+        var tx = problem switch
+        {
+            "empty signature" => valid with { Signature = "" },
+            "long signature" => valid with { Signature = new string('s', 256) },
+            "empty resource" => valid with { ResourceId = "" },
+            "negative amount" => valid with { Amount = -1 },
+            "long wallet" => valid with { Wallet = new string('w', 4097) },
+            _ => valid with { Metadata = new Dictionary<string, string> { ["k"] = null! } },
+        };
+        await Assert.ThrowsAsync<StorageValidationException>(() => s.A.RecordPaymentAsync(tx));
+        if (tx.Signature.Length is > 0 and <= 255) Assert.False(await s.A.HasPaymentBeenProcessedAsync(tx.Signature));
+        Assert.True(await s.A.TryRecordPaymentAsync(valid));
+    }
+
+    [Fact]
+    public async Task A_signature_of_exactly_255_characters_is_accepted()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now, new string('x', 255));
+        await s.A.RecordPaymentAsync(tx);
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(tx.Signature));
+    }
+
+    [Fact]
+    public async Task RecordPayments_writes_every_payment_of_the_batch()
+    {
+        await using var s = await OpenAsync();
+        var batch = Enumerable.Range(0, 3).Select(_ => Make.Payment(s.Now)).ToArray();
+        await s.A.RecordPaymentsAsync(batch);
+        foreach (var tx in batch)
+            Assert.Equivalent(tx with { TenantId = "tenant-a" }, await s.A.GetPaymentAsync(tx.Signature), strict: true);
+    }
+
+    [Fact]
+    public async Task RecordPayments_with_an_empty_batch_does_nothing()
+    {
+        await using var s = await OpenAsync();
+        await s.A.RecordPaymentsAsync([]);
+    }
+
+    [Fact]
+    public async Task RecordPayments_with_one_already_recorded_signature_writes_none_and_names_it()
+    {
+        await using var s = await OpenAsync();
+        var old = Make.Payment(s.Now);
+        await s.A.RecordPaymentAsync(old);
+        var fresh1 = Make.Payment(s.Now);
+        var fresh2 = Make.Payment(s.Now);
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => s.A.RecordPaymentsAsync([fresh1, old, fresh2]));
+        Assert.Equal(new[] { old.Signature }, ex.Signatures);
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(fresh1.Signature));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(fresh2.Signature));
+    }
+
+    [Fact]
+    public async Task RecordPayments_with_a_signature_repeated_inside_the_batch_writes_none_and_names_it()
+    {
+        await using var s = await OpenAsync();
+        var a = Make.Payment(s.Now);
+        var b = Make.Payment(s.Now);
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => s.A.RecordPaymentsAsync([a, b, a with { Amount = 3 }]));
+        Assert.Equal(new[] { a.Signature }, ex.Signatures);
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(a.Signature));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(b.Signature));
+    }
+
+    [Fact]
+    public async Task RecordPayments_lists_every_offending_signature()
+    {
+        await using var s = await OpenAsync();
+        var recordedA = Make.Payment(s.Now);
+        var recordedB = Make.Payment(s.Now);
+        await s.A.RecordPaymentAsync(recordedA);
+        await s.B.RecordPaymentAsync(recordedB);
+        var repeated = Make.Payment(s.Now);
+        var fresh = Make.Payment(s.Now);
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() =>
+            s.A.RecordPaymentsAsync([recordedA, fresh, repeated, recordedB, repeated]));
+        Assert.Equal(new[] { recordedA.Signature, recordedB.Signature, repeated.Signature }.Order(), ex.Signatures.Order());
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(fresh.Signature));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(repeated.Signature));
+    }
+
+    [Fact]
+    public async Task RecordPayments_with_an_invalid_item_names_the_item_and_writes_none()
+    {
+        await using var s = await OpenAsync();
+        var good = Make.Payment(s.Now);
+        var ex = await Assert.ThrowsAsync<StorageValidationException>(() =>
+            s.A.RecordPaymentsAsync([good, Make.Payment(s.Now) with { Amount = -5 }]));
+        Assert.Equal(1, ex.ItemIndex);
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(good.Signature));
+    }
+
+    [Fact]
+    public async Task RecordPayments_with_more_than_ten_thousand_items_is_rejected_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        var batch = Enumerable.Range(0, 10_001).Select(i => Make.Payment(s.Now, $"big-{i}")).ToArray();
+        await Assert.ThrowsAsync<StorageValidationException>(() => s.A.RecordPaymentsAsync(batch));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync("big-0"));
+    }
+
+    [Fact]
+    public async Task RecordPayments_stamps_the_handles_tenant_on_every_item()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now) with { TenantId = "tenant-a" };
+        await s.B.RecordPaymentsAsync([tx]);
+        Assert.Null(await s.A.GetPaymentAsync(tx.Signature));
+        Assert.Equal("tenant-b", (await s.B.GetPaymentAsync(tx.Signature))!.TenantId);
+    }
+
+    [Fact]
+    public async Task ArchiveOldPayments_moves_rows_older_than_the_cutoff_across_tenants_and_returns_the_count()
+    {
+        await using var s = await OpenAsync();
+        var cutoff = s.Now.AddDays(-90);
+        var oldA = Make.Payment(cutoff.AddDays(-1));
+        var oldB = Make.Payment(cutoff.AddMicroseconds(-1));
+        var atCutoff = Make.Payment(cutoff);
+        var recent = Make.Payment(s.Now);
+        await s.A.RecordPaymentsAsync([oldA, atCutoff, recent]);
+        await s.B.RecordPaymentAsync(oldB);
+
+        Assert.Equal(2, await s.A.ArchiveOldPaymentsAsync(cutoff));
+        Assert.Equal(0, await s.A.ArchiveOldPaymentsAsync(cutoff));
+        Assert.NotNull(await s.A.GetPaymentAsync(atCutoff.Signature));
+        Assert.NotNull(await s.A.GetPaymentAsync(recent.Signature));
+    }
+
+    [Fact]
+    public async Task ArchiveOldPayments_returns_zero_when_nothing_is_old_enough()
+    {
+        await using var s = await OpenAsync();
+        await s.A.RecordPaymentAsync(Make.Payment(s.Now));
+        Assert.Equal(0, await s.A.ArchiveOldPaymentsAsync(s.Now));
+    }
+
+    [Fact]
+    public async Task Replay_is_still_refused_after_archival()
+    {
+        await using var s = await OpenAsync();
+        var old = Make.Payment(s.Now.AddDays(-91));
+        await s.A.RecordPaymentAsync(old);
+        Assert.Equal(1, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90)));
+
+        await Assert.ThrowsAsync<PaymentReplayException>(() => s.A.RecordPaymentAsync(old with { CreatedAt = s.Now }));
+        await Assert.ThrowsAsync<PaymentReplayException>(() => s.B.RecordPaymentAsync(old with { CreatedAt = s.Now }));
+        Assert.False(await s.A.TryRecordPaymentAsync(old));
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => s.A.RecordPaymentsAsync([Make.Payment(s.Now), old]));
+        Assert.Equal(new[] { old.Signature }, ex.Signatures);
+    }
+
+    [Fact]
+    public async Task HasPaymentBeenProcessed_stays_true_after_archival_for_every_tenant()
+    {
+        await using var s = await OpenAsync();
+        var old = Make.Payment(s.Now.AddDays(-91));
+        await s.A.RecordPaymentAsync(old);
+        await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90));
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(old.Signature));
+        Assert.True(await s.B.HasPaymentBeenProcessedAsync(old.Signature));
+    }
+
+    [Fact]
+    public async Task GetPayment_still_finds_an_archived_payment_of_the_tenant()
+    {
+        await using var s = await OpenAsync();
+        var old = Make.Payment(s.Now.AddDays(-91));
+        await s.A.RecordPaymentAsync(old);
+        await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90));
+        Assert.Equivalent(old with { TenantId = "tenant-a" }, await s.A.GetPaymentAsync(old.Signature), strict: true);
+        Assert.Null(await s.B.GetPaymentAsync(old.Signature));
+    }
+
+    [Fact]
+    public async Task ArchiveOldPayments_works_in_small_batches_until_every_row_is_moved()
+    {
+        await using var s = await OpenAsync(o => o.HousekeepingBatchSize = 3);
+        var old = Enumerable.Range(0, 10).Select(i => Make.Payment(s.Now.AddDays(-100).AddMinutes(i))).ToArray();
+        await s.A.RecordPaymentsAsync(old[..5]);
+        await s.B.RecordPaymentsAsync(old[5..]);
+        Assert.Equal(10, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90)));
+        foreach (var tx in old) Assert.True(await s.A.HasPaymentBeenProcessedAsync(tx.Signature));
+        Assert.Equal(0, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90)));
+    }
+
+    [Fact]
+    public async Task With_an_empty_archive_table_ArchiveOldPayments_deletes_the_rows()
+    {
+        await using var s = await OpenAsync(o => o.Archival.ArchiveTable = "");
+        var old = Make.Payment(s.Now.AddDays(-91));
+        var recent = Make.Payment(s.Now);
+        await s.A.RecordPaymentsAsync([old, recent]);
+        Assert.Equal(1, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90)));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(old.Signature));
+        Assert.Null(await s.A.GetPaymentAsync(old.Signature));
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(recent.Signature));
+        // The documented risk of deleting: a deleted signature can be presented again.
+        Assert.True(await s.A.TryRecordPaymentAsync(old));
+    }
+
+    [Fact]
+    public async Task Deleting_archival_also_works_in_small_batches_until_done()
+    {
+        await using var s = await OpenAsync(o => { o.Archival.ArchiveTable = ""; o.HousekeepingBatchSize = 3; });
+        var old = Enumerable.Range(0, 10).Select(i => Make.Payment(s.Now.AddDays(-100).AddSeconds(i))).ToArray();
+        await s.A.RecordPaymentsAsync(old);
+        Assert.Equal(10, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90)));
+        foreach (var tx in old) Assert.False(await s.A.HasPaymentBeenProcessedAsync(tx.Signature));
+    }
+
+    [Fact]
+    public async Task A_custom_archive_table_name_archives_the_same_way()
+    {
+        await using var s = await OpenAsync(o => o.Archival.ArchiveTable = "payments_cold");
+        var old = Make.Payment(s.Now.AddDays(-91));
+        await s.A.RecordPaymentAsync(old);
+        Assert.Equal(1, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90)));
+        Assert.True(await s.B.HasPaymentBeenProcessedAsync(old.Signature));
+    }
+
+    [Fact]
+    public async Task RecordPayments_accepts_a_batch_of_exactly_ten_thousand()
+    {
+        await using var s = await OpenAsync();
+        var batch = Enumerable.Range(0, 10_000).Select(i => Make.Payment(s.Now, $"max-{i}")).ToArray();
+        await s.A.RecordPaymentsAsync(batch);
+        Assert.True(await s.B.HasPaymentBeenProcessedAsync("max-0"));
+        Assert.True(await s.B.HasPaymentBeenProcessedAsync("max-9999"));
+    }
+
+    [Fact]
+    public async Task TryRecordPayment_inside_a_transaction_returns_false_on_replay_and_the_transaction_still_commits()
+    {
+        await using var s = await OpenAsync();
+        var old = Make.Payment(s.Now);
+        await s.A.RecordPaymentAsync(old);
+        var fresh = Make.Payment(s.Now);
+        var replayed = await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            var first = await tx.TryRecordPaymentAsync(old, ct);
+            await tx.RecordPaymentAsync(fresh, ct);
+            return !first;
+        });
+        Assert.True(replayed);
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(fresh.Signature));
+    }
+
+    [Fact]
+    public async Task A_payment_recorded_in_a_transaction_that_throws_is_not_recorded()
+    {
+        await using var s = await OpenAsync();
+        var tx1 = Make.Payment(s.Now);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            await tx.RecordPaymentAsync(tx1, ct);
+            Assert.True(await tx.HasPaymentBeenProcessedAsync(tx1.Signature, ct));
+            throw new InvalidOperationException("abort");
+        }));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(tx1.Signature));
+        await s.A.RecordPaymentAsync(tx1);
+    }
+
+    [Fact]
+    public async Task A_cancelled_call_records_nothing()
+    {
+        await using var s = await OpenAsync();
+        var tx = Make.Payment(s.Now);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => s.A.RecordPaymentAsync(tx, cancelled.Token));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(tx.Signature));
+    }
+
+    [Fact]
+    public async Task Reading_with_an_empty_or_overlong_signature_fails_with_Validation()
+    {
+        await using var s = await OpenAsync();
+        await ExpectKind.Validation(() => s.A.GetPaymentAsync(""));
+        await ExpectKind.Validation(() => s.A.GetPaymentAsync(new string('s', 256)));
+        await ExpectKind.Validation(() => s.A.HasPaymentBeenProcessedAsync(""));
+        await ExpectKind.Validation(() => s.A.HasPaymentBeenProcessedAsync(new string('s', 256)));
+    }
+}
