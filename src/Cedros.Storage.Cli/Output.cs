@@ -34,7 +34,7 @@ internal static class Output
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn(keyHeader).AddColumn(valueHeader);
         foreach (var (key, value) in rows) table.AddRow(Cell(key), Cell(value));
-        return table;
+        return keyHeader.Length == 0 && valueHeader.Length == 0 ? table.HideHeaders() : table;
     }
 
     /// <summary>A table cell showing <paramref name="text"/> literally (no markup interpretation).</summary>
