@@ -39,6 +39,8 @@ public sealed class StorageOptions
     public ArchivalOptions Archival { get; set; } = new();
     /// <summary><c>storage.cleanup.*</c>.</summary>
     public CleanupOptions Cleanup { get; set; } = new();
+    /// <summary><c>storage.caching.*</c>.</summary>
+    public CachingOptions Caching { get; set; } = new();
     /// <summary><c>storage.housekeeping_batch_size</c>: rows per housekeeping transaction.</summary>
     public int HousekeepingBatchSize { get; set; } = 5000;
 
