@@ -98,7 +98,7 @@ internal static class CliOptions
         CustomParser = r =>
         {
             var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
-            if (StorageOptionsLoader.TryParseDuration(text, out var value)) return value;
+            if (TryParseDuration(text, out var value)) return value;
             r.AddError($"{name} '{text}' is not a duration (e.g. 2160h, 90m, 1h30m).");
             return null;
         },
@@ -120,4 +120,8 @@ internal static class CliOptions
             return defaultValue;
         },
     };
+
+    /// <summary>A non-negative duration as configuration writes it (<see cref="DurationParser"/>).</summary>
+    public static bool TryParseDuration(string? text, out TimeSpan value) =>
+        DurationParser.TryParse(text, out value) && value >= TimeSpan.Zero;
 }

@@ -23,7 +23,7 @@ internal static class ArchiveCommand
             CustomParser = r =>
             {
                 var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
-                if (StorageOptionsLoader.TryParseDuration(text, out var age)) return new Cutoff(age, null);
+                if (CliOptions.TryParseDuration(text, out var age)) return new Cutoff(age, null);
                 if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
                     return new Cutoff(null, at.ToUniversalTime());
                 r.AddError($"--older-than '{text}' is neither a duration (e.g. 2160h) nor a timestamp (e.g. 2025-01-01T00:00:00Z).");
