@@ -78,11 +78,11 @@ public sealed class UsageTests : IDisposable
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.DoesNotContain("s3cr", r.Stdout, StringComparison.Ordinal);
         var cs = r.Json().GetProperty("settings").GetProperty("storage.postgres.connection_string").GetString()!;
-        Assert.Contains("Host=db.internal", cs, StringComparison.Ordinal);
-        Assert.Contains("Port=6543", cs, StringComparison.Ordinal);
-        Assert.Contains("Database=payments", cs, StringComparison.Ordinal);
-        Assert.Contains("SSL Mode=require", cs, StringComparison.Ordinal);
-        Assert.Contains("Password=****", cs, StringComparison.Ordinal);
+        Assert.Contains("Host=db.internal", cs, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Port=6543", cs, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Database=payments", cs, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("SSL Mode=require", cs, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Password=****", cs, StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
