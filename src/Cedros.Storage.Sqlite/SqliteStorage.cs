@@ -2,26 +2,78 @@ using Cedros.Storage.Configuration;
 
 namespace Cedros.Storage.Sqlite;
 
-/// <summary>The Sqlite backend.</summary>
+/// <summary>
+/// The SQLite backend: one database file in WAL mode, safe for several processes on the same file. Every write is a
+/// <c>BEGIN IMMEDIATE</c> transaction (the file's single writer lock), waits up to the configured busy timeout for that
+/// lock, and then fails with <see cref="StorageUnavailableException"/>. Commits are durable per
+/// <see cref="SqliteOptions.Synchronous"/> (FULL by default: an acknowledged write survives power loss).
+/// </summary>
 public sealed class SqliteStorage : ICedrosStorage
 {
-    private SqliteStorage()
+    private readonly SqliteEngine _engine;
+    private readonly PooledExecutor _executor;
+
+    private SqliteStorage(SqliteEngine engine)
     {
+        _engine = engine;
+        _executor = new PooledExecutor(engine);
+        Default = ForTenant(TenantIds.Default);
     }
 
-    /// <summary>Opens (and migrates) a Sqlite storage.</summary>
-    public static Task<SqliteStorage> OpenAsync(StorageOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    /// <summary>
+    /// Opens the database file named by <c>storage.sqlite.path</c> (created if missing), switches it to WAL mode and
+    /// applies pending migrations. Fails with <see cref="StorageConfigurationException"/> for an invalid table mapping
+    /// (SQLite has no schemas, so a <c>schema.table</c> name is refused).
+    /// </summary>
+    public static async Task<SqliteStorage> OpenAsync(StorageOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var engine = new SqliteEngine(options, timeProvider ?? TimeProvider.System);
+        var storage = new SqliteStorage(engine);
+        try
+        {
+            await storage.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            return storage;
+        }
+        catch
+        {
+            await storage.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     /// <inheritdoc />
-    public ITenantStorage Default => throw new NotImplementedException();
+    public ITenantStorage Default { get; }
 
     /// <inheritdoc />
-    public ITenantStorage ForTenant(string tenantId) => throw new NotImplementedException();
+    public ITenantStorage ForTenant(string tenantId) => new SqliteStore(_executor, TenantIds.Require(tenantId));
 
     /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await _engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            try
+            {
+                _engine.EnableWal();
+                SqliteMigrator.Migrate(_engine);
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                throw SqliteErrors.Translate(ex);
+            }
+        }
+        finally
+        {
+            _engine.WriteGate.Release();
+        }
+    }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync()
+    {
+        _engine.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -1,0 +1,103 @@
+using System.Globalization;
+using Cedros.Storage.Configuration;
+using Cedros.Storage.Internal;
+using Cedros.Storage.Schema;
+using Microsoft.Data.Sqlite;
+
+namespace Cedros.Storage.Sqlite;
+
+/// <summary>
+/// Shared state of one <see cref="SqliteStorage"/>: the connection string, resolved table names, the clock, and the
+/// in-process writer gate. Cross-process safety comes from <c>BEGIN IMMEDIATE</c> and the busy timeout; the gate only
+/// keeps this process's writers from spinning on SQLite's file lock.
+/// </summary>
+internal sealed class SqliteEngine : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly string _pragmas;
+
+    public SqliteEngine(StorageOptions options, TimeProvider time)
+    {
+        StorageOptionsValidator.ThrowIfInvalid(options);
+        Options = options;
+        Time = time;
+        Tables = options.ResolveTables();
+        foreach (var table in Tables.All())
+            if (table.SchemaName is not null)
+                throw new StorageConfigurationException("storage.schema_mapping",
+                    $"'{table}' names a schema; SQLite has no schemas, use a plain table name.");
+        if (string.IsNullOrWhiteSpace(options.Sqlite.Path))
+            throw new StorageConfigurationException("storage.sqlite.path", "a database file path is required.");
+        if (options.Sqlite.BusyTimeout < TimeSpan.Zero)
+            throw new StorageConfigurationException("storage.sqlite.busy_timeout", "must not be negative.");
+        var busyMs = (long)Math.Min(int.MaxValue, options.Sqlite.BusyTimeout.TotalMilliseconds);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.Sqlite.Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = (int)Math.Max(1, Math.Ceiling(options.Sqlite.BusyTimeout.TotalSeconds)),
+        }.ToString();
+        var synchronous = options.Sqlite.Synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
+        _pragmas = string.Create(CultureInfo.InvariantCulture,
+            $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = OFF;");
+        BusyTimeout = options.Sqlite.BusyTimeout;
+    }
+
+    public StorageOptions Options { get; }
+    public TimeProvider Time { get; }
+    public ResolvedTables Tables { get; }
+    public TimeSpan BusyTimeout { get; }
+    public SemaphoreSlim WriteGate { get; } = new(1, 1);
+    public DateTimeOffset Now => StorageTime.Now(Time);
+
+    /// <summary>
+    /// Takes this process's writer gate, waiting at most the busy timeout (as SQLite would for the file lock), else
+    /// <see cref="StorageUnavailableException"/>.
+    /// </summary>
+    public async Task EnterWriterAsync(CancellationToken cancellationToken)
+    {
+        var wait = BusyTimeout < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : BusyTimeout;
+        if (!await WriteGate.WaitAsync(wait, cancellationToken).ConfigureAwait(false))
+            throw new StorageUnavailableException("another writer in this process held the SQLite database past the busy timeout; retry.");
+    }
+
+    /// <summary>Opens a pooled connection with this storage's per-connection settings.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = _pragmas;
+            command.ExecuteNonQuery();
+            connection.CreateFunction("cedros_contains", (string? haystack, string needle) =>
+                haystack is not null && haystack.Contains(needle, StringComparison.OrdinalIgnoreCase), isDeterministic: true);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Puts the file in WAL mode (persistent in the file; needs no open transaction).</summary>
+    public void EnableWal()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode = WAL;";
+        var mode = command.ExecuteScalar() as string;
+        if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+            throw new StorageException(StorageErrorKind.Internal, $"SQLite refused WAL journal mode (got '{mode}').");
+    }
+
+    public void Dispose()
+    {
+        using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
+        WriteGate.Dispose();
+    }
+}

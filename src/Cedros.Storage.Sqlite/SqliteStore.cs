@@ -1,0 +1,120 @@
+using Cedros.Storage.Schema;
+using Microsoft.Data.Sqlite;
+
+namespace Cedros.Storage.Sqlite;
+
+/// <summary>
+/// One tenant's view of a <see cref="SqliteStorage"/>, bound to an executor (pooled connections, or one transaction).
+/// Each contract area lives in its own partial file with its SQL beside the method. Writes that check and then change
+/// a row run inside one <c>BEGIN IMMEDIATE</c> transaction (or savepoint), which holds the file's write lock from its
+/// first statement, so no other writer in any process can interleave.
+/// </summary>
+internal sealed partial class SqliteStore : ITenantStorage
+{
+    private readonly SqliteExecutor _executor;
+
+    public SqliteStore(SqliteExecutor executor, string tenantId)
+    {
+        _executor = executor;
+        TenantId = tenantId;
+        Products = new SqliteProductRepository(this);
+        Coupons = new SqliteCouponRepository(this);
+        Subscriptions = new SqliteSubscriptionRepository(this);
+    }
+
+    public string TenantId { get; }
+    public IProductRepository Products { get; }
+    public ICouponRepository Coupons { get; }
+    public ISubscriptionRepository Subscriptions { get; }
+
+    internal SqliteEngine Engine => _executor.Engine;
+    internal ResolvedTables Tables => _executor.Engine.Tables;
+    internal DateTimeOffset Now => _executor.Engine.Now;
+    internal int BatchSize => Math.Max(1, Engine.Options.HousekeepingBatchSize);
+
+    /// <summary>The tenant parameter every tenant-owned query binds.</summary>
+    internal (string, object?) Tenant => ("@tenant", TenantId);
+
+    internal Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false) =>
+        _executor.ReadAsync(work, cancellationToken, snapshot);
+
+    internal Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken) =>
+        _executor.WriteAsync(work, cancellationToken);
+
+    internal Task WriteAsync(Action<SqliteSession> work, CancellationToken cancellationToken) =>
+        _executor.WriteAsync(s => { work(s); return true; }, cancellationToken);
+
+    /// <summary>Runs a housekeeping step (one bounded batch per transaction) until it reports nothing left.</summary>
+    internal async Task<long> LoopAsync(Func<SqliteSession, int> batch, CancellationToken cancellationToken)
+    {
+        long total = 0;
+        while (true)
+        {
+            var done = await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
+            if (done == 0) return total;
+            total += done;
+        }
+    }
+
+    public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
+    }
+
+    public async Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (_executor.InTransaction) return await work(this, cancellationToken).ConfigureAwait(false);
+        await Engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var connection = Open();
+            var session = new SqliteSession(connection);
+            Translate(() => session.Execute("BEGIN IMMEDIATE"));
+            try
+            {
+                var bound = new SqliteStore(new TransactionExecutor(Engine, connection), TenantId);
+                var result = await work(bound, cancellationToken).ConfigureAwait(false);
+                Translate(() => session.Execute("COMMIT"));
+                return result;
+            }
+            catch
+            {
+                PooledExecutor.TryRollback(session);
+                throw;
+            }
+        }
+        finally
+        {
+            Engine.WriteGate.Release();
+        }
+    }
+
+    private SqliteConnection Open()
+    {
+        try
+        {
+            return Engine.Open();
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Translate(ex);
+        }
+    }
+
+    private static void Translate(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Translate(ex);
+        }
+    }
+
+    /// <summary>"item i: " for batch messages.</summary>
+    internal static string ItemPrefix(int? item) => item is { } i ? $"item {i}: " : "";
+}

@@ -1,0 +1,69 @@
+using Cedros.Storage.Sqlite;
+using Cedros.Storage.Tests.Backends;
+using Microsoft.Data.Sqlite;
+
+namespace Cedros.Storage.Tests.Sqlite;
+
+/// <summary>SQLITE_BUSY: waited out within the busy timeout, then reported as a transient Unavailable error.</summary>
+public sealed class SqliteBusyTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
+{
+    private static PaymentTransaction Payment(string signature) => new() { Signature = signature, ResourceId = "r" };
+
+    [Fact]
+    public async Task A_write_lock_held_past_the_busy_timeout_fails_with_Unavailable_and_IsTransient()
+    {
+        var options = fixture.NewOptions(fixture.NewPath());
+        options.Sqlite.BusyTimeout = TimeSpan.FromMilliseconds(300);
+        await using var storage = await SqliteStorage.OpenAsync(options);
+
+        using (var other = new SqliteConnection($"Data Source={options.Sqlite.Path};Pooling=False"))
+        {
+            other.Open();
+            using (var begin = other.CreateCommand())
+            {
+                begin.CommandText = "BEGIN IMMEDIATE";
+                begin.ExecuteNonQuery();
+            }
+
+            var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.Default.RecordPaymentAsync(Payment("blocked")));
+            Assert.True(error.IsTransient);
+            Assert.Equal(StorageErrorKind.Unavailable, error.Kind);
+            Assert.DoesNotContain(fixture.Root, error.Message, StringComparison.Ordinal);
+            // Reads are not blocked by a writer in WAL mode.
+            Assert.False(await storage.Default.HasPaymentBeenProcessedAsync("blocked"));
+
+            using var rollback = other.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            rollback.ExecuteNonQuery();
+        }
+
+        await storage.Default.RecordPaymentAsync(Payment("blocked"));
+        Assert.True(await storage.Default.HasPaymentBeenProcessedAsync("blocked"));
+    }
+
+    [Fact]
+    public async Task A_write_lock_released_within_the_busy_timeout_is_waited_for()
+    {
+        var options = fixture.NewOptions(fixture.NewPath());
+        options.Sqlite.BusyTimeout = TimeSpan.FromSeconds(10);
+        await using var storage = await SqliteStorage.OpenAsync(options);
+        using var other = new SqliteConnection($"Data Source={options.Sqlite.Path};Pooling=False");
+        other.Open();
+        using (var begin = other.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            begin.ExecuteNonQuery();
+        }
+
+        var write = Task.Run(() => storage.Default.RecordPaymentAsync(Payment("waited")));
+        await Task.Delay(200);
+        Assert.False(write.IsCompleted);
+        using (var commit = other.CreateCommand())
+        {
+            commit.CommandText = "COMMIT";
+            commit.ExecuteNonQuery();
+        }
+        await write;
+        Assert.True(await storage.Default.HasPaymentBeenProcessedAsync("waited"));
+    }
+}
