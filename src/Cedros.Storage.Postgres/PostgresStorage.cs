@@ -1,27 +1,78 @@
 using Cedros.Storage.Configuration;
+using Npgsql;
 
 namespace Cedros.Storage.Postgres;
 
-/// <summary>The Postgres backend.</summary>
+/// <summary>
+/// The PostgreSQL backend: one <see cref="NpgsqlDataSource"/> (connection pool) per storage. Open one per process and
+/// share it. Every session runs with <c>TimeZone=UTC</c>, so instants are stored and read as UTC in both the seed's
+/// <c>TIMESTAMP</c> and <c>TIMESTAMPTZ</c> columns whatever the server's or the connection string's time zone.
+/// </summary>
 public sealed class PostgresStorage : ICedrosStorage
 {
-    private PostgresStorage()
+    private const string ConnectionKey = "storage.postgres.connection_string";
+    private readonly PostgresContext _context;
+
+    private PostgresStorage(PostgresContext context)
     {
+        _context = context;
+        Default = ForTenant(TenantIds.Default);
     }
 
-    /// <summary>Opens (and migrates) a Postgres storage.</summary>
-    public static Task<PostgresStorage> OpenAsync(StorageOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException();
+    /// <summary>Opens a PostgreSQL storage and applies pending migrations.</summary>
+    public static async Task<PostgresStorage> OpenAsync(StorageOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        StorageOptionsValidator.ThrowIfInvalid(options);
+        var tables = options.ResolveTables();
+        var dataSource = BuildDataSource(options);
+        var storage = new PostgresStorage(new PostgresContext(dataSource, options, tables, timeProvider ?? TimeProvider.System));
+        try
+        {
+            await storage.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await storage.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        return storage;
+    }
 
     /// <inheritdoc />
-    public ITenantStorage Default => throw new NotImplementedException();
+    public ITenantStorage Default { get; }
 
     /// <inheritdoc />
-    public ITenantStorage ForTenant(string tenantId) => throw new NotImplementedException();
+    public ITenantStorage ForTenant(string tenantId) =>
+        new PostgresStore(_context, TenantIds.Require(tenantId), new PostgresExecutor(_context, session: null));
 
     /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => throw new NotImplementedException();
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => new PostgresMigrator(_context).MigrateAsync(cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => _context.DataSource.DisposeAsync();
+
+    private static NpgsqlDataSource BuildDataSource(StorageOptions options)
+    {
+        var pg = options.Postgres;
+        if (pg.MaxPoolSize < 1) throw new StorageConfigurationException("storage.postgres.max_pool_size", "must be at least 1.");
+        if (pg.MinPoolSize < 0 || pg.MinPoolSize > pg.MaxPoolSize)
+            throw new StorageConfigurationException("storage.postgres.min_pool_size", "must be between 0 and max_pool_size.");
+        if (pg.CommandTimeout < TimeSpan.Zero) throw new StorageConfigurationException("storage.postgres.command_timeout", "must not be negative.");
+        NpgsqlConnectionStringBuilder builder;
+        try
+        {
+            builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.ToKeyValue(pg.ConnectionString));
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
+        {
+            // The driver's message may quote the string (and so the password): never pass it on.
+            throw new StorageConfigurationException(ConnectionKey, "the connection string could not be parsed.");
+        }
+        builder.MaxPoolSize = pg.MaxPoolSize;
+        builder.MinPoolSize = pg.MinPoolSize;
+        builder.CommandTimeout = (int)Math.Ceiling(pg.CommandTimeout.TotalSeconds);
+        builder.Timezone = "UTC";
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+    }
 }

@@ -1,0 +1,94 @@
+using System.Security.Cryptography;
+using System.Text;
+using Npgsql;
+
+namespace Cedros.Storage.Postgres;
+
+/// <summary>
+/// Applies the embedded <c>Migrations/NNNN_name.sql</c> scripts in order, each in its own transaction that first takes
+/// <c>pg_advisory_xact_lock</c> and then re-reads the history table, so concurrent migrators apply each script once.
+/// A script changed after it was applied fails start-up with a clear error.
+/// </summary>
+internal sealed class PostgresMigrator(PostgresContext context)
+{
+    /// <summary>First key of the migration advisory lock ("cedros" in spirit); the second is the history table's name.</summary>
+    private const int LockKey = 0x0CED_0501;
+
+    internal sealed record Migration(int Version, string Name, string Script, string Checksum);
+
+    /// <summary>The embedded migrations, ordered by version.</summary>
+    public static IReadOnlyList<Migration> All { get; } = Load();
+
+    public async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            while (await ApplyNextAsync(connection, cancellationToken).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
+        {
+            throw PostgresErrors.Translate(ex);
+        }
+    }
+
+    /// <summary>Applies the first pending migration; false when none is pending.</summary>
+    private async Task<bool> ApplyNextAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var tx = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+        var conn = new PgConn(connection, tx, context, ct);
+        await conn.ExecuteAsync("SELECT pg_advisory_xact_lock(@key, hashtext(@table))",
+            ("key", LockKey), ("table", context.Tables.SchemaMigrations.ToString())).ConfigureAwait(false);
+        await conn.ExecuteAsync("""
+            CREATE TABLE IF NOT EXISTS [[schema_migrations]] (
+                version INTEGER PRIMARY KEY,
+                name TEXT NOT NULL,
+                checksum TEXT NOT NULL,
+                applied_at TIMESTAMPTZ NOT NULL
+            )
+            """).ConfigureAwait(false);
+        var applied = await conn.ListAsync("SELECT version, name, checksum FROM [[schema_migrations]] ORDER BY version",
+            r => (Version: r.GetInt32(0), Name: r.GetString(1), Checksum: r.GetString(2))).ConfigureAwait(false);
+        foreach (var row in applied)
+        {
+            var known = All.FirstOrDefault(m => m.Version == row.Version);
+            if (known is not null && !string.Equals(known.Checksum, row.Checksum, StringComparison.Ordinal))
+                throw new StorageException(StorageErrorKind.Internal,
+                    $"PostgreSQL migration {row.Version:D4} ({row.Name}) was changed after it was applied: the database records checksum " +
+                    $"{row.Checksum}, this build has {known.Checksum}. Restore the original script or repair {context.Tables.SchemaMigrations} by hand.");
+        }
+        var pending = All.FirstOrDefault(m => applied.TrueForAll(a => a.Version != m.Version));
+        if (pending is null)
+        {
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+            return false;
+        }
+        await using (var cmd = new NpgsqlCommand(context.Sql(pending.Script), connection, tx))
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        await conn.ExecuteAsync("INSERT INTO [[schema_migrations]] (version, name, checksum, applied_at) VALUES (@v, @n, @c, @at)",
+            ("v", pending.Version), ("n", pending.Name), ("c", pending.Checksum), ("at", context.Now)).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private static List<Migration> Load()
+    {
+        var assembly = typeof(PostgresMigrator).Assembly;
+        var list = new List<Migration>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)))
+        {
+            var file = resource[..^4];
+            file = file[(file.LastIndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
+            var underscore = file.IndexOf('_', StringComparison.Ordinal);
+            var version = int.Parse(file[..underscore], System.Globalization.CultureInfo.InvariantCulture);
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            var script = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
+            var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(script)));
+            list.Add(new Migration(version, file[(underscore + 1)..], script, checksum));
+        }
+        return list.OrderBy(m => m.Version).ToList();
+    }
+}

@@ -1,0 +1,98 @@
+using Cedros.Storage.Internal;
+using Cedros.Storage.Validation;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Cedros.Storage.Postgres;
+
+internal sealed partial class PostgresStore
+{
+    private const string FulfillmentColumns = "id, tenant_id, order_id, status, carrier, tracking_number, tracking_url, items, shipped_at, " +
+        "delivered_at, metadata, created_at, updated_at";
+
+    private static Fulfillment ReadFulfillment(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        TenantId = r.GetString(1),
+        OrderId = r.GetString(2),
+        Status = PgRow.Enum(r, 3, FulfillmentStatus.Pending),
+        Carrier = PgRow.OptStr(r, 4),
+        TrackingNumber = PgRow.OptStr(r, 5),
+        TrackingUrl = PgRow.OptStr(r, 6),
+        Items = StorageJson.Deserialize<List<FulfillmentItem>?>(PgRow.OptStr(r, 7), null)?.AsReadOnly() ?? (IReadOnlyList<FulfillmentItem>)[],
+        ShippedAt = PgRow.OptTime(r, 8),
+        DeliveredAt = PgRow.OptTime(r, 9),
+        Metadata = PgRow.Meta(r, 10),
+        CreatedAt = PgRow.Time(r, 11),
+        UpdatedAt = PgRow.OptTime(r, 12),
+    };
+
+    public Task CreateFulfillmentAsync(Fulfillment fulfillment, CancellationToken cancellationToken)
+    {
+        var f = Prepare.Fulfillment(TenantId, fulfillment);
+        return RunAsync(async c =>
+        {
+            // Inserted only when the order exists in the tenant; a duplicate id is a unique violation (Conflict).
+            var inserted = await c.ExecuteAsync("""
+                INSERT INTO [[fulfillments]] (id, tenant_id, order_id, status, carrier, tracking_number, tracking_url, items,
+                    shipped_at, delivered_at, metadata, created_at, updated_at)
+                SELECT @id, @t, @o, @status, @carrier, @number, @url, @items, @shipped, @delivered, @meta, @created, @updated
+                 WHERE EXISTS (SELECT 1 FROM [[orders]] WHERE tenant_id = @t AND id = @o)
+                """,
+                ("id", f.Id), ("t", TenantId), ("o", f.OrderId), ("status", PgRow.Text(f.Status)), ("carrier", f.Carrier),
+                ("number", f.TrackingNumber), ("url", f.TrackingUrl), ("items", PgRow.Json(f.Items)), ("shipped", Tz(f.ShippedAt)),
+                ("delivered", Tz(f.DeliveredAt)), ("meta", PgRow.Json(f.Metadata)), ("created", f.CreatedAt), ("updated", Tz(f.UpdatedAt)))
+                .ConfigureAwait(false);
+            if (inserted == 0) throw new StorageNotFoundException("order", f.OrderId);
+        }, cancellationToken);
+    }
+
+    public Task<Fulfillment?> GetFulfillmentAsync(string fulfillmentId, CancellationToken cancellationToken)
+    {
+        Check.Id(fulfillmentId, "fulfillment id");
+        return RunAsync(c => c.OneAsync($"SELECT {FulfillmentColumns} FROM [[fulfillments]] WHERE tenant_id = @t AND id = @id",
+            ReadFulfillment, ("t", TenantId), ("id", fulfillmentId)), cancellationToken);
+    }
+
+    public Task<IReadOnlyList<Fulfillment>> ListFulfillmentsAsync(string orderId, int limit, CancellationToken cancellationToken)
+    {
+        Check.Id(orderId, "order id");
+        Check.Page(limit);
+        return RunAsync<IReadOnlyList<Fulfillment>>(async c => await c.ListAsync($"""
+            SELECT {FulfillmentColumns} FROM [[fulfillments]] WHERE tenant_id = @t AND order_id = @o
+             ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit
+            """, ReadFulfillment, ("t", TenantId), ("o", orderId), ("limit", limit)).ConfigureAwait(false), cancellationToken);
+    }
+
+    public Task<Fulfillment?> UpdateFulfillmentStatusAsync(string fulfillmentId, FulfillmentStatus status, DateTimeOffset? shippedAt,
+        DateTimeOffset? deliveredAt, DateTimeOffset updatedAt, string? trackingNumber, string? trackingUrl, string? carrier,
+        CancellationToken cancellationToken)
+    {
+        Check.Id(fulfillmentId, "fulfillment id");
+        Check.Defined(status, "status");
+        Check.Text(trackingNumber, "tracking_number");
+        Check.Text(trackingUrl, "tracking_url");
+        Check.Text(carrier, "carrier");
+        return RunAsync(c => c.OneAsync($"""
+            UPDATE [[fulfillments]] SET
+                status = @status,
+                shipped_at = COALESCE(@shipped, shipped_at),
+                delivered_at = COALESCE(@delivered, delivered_at),
+                updated_at = @updated,
+                tracking_number = COALESCE(@number, tracking_number),
+                tracking_url = COALESCE(@url, tracking_url),
+                carrier = COALESCE(@carrier, carrier)
+             WHERE tenant_id = @t AND id = @id
+            RETURNING {FulfillmentColumns}
+            """, ReadFulfillment,
+            ("t", TenantId), ("id", fulfillmentId), ("status", PgRow.Text(status)), ("shipped", Tz(StorageTime.Micro(shippedAt))),
+            ("delivered", Tz(StorageTime.Micro(deliveredAt))), ("updated", StorageTime.Micro(updatedAt)), ("number", TextParam(trackingNumber)),
+            ("url", TextParam(trackingUrl)), ("carrier", TextParam(carrier))), cancellationToken);
+    }
+
+    /// <summary>A nullable timestamptz parameter whose type PostgreSQL need not infer.</summary>
+    internal static NpgsqlParameter Tz(DateTimeOffset? value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value is { } v ? v : DBNull.Value };
+
+    /// <summary>A nullable text parameter whose type PostgreSQL need not infer.</summary>
+    internal static NpgsqlParameter TextParam(string? value) => new() { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)value ?? DBNull.Value };
+}

@@ -1,0 +1,66 @@
+namespace Cedros.Storage.Postgres;
+
+/// <summary>
+/// One tenant's view of a <see cref="PostgresStorage"/>. Each contract area lives in its own partial file with its SQL
+/// beside the method; every call runs through the store's <see cref="PostgresExecutor"/> (a pooled connection, or the
+/// current transaction).
+/// </summary>
+internal sealed partial class PostgresStore : ITenantStorage
+{
+    private readonly PostgresExecutor _executor;
+
+    public PostgresStore(PostgresContext context, string tenantId, PostgresExecutor executor)
+    {
+        Context = context;
+        _executor = executor;
+        TenantId = tenantId;
+        Products = new PostgresProductRepository(this);
+        Coupons = new PostgresCouponRepository(this);
+        Subscriptions = new PostgresSubscriptionRepository(this);
+    }
+
+    public string TenantId { get; }
+    public IProductRepository Products { get; }
+    public ICouponRepository Coupons { get; }
+    public ISubscriptionRepository Subscriptions { get; }
+
+    internal PostgresContext Context { get; }
+    internal DateTimeOffset Now => Context.Now;
+
+    /// <summary>Runs one unit of work; <paramref name="atomic"/> when it has more than one statement.</summary>
+    internal Task<T> RunAsync<T>(Func<PgConn, Task<T>> work, CancellationToken cancellationToken, bool atomic = false) =>
+        _executor.RunAsync(work, atomic, cancellationToken);
+
+    /// <summary>As <see cref="RunAsync{T}"/> without a result.</summary>
+    internal Task RunAsync(Func<PgConn, Task> work, CancellationToken cancellationToken, bool atomic = false) =>
+        _executor.RunAsync(async c => { await work(c).ConfigureAwait(false); return true; }, atomic, cancellationToken);
+
+    public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
+    }
+
+    public async Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        if (_executor.Session is not null) return await work(this, cancellationToken).ConfigureAwait(false);
+        await using var session = await _executor.BeginSessionAsync(cancellationToken).ConfigureAwait(false);
+        var bound = new PostgresStore(Context, TenantId, new PostgresExecutor(Context, session));
+        T result;
+        try
+        {
+            result = await work(bound, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await session.RollbackAsync().ConfigureAwait(false);
+            throw;
+        }
+        await session.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>"item i: " for batch messages.</summary>
+    private static string ItemPrefix(int? item) => item is { } i ? $"item {i}: " : "";
+}
