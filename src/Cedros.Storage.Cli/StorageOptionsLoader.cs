@@ -21,8 +21,10 @@ internal static class StorageOptionsLoader
         if (overrides.Backend is { } backend) options.Backend = backend;
         if (overrides.SqlitePath is { } path) options.Sqlite.Path = path;
         if (overrides.ConnectionString is { } cs) options.Postgres.ConnectionString = cs;
-        options.Postgres.ConnectionString = NormalizeConnectionString(options.Postgres.ConnectionString);
         StorageOptionsValidator.ThrowIfInvalid(options);
+        // One form (key=value) for everything the tool prints, masks and probes; the backend accepts either.
+        if (!string.IsNullOrWhiteSpace(options.Postgres.ConnectionString))
+            options.Postgres.ConnectionString = PostgresConnectionString.ToKeyValue(options.Postgres.ConnectionString);
         return options;
     }
 
@@ -46,32 +48,4 @@ internal static class StorageOptionsLoader
             throw new StorageConfigurationException("--config", $"file '{configPath}' is not valid JSON: {ex.Message}");
         }
     }
-
-    /// <summary>Turns a <c>postgres://user:pass@host:port/db?sslmode=…</c> URL into Npgsql key=value form (password
-    /// percent-decoded, sslmode kept), so what the tool prints and probes is one form; key=value strings pass through.</summary>
-    internal static string? NormalizeConnectionString(string? value)
-    {
-        if (value is null || !(value.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase)
-                               || value.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase)))
-            return value;
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri))
-            throw new StorageConfigurationException("storage.postgres.connection_string", "is not a valid postgres:// URL.");
-        var parts = new List<string> { $"Host={uri.Host}" };
-        if (!uri.IsDefaultPort && uri.Port > 0) parts.Add($"Port={uri.Port}");
-        var userInfo = uri.UserInfo.Split(':', 2);
-        if (userInfo[0].Length > 0) parts.Add($"Username={Quote(Uri.UnescapeDataString(userInfo[0]))}");
-        if (userInfo.Length == 2) parts.Add($"Password={Quote(Uri.UnescapeDataString(userInfo[1]))}");
-        var database = Uri.UnescapeDataString(uri.AbsolutePath.TrimStart('/'));
-        if (database.Length > 0) parts.Add($"Database={Quote(database)}");
-        foreach (var pair in uri.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
-        {
-            var kv = pair.Split('=', 2);
-            if (kv.Length == 2 && kv[0].Equals("sslmode", StringComparison.OrdinalIgnoreCase))
-                parts.Add($"SSL Mode={Quote(Uri.UnescapeDataString(kv[1]))}");
-        }
-        return string.Join(';', parts);
-    }
-
-    private static string Quote(string value) =>
-        value.IndexOfAny([';', '=', '"', '\'', ' ']) < 0 ? value : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
