@@ -40,7 +40,7 @@ internal static class Output
     /// <summary>A table cell showing <paramref name="text"/> literally (no markup interpretation).</summary>
     public static IRenderable Cell(string? text) => new Text(text ?? "");
 
-    /// <summary>Writes a line of plain text (escaped) through Spectre.Console.</summary>
+    /// <summary>Writes a line of plain text (never interpreted as markup) through Spectre.Console.</summary>
     public static void Line(string text) => AnsiConsole.WriteLine(text);
 
     /// <summary>Backend name as written in configuration.</summary>
