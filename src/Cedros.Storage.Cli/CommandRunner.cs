@@ -1,0 +1,71 @@
+using System.CommandLine;
+using Cedros.Storage.Configuration;
+
+namespace Cedros.Storage.Cli;
+
+/// <summary>Exit codes of the tool.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Success.</summary>
+    public const int Ok = 0;
+    /// <summary>A storage operation failed (one line on stderr says which).</summary>
+    public const int StorageError = 1;
+    /// <summary>Bad command line or configuration.</summary>
+    public const int Usage = 2;
+    /// <summary>Interrupted (Ctrl+C).</summary>
+    public const int Cancelled = 130;
+}
+
+/// <summary>Runs a command body with the tool's error policy: configuration errors → 2, storage errors → 1, each as
+/// one line on stderr naming what failed and never a password.</summary>
+internal static class CommandRunner
+{
+    /// <summary>Sets <paramref name="command"/>'s action to run <paramref name="body"/> under the error policy.</summary>
+    public static void SetBody(this Command command, Func<CommandContext, CancellationToken, Task<int>> body) =>
+        command.SetAction((parseResult, cancellationToken) => RunAsync(parseResult, body, cancellationToken));
+
+    private static async Task<int> RunAsync(ParseResult parseResult, Func<CommandContext, CancellationToken, Task<int>> body,
+        CancellationToken cancellationToken)
+    {
+        StorageOptions options;
+        try
+        {
+            options = StorageOptionsLoader.Load(CliOptions.OverridesOf(parseResult));
+        }
+        catch (StorageConfigurationException ex)
+        {
+            return Fail(ExitCodes.Usage, "loading configuration", ex.Message, null);
+        }
+
+        var context = new CommandContext(parseResult, options, TimeProvider.System);
+        try
+        {
+            return await body(context, cancellationToken).ConfigureAwait(false);
+        }
+        catch (StorageConfigurationException ex)
+        {
+            return Fail(ExitCodes.Usage, context.Step, ex.Message, options);
+        }
+        catch (StorageException ex)
+        {
+            return Fail(ExitCodes.StorageError, context.Step, $"{ex.Message} ({ex.Kind})", options);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Fail(ExitCodes.Cancelled, context.Step, "cancelled.", options);
+        }
+#pragma warning disable CA1031 // The tool's last line of defence: any failure becomes one scrubbed line and exit 1.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            return Fail(ExitCodes.StorageError, context.Step, $"unexpected {ex.GetType().Name}: {ex.Message}", options);
+        }
+    }
+
+    private static int Fail(int exitCode, string step, string message, StorageOptions? options)
+    {
+        var line = $"cedros-storage: {step} failed: {message}".ReplaceLineEndings(" ");
+        Console.Error.WriteLine(Secrets.Scrub(line, options));
+        return exitCode;
+    }
+}

@@ -1,0 +1,247 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Cedros.Storage.Cli.Tests;
+
+/// <summary>
+/// The tool's commands against a real database, written once; each backend subclass supplies a fresh database per
+/// test (xunit makes a new instance per test), the tool's backend arguments, and a library handle to seed it.
+/// </summary>
+public abstract class CliScenarios : IAsyncLifetime
+{
+    /// <summary>A scratch folder; the tool runs there.</summary>
+    protected string WorkDir { get; } = Directory.CreateTempSubdirectory("cedros-cli-").FullName;
+
+    /// <summary>Arguments that point the tool at this test's database.</summary>
+    protected abstract IReadOnlyList<string> BackendArgs { get; }
+
+    /// <summary>Opens this test's database through the library, on <paramref name="time"/>.</summary>
+    protected abstract Task<ICedrosStorage> OpenLibraryAsync(TimeProvider time);
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual Task DisposeAsync()
+    {
+        try { Directory.Delete(WorkDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        return Task.CompletedTask;
+    }
+
+    protected Task<CliResult> Cli(params string[] args) => CliProcess.RunAsync(WorkDir, [.. args, .. BackendArgs]);
+
+    /// <summary>Seeds through the library on a clock set to <paramref name="at"/> (default: real now).</summary>
+    protected async Task SeedAsync(Func<ICedrosStorage, FakeTimeProvider, Task> seed, DateTimeOffset? at = null)
+    {
+        var time = new FakeTimeProvider(at ?? DateTimeOffset.UtcNow);
+        await using var storage = await OpenLibraryAsync(time);
+        await seed(storage, time);
+    }
+
+    protected static PendingWebhook Webhook(string id, int maxAttempts = 5) => new()
+    {
+        Id = id,
+        Url = "https://example.com/hook",
+        Payload = """{"event":"payment.succeeded"}""",
+        EventType = "payment.succeeded",
+        MaxAttempts = maxAttempts,
+    };
+
+    protected static PaymentTransaction Payment(string signature, DateTimeOffset createdAt) => new()
+    {
+        Signature = signature,
+        ResourceId = "pro-plan",
+        Wallet = "WalletPayer111",
+        Amount = 1_000_000,
+        AmountAsset = "USDC",
+        CreatedAt = createdAt,
+    };
+
+    private static void Ok(CliResult r) => Assert.True(r.ExitCode == 0, r.ToString());
+
+    [Fact]
+    public async Task Migrate_applies_the_migrations_and_a_second_run_is_a_no_op()
+    {
+        var first = await Cli("migrate", "--json");
+        Ok(first);
+        var json = first.Json();
+        Assert.False(json.GetProperty("no_op").GetBoolean(), first.ToString());
+        Assert.NotEmpty(json.GetProperty("applied").EnumerateArray());
+
+        var second = await Cli("migrate", "--json");
+        Ok(second);
+        Assert.True(second.Json().GetProperty("no_op").GetBoolean(), second.ToString());
+        Assert.Empty(second.Json().GetProperty("applied").EnumerateArray());
+
+        var text = await Cli("migrate");
+        Ok(text);
+        Assert.Contains("No-op", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Status_reports_webhook_counts_and_pending_refunds_of_a_tenant_as_json()
+    {
+        await SeedAsync(async (s, time) =>
+        {
+            await s.Default.EnqueueWebhookAsync(Webhook("wh-status-1"));
+            await s.Default.EnqueueWebhookAsync(Webhook("wh-status-2"));
+            await s.ForTenant("acme").EnqueueWebhookAsync(Webhook("wh-status-3"));
+            await s.Default.SaveRefundQuoteAsync(new RefundQuote
+            {
+                Id = "refund-1", OriginalPurchaseId = "purchase-1", RecipientWallet = "WalletR", Amount = 5, AmountAsset = "USDC",
+                CreatedAt = time.GetUtcNow(), ExpiresAt = time.GetUtcNow().AddHours(1),
+            });
+        });
+
+        var r = await Cli("status", "--json");
+        Ok(r);
+        var json = r.Json();
+        Assert.Equal("default", json.GetProperty("tenant").GetString());
+        Assert.Equal(2, json.GetProperty("webhooks").GetProperty("pending").GetInt64());
+        Assert.Equal(0, json.GetProperty("webhooks").GetProperty("failed").GetInt64());
+        Assert.Equal(1, json.GetProperty("pending_refunds").GetInt32());
+
+        var acme = await Cli("status", "--json", "--tenant", "acme");
+        Ok(acme);
+        Assert.Equal(1, acme.Json().GetProperty("webhooks").GetProperty("pending").GetInt64());
+        Assert.Equal(0, acme.Json().GetProperty("pending_refunds").GetInt32());
+
+        var table = await Cli("status");
+        Ok(table);
+        Assert.Contains("pending refunds", table.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Webhooks_list_retry_and_delete_act_on_the_queue()
+    {
+        await SeedAsync(async (s, time) =>
+        {
+            await s.Default.EnqueueWebhookAsync(Webhook("wh-dead", maxAttempts: 1));
+            await s.Default.EnqueueWebhookAsync(Webhook("wh-live"));
+            await s.ForTenant("acme").EnqueueWebhookAsync(Webhook("wh-acme"));
+            await s.Default.MarkWebhookProcessingAsync("wh-dead");
+            await s.Default.MarkWebhookFailedAsync("wh-dead", "HTTP 500", time.GetUtcNow().AddMinutes(1));
+        });
+
+        var failed = await Cli("webhooks", "list", "--status", "failed", "--json");
+        Ok(failed);
+        var dead = Assert.Single(failed.Json().EnumerateArray());
+        Assert.Equal("wh-dead", dead.GetProperty("id").GetString());
+        Assert.Equal("failed", dead.GetProperty("status").GetString());
+        Assert.Equal("HTTP 500", dead.GetProperty("last_error").GetString());
+
+        var all = await Cli("webhooks", "list", "--json", "--limit", "10");
+        Ok(all);
+        Assert.Equal(["wh-dead", "wh-live"], all.Json().EnumerateArray().Select(w => w.GetProperty("id").GetString()!).Order());
+        var acme = await Cli("webhooks", "list", "--json", "--tenant", "acme");
+        Assert.Equal("wh-acme", Assert.Single(acme.Json().EnumerateArray()).GetProperty("id").GetString());
+        var table = await Cli("webhooks", "list");
+        Ok(table);
+        Assert.Contains("wh-dead", table.Stdout, StringComparison.Ordinal);
+
+        Ok(await Cli("webhooks", "retry", "wh-dead"));
+        await SeedAsync(async (s, _) =>
+        {
+            var w = await s.Default.GetWebhookAsync("wh-dead");
+            Assert.NotNull(w);
+            Assert.Equal(WebhookStatus.Pending, w.Status);
+            Assert.Equal(0, w.Attempts);
+        });
+
+        Ok(await Cli("webhooks", "delete", "wh-dead"));
+        var again = await Cli("webhooks", "delete", "wh-dead");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("wh-dead", again.Stderr, StringComparison.Ordinal);
+        Assert.Single(again.Stderr.Trim().Split('\n'));
+
+        var otherTenant = await Cli("webhooks", "retry", "wh-acme");
+        Assert.Equal(1, otherTenant.ExitCode);
+        Ok(await Cli("webhooks", "retry", "wh-acme", "--tenant", "acme"));
+    }
+
+    [Fact]
+    public async Task Payments_check_answers_for_every_tenant()
+    {
+        await SeedAsync((s, time) => s.ForTenant("acme").RecordPaymentAsync(Payment("sig-acme-1", time.GetUtcNow())));
+
+        var known = await Cli("payments", "check", "sig-acme-1", "--json");
+        Ok(known);
+        Assert.True(known.Json().GetProperty("processed").GetBoolean());
+
+        var unknown = await Cli("payments", "check", "sig-unknown", "--json");
+        Ok(unknown);
+        Assert.False(unknown.Json().GetProperty("processed").GetBoolean());
+
+        var text = await Cli("payments", "check", "sig-acme-1");
+        Ok(text);
+        Assert.StartsWith("processed", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Archive_moves_payments_older_than_the_cutoff_and_keeps_replay_protection()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await SeedAsync(async (s, _) =>
+        {
+            await s.Default.RecordPaymentAsync(Payment("sig-old", now.AddDays(-100)));
+            await s.Default.RecordPaymentAsync(Payment("sig-mid", now.AddDays(-10)));
+            await s.Default.RecordPaymentAsync(Payment("sig-new", now.AddMinutes(-1)));
+        });
+
+        var byAge = await Cli("archive", "--older-than", "2160h", "--json");
+        Ok(byAge);
+        Assert.Equal(1, byAge.Json().GetProperty("count").GetInt64());
+        Assert.False(byAge.Json().GetProperty("deleted").GetBoolean());
+
+        var byInstant = await Cli("archive", "--older-than", now.AddDays(-5).ToString("O"), "--json");
+        Ok(byInstant);
+        Assert.Equal(1, byInstant.Json().GetProperty("count").GetInt64());
+
+        var byDefault = await Cli("archive");
+        Ok(byDefault);
+        Assert.Contains("0 payment(s)", byDefault.Stdout, StringComparison.Ordinal);
+
+        await SeedAsync(async (s, _) => Assert.NotNull(await s.Default.GetPaymentAsync("sig-new")));
+        var check = await Cli("payments", "check", "sig-old", "--json");
+        Assert.True(check.Json().GetProperty("processed").GetBoolean(), check.ToString());
+    }
+
+    [Fact]
+    public async Task Cleanup_runs_every_cleanup_once_and_prints_the_counts()
+    {
+        var longAgo = DateTimeOffset.UtcNow.AddDays(-30);
+        await SeedAsync(async (s, time) =>
+        {
+            var now = time.GetUtcNow();
+            await s.Default.CreateNonceAsync(new AdminNonce { Id = "nonce-old", Purpose = "refund", CreatedAt = now, ExpiresAt = now.AddHours(1) });
+            await s.Default.SaveIdempotencyKeyAsync("idem-old", new IdempotencyResponse { StatusCode = 200, Body = "{}"u8.ToArray() }, TimeSpan.FromHours(1));
+            await s.Default.ReserveInventoryAsync(new InventoryReservation { Id = "res-old", ProductId = "prod-1", CartId = "cart-1", ExpiresAt = now.AddMinutes(15) });
+            await s.Default.EnqueueWebhookAsync(Webhook("wh-done"));
+            await s.Default.MarkWebhookProcessingAsync("wh-done");
+            await s.Default.MarkWebhookSuccessAsync("wh-done");
+        }, longAgo);
+        await SeedAsync(async (s, time) =>
+        {
+            var now = time.GetUtcNow();
+            await s.Default.CreateNonceAsync(new AdminNonce { Id = "nonce-live", Purpose = "refund", CreatedAt = now, ExpiresAt = now.AddHours(1) });
+            await s.Default.EnqueueWebhookAsync(Webhook("wh-recent"));
+            await s.Default.MarkWebhookProcessingAsync("wh-recent");
+            await s.Default.MarkWebhookSuccessAsync("wh-recent");
+        });
+
+        var r = await Cli("cleanup", "--json");
+        Ok(r);
+        var json = r.Json();
+        Assert.Equal(1, json.GetProperty("expired_nonces").GetInt64());
+        Assert.Equal(1, json.GetProperty("expired_idempotency_keys").GetInt64());
+        Assert.Equal(1, json.GetProperty("expired_reservations").GetInt64());
+        Assert.Equal(1, json.GetProperty("completed_webhooks").GetInt64());
+
+        var zeroRetention = await Cli("cleanup", "--webhook-retention", "0s", "--json");
+        Ok(zeroRetention);
+        Assert.Equal(1, zeroRetention.Json().GetProperty("completed_webhooks").GetInt64());
+        Assert.Equal(0, zeroRetention.Json().GetProperty("expired_nonces").GetInt64());
+
+        var table = await Cli("cleanup");
+        Ok(table);
+        Assert.Contains("expired admin nonces deleted", table.Stdout, StringComparison.Ordinal);
+    }
+}

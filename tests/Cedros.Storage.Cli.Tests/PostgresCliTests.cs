@@ -1,0 +1,63 @@
+using Cedros.Storage.Configuration;
+using Cedros.Storage.Postgres;
+using Npgsql;
+
+namespace Cedros.Storage.Cli.Tests;
+
+/// <summary>
+/// The tool against the real PostgreSQL server of <c>CEDROS_TEST_POSTGRES</c> (scripts/test-postgres-start.sh), one
+/// fresh database per test. Fails, never skips, when the variable is missing.
+/// </summary>
+public sealed class PostgresCliTests : CliScenarios
+{
+    private readonly string _database = $"cedros_cli_{Guid.NewGuid():N}";
+    private string? _connectionString;
+
+    private static string Server => Environment.GetEnvironmentVariable("CEDROS_TEST_POSTGRES") is { Length: > 0 } cs
+        ? cs
+        : throw new InvalidOperationException(
+            "CEDROS_TEST_POSTGRES is not set: start a server with eval \"export $(scripts/test-postgres-start.sh | tail -n1)\".");
+
+    private string ConnectionString => _connectionString ?? throw new InvalidOperationException("not initialised");
+
+    protected override IReadOnlyList<string> BackendArgs => ["--backend", "postgres", "--connection-string", ConnectionString];
+
+    protected override async Task<ICedrosStorage> OpenLibraryAsync(TimeProvider time) =>
+        await PostgresStorage.OpenAsync(new StorageOptions { Backend = StorageBackend.Postgres, Postgres = { ConnectionString = ConnectionString } }, time);
+
+    public override async Task InitializeAsync()
+    {
+        var server = Server;
+        await using (var connection = new NpgsqlConnection(server))
+        {
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{_database}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        _connectionString = new NpgsqlConnectionStringBuilder(server) { Database = _database, Pooling = false }.ConnectionString;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_connectionString is not null)
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var connection = new NpgsqlConnection(Server);
+            await connection.OpenAsync();
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{_database}\" WITH (FORCE)", connection);
+            await drop.ExecuteNonQueryAsync();
+        }
+        await base.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task The_connection_string_can_come_from_POSTGRES_URL_as_a_url()
+    {
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var url = $"postgres://{Uri.EscapeDataString(b.Username!)}:{Uri.EscapeDataString(b.Password!)}@{b.Host}:{b.Port}/{_database}";
+        var r = await CliProcess.RunAsync(WorkDir, ["status", "--json", "--backend", "postgres"],
+            new Dictionary<string, string> { ["POSTGRES_URL"] = url });
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("postgres", r.Json().GetProperty("backend").GetString());
+    }
+}
