@@ -89,11 +89,7 @@ internal sealed partial class PostgresStore
     public Task<OrderPage> ListOrdersFilteredAsync(OrderStatus? status, string? search, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
     {
-        Check.Page(limit, offset);
-        if (status is { } s) Check.Defined(s, "status");
-        var needle = search?.Trim();
-        if (string.IsNullOrEmpty(needle)) needle = null;
-        else Check.Text(needle, "search");
+        var needle = PrepareArguments.OrderFilter(status, search, limit, offset);
         // Fixed fragments only; every value is a parameter. The pattern escapes %, _ and \ so the search is literal;
         // ILIKE over the five columns is served by the pg_trgm GIN index.
         var where = new StringBuilder("tenant_id = @t");

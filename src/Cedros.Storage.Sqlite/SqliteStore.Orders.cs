@@ -89,11 +89,7 @@ internal sealed partial class SqliteStore
     public Task<OrderPage> ListOrdersFilteredAsync(OrderStatus? status, string? search, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
     {
-        Check.Page(limit, offset);
-        if (status is { } st) Check.Defined(st, "status");
-        var needle = search?.Trim();
-        if (string.IsNullOrEmpty(needle)) needle = null;
-        else Check.Text(needle, "search");
+        var needle = PrepareArguments.OrderFilter(status, search, limit, offset);
         (string, object?)[] args =
         [
             Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", StorageTime.Micro(createdBefore)),

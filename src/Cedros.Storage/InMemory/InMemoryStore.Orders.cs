@@ -40,11 +40,7 @@ internal sealed partial class InMemoryStore
     public Task<OrderPage> ListOrdersFilteredAsync(OrderStatus? status, string? search, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
     {
-        Check.Page(limit, offset);
-        if (status is { } s) Check.Defined(s, "status");
-        var needle = search?.Trim();
-        if (string.IsNullOrEmpty(needle)) needle = null;
-        else Check.Text(needle, "search");
+        var needle = PrepareArguments.OrderFilter(status, search, limit, offset);
         var before = StorageTime.Micro(createdBefore);
         var after = StorageTime.Micro(createdAfter);
         return RunAsync(t =>
