@@ -8,8 +8,6 @@ namespace Cedros.Storage.Postgres;
 /// through the unique index on <c>(tenant_id, lower(code))</c>.</summary>
 internal sealed class PostgresCouponRepository(PostgresStore store) : ICouponRepository
 {
-    private const string AllProducts = "*";
-
     private const string CouponColumns = "code, tenant_id, discount_type, discount_value, currency, scope, product_ids, payment_method, auto_apply, " +
         "applies_at, usage_limit, usage_count, starts_at, expires_at, active, metadata, created_at, updated_at";
 
@@ -61,7 +59,7 @@ internal sealed class PostgresCouponRepository(PostgresStore store) : ICouponRep
     public Task<IReadOnlyList<Coupon>> GetAutoApplyCouponsForPaymentAsync(string productId, string paymentMethod, CancellationToken cancellationToken)
     {
         Check.Id(productId, "product_id");
-        var method = Check.Text(paymentMethod ?? "", "payment_method")!;
+        var method = AutoApplyCoupons.Method(paymentMethod);
         return _store.RunAsync<IReadOnlyList<Coupon>>(async c => await c.ListAsync($"""
             SELECT {CouponColumns} FROM [[coupons]]
              WHERE {AutoApplicable} AND (scope = 'all' OR product_ids @> jsonb_build_array(@product::text))
@@ -72,22 +70,12 @@ internal sealed class PostgresCouponRepository(PostgresStore store) : ICouponRep
 
     public Task<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>> GetAllAutoApplyCouponsForPaymentAsync(string paymentMethod, CancellationToken cancellationToken)
     {
-        var method = Check.Text(paymentMethod ?? "", "payment_method")!;
+        var method = AutoApplyCoupons.Method(paymentMethod);
         return _store.RunAsync<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>>(async c =>
         {
             var coupons = await c.ListAsync($"SELECT {CouponColumns} FROM [[coupons]] WHERE {AutoApplicable} {CodeOrder}",
                 ReadCoupon, ("t", _store.TenantId), ("now", _store.Now), ("method", method)).ConfigureAwait(false);
-            var byProduct = new Dictionary<string, List<Coupon>>(StringComparer.Ordinal);
-            foreach (var coupon in coupons)
-            {
-                var keys = coupon.Scope == CouponScope.All ? [AllProducts] : coupon.ProductIds.Distinct(StringComparer.Ordinal);
-                foreach (var key in keys)
-                {
-                    if (!byProduct.TryGetValue(key, out var list)) byProduct[key] = list = [];
-                    list.Add(coupon);
-                }
-            }
-            return byProduct.ToDictionary(p => p.Key, p => (IReadOnlyList<Coupon>)p.Value.AsReadOnly(), StringComparer.Ordinal).AsReadOnly();
+            return AutoApplyCoupons.ByProduct(coupons);
         }, cancellationToken);
     }
 

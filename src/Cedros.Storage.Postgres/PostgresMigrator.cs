@@ -1,5 +1,4 @@
-using System.Security.Cryptography;
-using System.Text;
+using Cedros.Storage.Schema;
 using Npgsql;
 
 namespace Cedros.Storage.Postgres;
@@ -14,10 +13,8 @@ internal sealed class PostgresMigrator(PostgresContext context)
     /// <summary>First key of the migration advisory lock ("cedros" in spirit); the second is the history table's name.</summary>
     private const int LockKey = 0x0CED_0501;
 
-    internal sealed record Migration(int Version, string Name, string Script, string Checksum);
-
     /// <summary>The embedded migrations, ordered by version.</summary>
-    public static IReadOnlyList<Migration> All { get; } = Load();
+    public static IReadOnlyList<MigrationScript> All { get; } = MigrationScripts.Load(typeof(PostgresMigrator).Assembly);
 
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
@@ -65,30 +62,11 @@ internal sealed class PostgresMigrator(PostgresContext context)
             await tx.CommitAsync(ct).ConfigureAwait(false);
             return false;
         }
-        await using (var cmd = new NpgsqlCommand(context.Sql(pending.Script), connection, tx))
+        await using (var cmd = new NpgsqlCommand(context.Sql(pending.Text), connection, tx))
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         await conn.ExecuteAsync("INSERT INTO [[schema_migrations]] (version, name, checksum, applied_at) VALUES (@v, @n, @c, @at)",
             ("v", pending.Version), ("n", pending.Name), ("c", pending.Checksum), ("at", context.Now)).ConfigureAwait(false);
         await tx.CommitAsync(ct).ConfigureAwait(false);
         return true;
-    }
-
-    private static List<Migration> Load()
-    {
-        var assembly = typeof(PostgresMigrator).Assembly;
-        var list = new List<Migration>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.EndsWith(".sql", StringComparison.Ordinal)))
-        {
-            var file = resource[..^4];
-            file = file[(file.LastIndexOf(".Migrations.", StringComparison.Ordinal) + ".Migrations.".Length)..];
-            var underscore = file.IndexOf('_', StringComparison.Ordinal);
-            var version = int.Parse(file[..underscore], System.Globalization.CultureInfo.InvariantCulture);
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var script = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
-            var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(script)));
-            list.Add(new Migration(version, file[(underscore + 1)..], script, checksum));
-        }
-        return list.OrderBy(m => m.Version).ToList();
     }
 }

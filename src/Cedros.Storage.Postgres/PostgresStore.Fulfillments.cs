@@ -68,11 +68,7 @@ internal sealed partial class PostgresStore
         DateTimeOffset? deliveredAt, DateTimeOffset updatedAt, string? trackingNumber, string? trackingUrl, string? carrier,
         CancellationToken cancellationToken)
     {
-        Check.Id(fulfillmentId, "fulfillment id");
-        Check.Defined(status, "status");
-        Check.Text(trackingNumber, "tracking_number");
-        Check.Text(trackingUrl, "tracking_url");
-        Check.Text(carrier, "carrier");
+        PrepareArguments.FulfillmentStatus(fulfillmentId, status, trackingNumber, trackingUrl, carrier);
         return RunAsync(c => c.OneAsync($"""
             UPDATE [[fulfillments]] SET
                 status = @status,

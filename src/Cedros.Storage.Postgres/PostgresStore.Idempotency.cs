@@ -70,9 +70,7 @@ internal sealed partial class PostgresStore
     public Task<IdempotencyBeginResult> TryBeginIdempotentRequestAsync(string key, string requestFingerprint, TimeSpan lockTtl,
         CancellationToken cancellationToken)
     {
-        Check.Id(key, "idempotency key");
-        Check.Required(requestFingerprint, "request fingerprint");
-        Check.Positive(lockTtl, "lock ttl");
+        PrepareIdempotency.Begin(key, requestFingerprint, lockTtl);
         var token = Ids.NewToken();
         return RunAsync(async c =>
         {
@@ -105,9 +103,7 @@ internal sealed partial class PostgresStore
                     return IdempotencyBeginResult.InProgress;
                 }
                 var live = rows[0];
-                if (live.Fingerprint.Length > 0 && !string.Equals(live.Fingerprint, requestFingerprint, StringComparison.Ordinal))
-                    return IdempotencyBeginResult.FingerprintMismatch;
-                return live.Response is { } response ? IdempotencyBeginResult.Completed(response) : IdempotencyBeginResult.InProgress;
+                return PrepareIdempotency.ForLive(live.Fingerprint, live.Response, requestFingerprint);
             }
         }, cancellationToken);
     }
@@ -115,11 +111,8 @@ internal sealed partial class PostgresStore
     public Task CompleteIdempotentRequestAsync(string key, string lockToken, IdempotencyResponse response, TimeSpan ttl,
         CancellationToken cancellationToken)
     {
-        Check.Id(key, "idempotency key");
-        Check.Id(lockToken, "lock token");
-        Check.Positive(ttl, "ttl");
         var now = Now;
-        var prepared = Prepare.IdempotencyResponse(response, now);
+        var prepared = PrepareIdempotency.Complete(key, lockToken, response, ttl, now);
         return RunAsync(async c =>
         {
             var stored = await c.ExecuteAsync("""
@@ -128,14 +121,13 @@ internal sealed partial class PostgresStore
                  WHERE tenant_id = @t AND key = @k AND lock_token = @token AND status_code IS NULL AND live_until > @now
                 """, ("t", TenantId), ("k", key), ("token", lockToken), ("code", prepared.StatusCode), ("headers", PgRow.Json(prepared.Headers)),
                 ("body", prepared.Body), ("cached", prepared.CachedAt), ("expires", StorageTime.Micro(now + ttl)), ("now", now)).ConfigureAwait(false);
-            if (stored == 0) throw new StorageConflictException($"idempotency key '{key}' is no longer held by this request.");
+            if (stored == 0) throw PrepareIdempotency.NotHeld(key);
         }, cancellationToken);
     }
 
     public Task<bool> ReleaseIdempotentRequestAsync(string key, string lockToken, CancellationToken cancellationToken)
     {
-        Check.Id(key, "idempotency key");
-        Check.Id(lockToken, "lock token");
+        PrepareIdempotency.Release(key, lockToken);
         return RunAsync(async c => await c.ExecuteAsync("""
             DELETE FROM [[idempotency_keys]]
              WHERE tenant_id = @t AND key = @k AND lock_token = @token AND status_code IS NULL AND live_until > @now

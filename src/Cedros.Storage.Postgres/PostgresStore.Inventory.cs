@@ -27,35 +27,20 @@ internal sealed partial class PostgresStore
     public Task ReserveInventoryAsync(InventoryReservation reservation, CancellationToken cancellationToken)
     {
         var prepared = Prepare.Reservation(TenantId, reservation, Now);
-        return ReserveCoreAsync([prepared], stock: null, cancellationToken);
+        return ReserveCoreAsync([prepared], demands: null, cancellationToken);
     }
 
     public Task ReserveInventoryAsync(InventoryReservation reservation, int availableStock, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.Reservation(TenantId, reservation, Now);
-        var key = new StockKey(prepared.ProductId, prepared.VariantId);
-        CheckStock(availableStock, key);
-        return ReserveCoreAsync([prepared], new Dictionary<StockKey, int> { [key] = availableStock }, cancellationToken);
+        var prepared = PrepareReservations.One(TenantId, reservation, availableStock, Now, out var demand);
+        return ReserveCoreAsync([prepared], [demand], cancellationToken);
     }
 
     public Task ReserveInventoryAsync(IReadOnlyList<InventoryReservation> reservations, IReadOnlyDictionary<StockKey, int> availableStock,
         CancellationToken cancellationToken)
     {
-        Check.Batch(reservations, "reservations");
-        if (availableStock is null) throw new StorageValidationException("availableStock is required.", "availableStock");
-        var now = Now;
-        var prepared = reservations.Select((r, i) => Prepare.Reservation(TenantId, r, now, i)).ToArray();
-        Check.Distinct(prepared, r => r.Id, "reservation id");
-        var stock = new Dictionary<StockKey, int>();
-        for (var i = 0; i < prepared.Length; i++)
-        {
-            var key = new StockKey(prepared[i].ProductId, prepared[i].VariantId);
-            if (!availableStock.TryGetValue(key, out var available))
-                throw new StorageValidationException($"no available stock given for {Describe(key)}.", "availableStock", i);
-            CheckStock(available, key);
-            stock[key] = available;
-        }
-        return prepared.Length == 0 ? Task.CompletedTask : ReserveCoreAsync(prepared, stock, cancellationToken);
+        var prepared = PrepareReservations.Batch(TenantId, reservations, availableStock, Now, out var demands);
+        return prepared.Length == 0 ? Task.CompletedTask : ReserveCoreAsync(prepared, demands, cancellationToken);
     }
 
     public Task<int> GetReservedQuantityAsync(string productId, string? variantId, CancellationToken cancellationToken)
@@ -115,18 +100,17 @@ internal sealed partial class PostgresStore
     }
 
     /// <summary>
-    /// Inserts prepared reservations in one statement. With <paramref name="stock"/>, first takes a transaction-scoped
+    /// Inserts prepared reservations in one statement. With <paramref name="demands"/>, first takes a transaction-scoped
     /// advisory lock per (tenant, product, variant) — in a fixed order, so two carts never deadlock — then checks the
     /// active, unexpired total of each key against its stock; all or nothing.
     /// </summary>
-    private Task ReserveCoreAsync(InventoryReservation[] items, Dictionary<StockKey, int>? stock, CancellationToken cancellationToken) =>
+    private Task ReserveCoreAsync(InventoryReservation[] items, StockDemand[]? demands, CancellationToken cancellationToken) =>
         RunAsync(async c =>
         {
             var now = Now;
-            if (stock is not null)
+            if (demands is not null)
             {
-                var wanted = items.GroupBy(r => new StockKey(r.ProductId, r.VariantId)).Select(g => (Key: g.Key, Quantity: g.Sum(r => (long)r.Quantity)))
-                    .OrderBy(w => LockKey(w.Key)).ToArray();
+                var wanted = demands.OrderBy(w => LockKey(w.Key)).ToArray();
                 await c.ExecuteAsync("SELECT pg_advisory_xact_lock(k) FROM unnest(@keys::bigint[]) WITH ORDINALITY AS u(k, n) ORDER BY n",
                     ("keys", wanted.Select(w => LockKey(w.Key)).ToArray())).ConfigureAwait(false);
                 var reserved = await c.ListAsync("""
@@ -138,13 +122,7 @@ internal sealed partial class PostgresStore
                     """, r => r.GetInt64(0), ("t", TenantId), ("now", now),
                     ("products", wanted.Select(w => w.Key.ProductId).ToArray()),
                     ("variants", wanted.Select(w => w.Key.VariantId).ToArray())).ConfigureAwait(false);
-                for (var i = 0; i < wanted.Length; i++)
-                {
-                    var available = stock[wanted[i].Key];
-                    if (reserved[i] + wanted[i].Quantity > available)
-                        throw new StorageLimitReachedException(
-                            $"not enough stock for {Describe(wanted[i].Key)}: {available} available, {reserved[i]} reserved, {wanted[i].Quantity} requested.");
-                }
+                for (var i = 0; i < wanted.Length; i++) PrepareReservations.EnsureFits(wanted[i], reserved[i]);
             }
             await c.ExecuteAsync("""
                 INSERT INTO [[inventory_reservations]] (id, tenant_id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at, status_updated_at)
@@ -160,7 +138,7 @@ internal sealed partial class PostgresStore
                 ("expires", items.Select(r => r.ExpiresAt).ToArray()),
                 ("carts", items.Select(r => r.CartId).ToArray()),
                 ("created", items.Select(r => r.CreatedAt).ToArray())).ConfigureAwait(false);
-        }, cancellationToken, atomic: stock is not null || items.Length > 1);
+        }, cancellationToken, atomic: demands is not null || items.Length > 1);
 
     /// <summary>A stable 64-bit advisory lock key for one stock counter of this tenant and table.</summary>
     private long LockKey(StockKey key)
@@ -168,13 +146,4 @@ internal sealed partial class PostgresStore
         var text = $"{Context.Tables.InventoryReservations}\u001f{TenantId}\u001f{key.ProductId}\u001f{key.VariantId ?? "\u001e"}";
         return BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0);
     }
-
-    private static void CheckStock(int availableStock, StockKey key)
-    {
-        if (availableStock < 0)
-            throw new StorageValidationException($"available stock for {Describe(key)} must not be negative.", "availableStock");
-    }
-
-    private static string Describe(StockKey key) =>
-        key.VariantId is null ? $"product '{key.ProductId}'" : $"product '{key.ProductId}' variant '{key.VariantId}'";
 }

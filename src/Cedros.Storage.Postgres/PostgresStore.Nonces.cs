@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
 using Npgsql;
 
@@ -58,12 +59,10 @@ internal sealed partial class PostgresStore
                     ExpiresAt: PgRow.OptTime(r, 2), Purpose: PgRow.OptStr(r, 3))),
                 ("t", TenantId), ("id", nonceId), ("now", now), ("purpose", TextParam(expectedPurpose))).ConfigureAwait(false);
             if (consumed) return;
-            var reason = !before.Found ? NonceFailureReason.NotFound
-                : before.Consumed ? NonceFailureReason.AlreadyConsumed
-                : now >= before.ExpiresAt ? NonceFailureReason.Expired
-                : expectedPurpose is not null && !string.Equals(before.Purpose, expectedPurpose, StringComparison.Ordinal) ? NonceFailureReason.WrongPurpose
+            var reason = NonceFailure.Classify(before.Found, before.Consumed, now >= before.ExpiresAt,
+                    NonceFailure.PurposeMatches(before.Purpose, expectedPurpose))
                 // The row looked consumable when the statement started: a concurrent caller consumed it first.
-                : NonceFailureReason.AlreadyConsumed;
+                ?? NonceFailureReason.AlreadyConsumed;
             throw new NonceException(nonceId, reason);
         }, cancellationToken);
     }

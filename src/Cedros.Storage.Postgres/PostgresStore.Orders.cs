@@ -89,11 +89,7 @@ internal sealed partial class PostgresStore
     public Task<OrderPage> ListOrdersFilteredAsync(OrderStatus? status, string? search, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
     {
-        Check.Page(limit, offset);
-        if (status is { } s) Check.Defined(s, "status");
-        var needle = search?.Trim();
-        if (string.IsNullOrEmpty(needle)) needle = null;
-        else Check.Text(needle, "search");
+        var needle = PrepareArguments.OrderFilter(status, search, limit, offset);
         // Fixed fragments only; every value is a parameter. The pattern escapes %, _ and \ so the search is literal;
         // ILIKE over the five columns is served by the pg_trgm GIN index.
         var where = new StringBuilder("tenant_id = @t");
@@ -151,7 +147,7 @@ internal sealed partial class PostgresStore
                     ("t", TenantId), ("id", orderId)).ConfigureAwait(false) ?? throw new StorageNotFoundException("order", orderId);
             }
             if (current == PgRow.Text(status)) return;
-            throw new StorageValidationException($"order '{orderId}' cannot move from {current} to {PgRow.Text(status)}.", "status");
+            throw PrepareStatusChange.Forbidden(orderId, current, status);
         }, cancellationToken);
     }
 
@@ -174,11 +170,7 @@ internal sealed partial class PostgresStore
     public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at,
         string? note, string? actor, CancellationToken cancellationToken)
     {
-        Check.Id(orderId, "order id");
-        Check.Defined(status, "status");
-        Check.Text(note, "note");
-        Check.Text(actor, "actor");
-        var when = StorageTime.Micro(at);
+        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor);
         var entryId = Ids.NewSortableId(Context.Time);
         return RunAsync<OrderHistoryEntry?>(async c =>
         {
@@ -188,11 +180,8 @@ internal sealed partial class PostgresStore
             var from = EnumText<OrderStatus>.Parse(current);
             if (from == status) return null;
             if (!OrderStatus.CanTransition(from, status))
-                throw new StorageValidationException($"order '{orderId}' cannot move from {current} to {PgRow.Text(status)}.", "status");
-            var entry = Prepare.HistoryEntry(TenantId, new OrderHistoryEntry
-            {
-                Id = entryId, OrderId = orderId, FromStatus = from, ToStatus = status, Note = note, Actor = actor, CreatedAt = when,
-            });
+                throw PrepareStatusChange.Forbidden(orderId, current, status);
+            var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, from, status, when, note, actor);
             await c.ExecuteAsync("UPDATE [[orders]] SET status = @s, status_updated_at = @at, updated_at = @at WHERE tenant_id = @t AND id = @id",
                 ("t", TenantId), ("id", orderId), ("s", PgRow.Text(status)), ("at", when)).ConfigureAwait(false);
             await InsertHistoryAsync(c, entry).ConfigureAwait(false);

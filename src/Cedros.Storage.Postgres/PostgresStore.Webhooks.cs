@@ -1,5 +1,6 @@
 using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
+using Cedros.Storage.Webhooks;
 using Npgsql;
 
 namespace Cedros.Storage.Postgres;
@@ -102,7 +103,7 @@ internal sealed partial class PostgresStore
                 .ConfigureAwait(false);
             if (updated is not null) return updated;
             var status = await WebhookStatusAsync(c, webhookId).ConfigureAwait(false);
-            throw new StorageConflictException($"webhook '{webhookId}' is {status}, not pending or processing.");
+            throw WebhookDelivery.NotHeld(webhookId, status, "pending or processing");
         }, cancellationToken);
     }
 
@@ -135,7 +136,7 @@ internal sealed partial class PostgresStore
         CancellationToken cancellationToken)
     {
         Check.Id(webhookId, "webhook id");
-        var error = errorMessage is null ? "" : errorMessage.Length <= Limits.MaxTextLength ? errorMessage : errorMessage[..Limits.MaxTextLength];
+        var error = WebhookDelivery.ErrorText(errorMessage);
         return RunAsync(async c =>
         {
             // Dead-letter when the claimed attempts are used up, else back to pending at the given time.
@@ -234,8 +235,7 @@ internal sealed partial class PostgresStore
     private static async Task ThrowNotHeldAsync(PgConn c, string webhookId)
     {
         var status = await WebhookStatusAsync(c, webhookId).ConfigureAwait(false);
-        if (status == "processing") throw new StorageConflictException($"webhook '{webhookId}' is no longer held by this claim.");
-        throw new StorageConflictException($"webhook '{webhookId}' is {status}, not processing.");
+        throw WebhookDelivery.NotHeld(webhookId, status, "processing");
     }
 
     /// <summary>The status of any tenant's webhook (delivery methods serve the whole deployment), else NotFound.</summary>

@@ -145,10 +145,7 @@ internal sealed class PostgresSubscriptionRepository(PostgresStore store) : ISub
     /// <summary>Moves the period in one conditional UPDATE (compare-and-set on the current end when expected).</summary>
     private Task ExtendAsync(string id, DateTimeOffset newStart, DateTimeOffset newEnd, DateTimeOffset? expectedCurrentEnd, CancellationToken cancellationToken)
     {
-        Check.Id(id, "subscription id");
-        var start = StorageTime.Micro(newStart);
-        var end = StorageTime.Micro(newEnd);
-        if (end <= start) throw new StorageValidationException("the new period end must be after its start.", "new_end");
+        var (start, end) = PrepareArguments.ExtendPeriod(id, newStart, newEnd);
         return _store.RunAsync(async c =>
         {
             var (updated, exists) = await c.RowAsync("""

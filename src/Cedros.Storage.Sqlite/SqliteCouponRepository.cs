@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
 using Microsoft.Data.Sqlite;
 using static Cedros.Storage.Sqlite.SqliteRow;
@@ -10,7 +11,6 @@ namespace Cedros.Storage.Sqlite;
 /// </summary>
 internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponRepository
 {
-    private const string AllProducts = "*";
     private const string Columns = "tenant_id, code, discount_type, discount_value, currency, scope, product_ids, payment_method, " +
         "auto_apply, applies_at, usage_limit, usage_count, starts_at, expires_at, active, metadata, created_at, updated_at";
     private const string Order = "ORDER BY upper(code) COLLATE BINARY, code COLLATE BINARY";
@@ -70,7 +70,7 @@ internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponReposit
     public Task<IReadOnlyList<Coupon>> GetAutoApplyCouponsForPaymentAsync(string productId, string paymentMethod, CancellationToken cancellationToken)
     {
         Check.Id(productId, "product_id");
-        var method = Check.Text(paymentMethod ?? "", "payment_method")!;
+        var method = AutoApplyCoupons.Method(paymentMethod);
         return _store.ReadAsync<IReadOnlyList<Coupon>>(s => s.List($"""
             SELECT {Columns} FROM {Table}
             WHERE {AutoApplicable}
@@ -82,21 +82,11 @@ internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponReposit
     public Task<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>> GetAllAutoApplyCouponsForPaymentAsync(string paymentMethod,
         CancellationToken cancellationToken)
     {
-        var method = Check.Text(paymentMethod ?? "", "payment_method")!;
+        var method = AutoApplyCoupons.Method(paymentMethod);
         return _store.ReadAsync<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>>(s =>
         {
-            var byProduct = new Dictionary<string, List<Coupon>>(StringComparer.Ordinal);
-            foreach (var coupon in s.List($"SELECT {Columns} FROM {Table} WHERE {AutoApplicable} {Order}", ReadCoupon,
-                         _store.Tenant, ("@now", _store.Now), ("@method", method)))
-            {
-                var keys = coupon.Scope == CouponScope.All ? [AllProducts] : coupon.ProductIds.Distinct(StringComparer.Ordinal);
-                foreach (var key in keys)
-                {
-                    if (!byProduct.TryGetValue(key, out var list)) byProduct[key] = list = [];
-                    list.Add(coupon);
-                }
-            }
-            return byProduct.ToDictionary(p => p.Key, p => (IReadOnlyList<Coupon>)p.Value.AsReadOnly(), StringComparer.Ordinal).AsReadOnly();
+            return AutoApplyCoupons.ByProduct(s.List($"SELECT {Columns} FROM {Table} WHERE {AutoApplicable} {Order}", ReadCoupon,
+                _store.Tenant, ("@now", _store.Now), ("@method", method)));
         }, cancellationToken);
     }
 

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using Cedros.Storage.Schema;
 
@@ -13,13 +10,10 @@ namespace Cedros.Storage.Sqlite;
 /// </summary>
 internal static partial class SqliteMigrator
 {
-    /// <summary>One embedded migration script.</summary>
-    public sealed record Script(int Version, string Name, string Text, string Checksum);
-
     /// <summary>The embedded scripts, ordered by version.</summary>
-    public static IReadOnlyList<Script> Scripts { get; } = LoadScripts();
+    public static IReadOnlyList<MigrationScript> Scripts { get; } = MigrationScripts.Load(typeof(SqliteMigrator).Assembly);
 
-    public static void Migrate(SqliteEngine engine, IReadOnlyList<Script>? scripts = null)
+    public static void Migrate(SqliteEngine engine, IReadOnlyList<MigrationScript>? scripts = null)
     {
         scripts ??= Scripts;
         var history = engine.Tables.SchemaMigrations.Quoted;
@@ -107,29 +101,6 @@ internal static partial class SqliteMigrator
         _ => throw new StorageException(StorageErrorKind.Internal, $"migration names an unknown entity '{entity}'."),
     };
 
-    public static string Checksum(string text) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.Replace("\r\n", "\n", StringComparison.Ordinal))));
-
-    private static List<Script> LoadScripts()
-    {
-        var assembly = typeof(SqliteMigrator).Assembly;
-        var scripts = new List<Script>();
-        foreach (var resource in assembly.GetManifestResourceNames())
-        {
-            var match = ResourceName().Match(resource);
-            if (!match.Success) continue;
-            using var stream = assembly.GetManifestResourceStream(resource)!;
-            using var reader = new StreamReader(stream, Encoding.UTF8);
-            var text = reader.ReadToEnd();
-            scripts.Add(new Script(int.Parse(match.Groups["version"].Value, CultureInfo.InvariantCulture), match.Groups["name"].Value, text,
-                Checksum(text)));
-        }
-        return scripts.OrderBy(s => s.Version).ToList();
-    }
-
     [GeneratedRegex(@"\{(?<kind>T|I):(?<entity>[a-z_]+)(?::(?<pattern>[A-Za-z0-9_%]+))?\}", RegexOptions.CultureInvariant)]
     private static partial Regex Placeholder();
-
-    [GeneratedRegex(@"Migrations\.(?<version>\d{4})_(?<name>[A-Za-z0-9_]+)\.sql$", RegexOptions.CultureInvariant)]
-    private static partial Regex ResourceName();
 }

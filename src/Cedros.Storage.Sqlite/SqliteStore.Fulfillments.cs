@@ -68,11 +68,7 @@ internal sealed partial class SqliteStore
         DateTimeOffset? deliveredAt, DateTimeOffset updatedAt, string? trackingNumber, string? trackingUrl, string? carrier,
         CancellationToken cancellationToken)
     {
-        Check.Id(fulfillmentId, "fulfillment id");
-        Check.Defined(status, "status");
-        Check.Text(trackingNumber, "tracking_number");
-        Check.Text(trackingUrl, "tracking_url");
-        Check.Text(carrier, "carrier");
+        PrepareArguments.FulfillmentStatus(fulfillmentId, status, trackingNumber, trackingUrl, carrier);
         return WriteAsync(s => s.One($"""
             UPDATE {Tables.Fulfillments.Quoted} SET
                 status = @status, shipped_at = coalesce(@shipped_at, shipped_at), delivered_at = coalesce(@delivered_at, delivered_at),

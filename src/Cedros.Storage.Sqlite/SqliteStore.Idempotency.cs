@@ -78,17 +78,13 @@ internal sealed partial class SqliteStore
     public Task<IdempotencyBeginResult> TryBeginIdempotentRequestAsync(string key, string requestFingerprint, TimeSpan lockTtl,
         CancellationToken cancellationToken)
     {
-        Check.Id(key, "idempotency key");
-        Check.Required(requestFingerprint, "request fingerprint");
-        Check.Positive(lockTtl, "lock ttl");
+        PrepareIdempotency.Begin(key, requestFingerprint, lockTtl);
         return WriteAsync(s =>
         {
             var now = Now;
             if (LiveIdempotency(s, key, now) is { } live)
             {
-                if (live.Fingerprint.Length > 0 && !string.Equals(live.Fingerprint, requestFingerprint, StringComparison.Ordinal))
-                    return IdempotencyBeginResult.FingerprintMismatch;
-                return live.Response is { } response ? IdempotencyBeginResult.Completed(response) : IdempotencyBeginResult.InProgress;
+                return PrepareIdempotency.ForLive(live.Fingerprint, live.Response, requestFingerprint);
             }
             // Inside the write transaction nobody else can start this key between the check above and this upsert.
             var token = Ids.NewToken();
@@ -102,10 +98,7 @@ internal sealed partial class SqliteStore
     public Task CompleteIdempotentRequestAsync(string key, string lockToken, IdempotencyResponse response, TimeSpan ttl,
         CancellationToken cancellationToken)
     {
-        Check.Id(key, "idempotency key");
-        Check.Id(lockToken, "lock token");
-        Check.Positive(ttl, "ttl");
-        var prepared = Prepare.IdempotencyResponse(response, Now);
+        var prepared = PrepareIdempotency.Complete(key, lockToken, response, ttl, Now);
         return WriteAsync(s =>
         {
             var now = Now;
@@ -116,14 +109,13 @@ internal sealed partial class SqliteStore
                 """, Tenant, ("@key", key), ("@token", lockToken), ("@now", now), ("@status_code", (long)prepared.StatusCode),
                 ("@headers", Json(prepared.Headers)), ("@body", prepared.Body), ("@cached_at", prepared.CachedAt),
                 ("@expires_at", StorageTime.Micro(now + ttl)));
-            if (stored == 0) throw new StorageConflictException($"idempotency key '{key}' is no longer held by this request.");
+            if (stored == 0) throw PrepareIdempotency.NotHeld(key);
         }, cancellationToken);
     }
 
     public Task<bool> ReleaseIdempotentRequestAsync(string key, string lockToken, CancellationToken cancellationToken)
     {
-        Check.Id(key, "idempotency key");
-        Check.Id(lockToken, "lock token");
+        PrepareIdempotency.Release(key, lockToken);
         return WriteAsync(s => s.Execute($"""
             DELETE FROM {Tables.IdempotencyKeys.Quoted}
             WHERE tenant_id = @tenant AND key = @key AND lock_token = @token AND status_code IS NULL AND locked_until > @now

@@ -31,12 +31,10 @@ internal sealed partial class SqliteStore
 
     public Task ReserveInventoryAsync(InventoryReservation reservation, int availableStock, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.Reservation(TenantId, reservation, Now);
-        var key = new StockKey(prepared.ProductId, prepared.VariantId);
-        CheckStock(availableStock, key);
+        var prepared = PrepareReservations.One(TenantId, reservation, availableStock, Now, out var demand);
         return WriteAsync(s =>
         {
-            EnsureStock(s, key, prepared.Quantity, availableStock);
+            EnsureStock(s, demand);
             InsertReservations(s, [prepared]);
         }, cancellationToken);
     }
@@ -44,23 +42,10 @@ internal sealed partial class SqliteStore
     public Task ReserveInventoryAsync(IReadOnlyList<InventoryReservation> reservations, IReadOnlyDictionary<StockKey, int> availableStock,
         CancellationToken cancellationToken)
     {
-        Check.Batch(reservations, "reservations");
-        if (availableStock is null) throw new StorageValidationException("availableStock is required.", "availableStock");
-        var now = Now;
-        var prepared = reservations.Select((r, i) => Prepare.Reservation(TenantId, r, now, i)).ToArray();
-        Check.Distinct(prepared, r => r.Id, "reservation id");
-        var wanted = new Dictionary<StockKey, long>();
-        for (var i = 0; i < prepared.Length; i++)
-        {
-            var key = new StockKey(prepared[i].ProductId, prepared[i].VariantId);
-            if (!availableStock.TryGetValue(key, out var stock))
-                throw new StorageValidationException($"no available stock given for {Describe(key)}.", "availableStock", i);
-            CheckStock(stock, key);
-            wanted[key] = wanted.GetValueOrDefault(key) + prepared[i].Quantity;
-        }
+        var prepared = PrepareReservations.Batch(TenantId, reservations, availableStock, Now, out var demands);
         return WriteAsync(s =>
         {
-            foreach (var (key, quantity) in wanted) EnsureStock(s, key, quantity, availableStock[key]);
+            foreach (var demand in demands) EnsureStock(s, demand);
             InsertReservations(s, prepared);
         }, cancellationToken);
     }
@@ -128,25 +113,11 @@ internal sealed partial class SqliteStore
     }
 
     /// <summary>Checked inside the write transaction, so no other reserver (in any process) can slip in between.</summary>
-    private void EnsureStock(SqliteSession s, StockKey key, long quantity, int availableStock)
-    {
-        var reserved = ReservedQuantity(s, key);
-        if (reserved + quantity > availableStock)
-            throw new StorageLimitReachedException(
-                $"not enough stock for {Describe(key)}: {availableStock} available, {reserved} reserved, {quantity} requested.");
-    }
+    private void EnsureStock(SqliteSession s, StockDemand demand) =>
+        PrepareReservations.EnsureFits(demand, ReservedQuantity(s, demand.Key));
 
     private long ReservedQuantity(SqliteSession s, StockKey key) => s.Long($"""
         SELECT coalesce(sum(quantity), 0) FROM {Tables.InventoryReservations.Quoted}
         WHERE tenant_id = @tenant AND product_id = @product AND variant_id IS @variant AND status = 'active' AND expires_at > @now
         """, Tenant, ("@product", key.ProductId), ("@variant", key.VariantId), ("@now", Now));
-
-    private static void CheckStock(int availableStock, StockKey key)
-    {
-        if (availableStock < 0)
-            throw new StorageValidationException($"available stock for {Describe(key)} must not be negative.", "availableStock");
-    }
-
-    private static string Describe(StockKey key) =>
-        key.VariantId is null ? $"product '{key.ProductId}'" : $"product '{key.ProductId}' variant '{key.VariantId}'";
 }

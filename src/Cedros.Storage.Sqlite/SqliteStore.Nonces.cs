@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.Sqlite;
@@ -43,14 +44,10 @@ internal sealed partial class SqliteStore
             var row = s.One($"""
                 SELECT consumed_at IS NOT NULL, expires_at <= @now FROM {Tables.AdminNonces.Quoted} WHERE tenant_id = @tenant AND id = @id
                 """, r => ((bool Consumed, bool Expired)?)(r.Bool(0), r.Bool(1)), Tenant, ("@id", nonceId), ("@now", now));
-            var reason = row switch
-            {
-                null => NonceFailureReason.NotFound,
-                { Consumed: true } => NonceFailureReason.AlreadyConsumed,
-                { Expired: true } => NonceFailureReason.Expired,
-                _ => NonceFailureReason.WrongPurpose,
-            };
-            throw new NonceException(nonceId, reason);
+            // The UPDATE matched nothing inside the write transaction: when the row is there, neither consumed nor
+            // expired, only the purpose can have kept it from matching.
+            throw new NonceException(nonceId, NonceFailure.Classify(row is not null, row?.Consumed == true, row?.Expired == true,
+                purposeMatches: false) ?? NonceFailureReason.WrongPurpose);
         }, cancellationToken);
     }
 

@@ -89,11 +89,7 @@ internal sealed partial class SqliteStore
     public Task<OrderPage> ListOrdersFilteredAsync(OrderStatus? status, string? search, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
     {
-        Check.Page(limit, offset);
-        if (status is { } st) Check.Defined(st, "status");
-        var needle = search?.Trim();
-        if (string.IsNullOrEmpty(needle)) needle = null;
-        else Check.Text(needle, "search");
+        var needle = PrepareArguments.OrderFilter(status, search, limit, offset);
         (string, object?)[] args =
         [
             Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", StorageTime.Micro(createdBefore)),
@@ -151,20 +147,13 @@ internal sealed partial class SqliteStore
     public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at,
         string? note, string? actor, CancellationToken cancellationToken)
     {
-        Check.Id(orderId, "order id");
-        Check.Defined(status, "status");
-        Check.Text(note, "note");
-        Check.Text(actor, "actor");
-        var when = StorageTime.Micro(at);
+        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor);
         var entryId = Ids.NewSortableId(Engine.Time);
         return WriteAsync(s =>
         {
             var from = ApplyOrderStatus(s, orderId, status, when, when);
             if (from is null) return null;
-            var entry = Prepare.HistoryEntry(TenantId, new OrderHistoryEntry
-            {
-                Id = entryId, OrderId = orderId, FromStatus = from.Value, ToStatus = status, Note = note, Actor = actor, CreatedAt = when,
-            });
+            var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, from.Value, status, when, note, actor);
             if (InsertHistory(s, entry) == 0) throw new StorageConflictException($"order history entry '{entry.Id}' already exists.");
             return entry;
         }, cancellationToken);
@@ -196,7 +185,7 @@ internal sealed partial class SqliteStore
             """, Tenant, ("@id", orderId), ("@status", Text(status)), ("@status_at", statusUpdatedAt), ("@updated_at", updatedAt),
             ("@sources", sources));
         if (updated == 0)
-            throw new StorageValidationException($"order '{orderId}' cannot move from {Text(current)} to {Text(status)}.", "status");
+            throw PrepareStatusChange.Forbidden(orderId, current, status);
         return current;
     }
 }

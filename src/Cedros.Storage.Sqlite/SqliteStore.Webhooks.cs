@@ -1,5 +1,6 @@
 using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
+using Cedros.Storage.Webhooks;
 using Microsoft.Data.Sqlite;
 using static Cedros.Storage.Sqlite.SqliteRow;
 
@@ -129,7 +130,7 @@ internal sealed partial class SqliteStore
         CancellationToken cancellationToken)
     {
         Check.Id(webhookId, "webhook id");
-        var error = errorMessage is null ? "" : errorMessage.Length <= Limits.MaxTextLength ? errorMessage : errorMessage[..Limits.MaxTextLength];
+        var error = WebhookDelivery.ErrorText(errorMessage);
         var next = StorageTime.Micro(nextAttemptAt);
         return WriteAsync(s =>
         {
@@ -216,8 +217,6 @@ internal sealed partial class SqliteStore
     {
         var status = s.One($"SELECT status FROM {Tables.WebhookQueue.Quoted} WHERE id = @id", r => r.GetString(0), ("@id", webhookId));
         if (status is null) return new StorageNotFoundException("webhook", webhookId);
-        return status == "processing" && expected == "processing"
-            ? new StorageConflictException($"webhook '{webhookId}' is no longer held by this claim.")
-            : new StorageConflictException($"webhook '{webhookId}' is {status}, not {expected}.");
+        return WebhookDelivery.NotHeld(webhookId, status, expected);
     }
 }

@@ -173,10 +173,7 @@ internal sealed class SqliteSubscriptionRepository(SqliteStore store) : ISubscri
     private Task ExtendAsync(string id, DateTimeOffset newStart, DateTimeOffset newEnd, DateTimeOffset? expectedCurrentEnd,
         CancellationToken cancellationToken)
     {
-        Check.Id(id, "subscription id");
-        var start = StorageTime.Micro(newStart);
-        var end = StorageTime.Micro(newEnd);
-        if (end <= start) throw new StorageValidationException("the new period end must be after its start.", "new_end");
+        var (start, end) = PrepareArguments.ExtendPeriod(id, newStart, newEnd);
         return _store.WriteAsync(s =>
         {
             // Compare-and-set on the current period end: a renewal that lost the race changes nothing.

@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.InMemory;
@@ -8,9 +9,6 @@ namespace Cedros.Storage.InMemory;
 /// </summary>
 internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponRepository
 {
-    /// <summary>The key under which scope-all coupons appear in <see cref="GetAllAutoApplyCouponsForPaymentAsync"/>.</summary>
-    private const string AllProducts = "*";
-
     private readonly InMemoryStore _store = store;
 
     public Task<Coupon?> GetCouponAsync(string code, CancellationToken cancellationToken)
@@ -25,7 +23,7 @@ internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponRep
     public Task<IReadOnlyList<Coupon>> GetAutoApplyCouponsForPaymentAsync(string productId, string paymentMethod, CancellationToken cancellationToken)
     {
         Check.Id(productId, "product_id");
-        var method = Check.Text(paymentMethod ?? "", "payment_method")!;
+        var method = AutoApplyCoupons.Method(paymentMethod);
         return _store.RunAsync<IReadOnlyList<Coupon>>(t =>
         {
             var now = _store.Now;
@@ -36,21 +34,11 @@ internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponRep
 
     public Task<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>> GetAllAutoApplyCouponsForPaymentAsync(string paymentMethod, CancellationToken cancellationToken)
     {
-        var method = Check.Text(paymentMethod ?? "", "payment_method")!;
+        var method = AutoApplyCoupons.Method(paymentMethod);
         return _store.RunAsync<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>>(t =>
         {
             var now = _store.Now;
-            var byProduct = new Dictionary<string, List<Coupon>>(StringComparer.Ordinal);
-            foreach (var coupon in Ordered(TenantCoupons(t).Where(c => IsAutoApplicable(c, method, now))))
-            {
-                var keys = coupon.Scope == CouponScope.All ? [AllProducts] : coupon.ProductIds.Distinct(StringComparer.Ordinal);
-                foreach (var key in keys)
-                {
-                    if (!byProduct.TryGetValue(key, out var list)) byProduct[key] = list = [];
-                    list.Add(coupon);
-                }
-            }
-            return byProduct.ToDictionary(p => p.Key, p => (IReadOnlyList<Coupon>)p.Value.AsReadOnly(), StringComparer.Ordinal).AsReadOnly();
+            return AutoApplyCoupons.ByProduct(Ordered(TenantCoupons(t).Where(c => IsAutoApplicable(c, method, now))));
         }, cancellationToken);
     }
 

@@ -40,11 +40,7 @@ internal sealed partial class InMemoryStore
         DateTimeOffset? deliveredAt, DateTimeOffset updatedAt, string? trackingNumber, string? trackingUrl, string? carrier,
         CancellationToken cancellationToken)
     {
-        Check.Id(fulfillmentId, "fulfillment id");
-        Check.Defined(status, "status");
-        Check.Text(trackingNumber, "tracking_number");
-        Check.Text(trackingUrl, "tracking_url");
-        Check.Text(carrier, "carrier");
+        PrepareArguments.FulfillmentStatus(fulfillmentId, status, trackingNumber, trackingUrl, carrier);
         var shipped = StorageTime.Micro(shippedAt);
         var delivered = StorageTime.Micro(deliveredAt);
         var updated = StorageTime.Micro(updatedAt);

@@ -43,17 +43,13 @@ internal sealed partial class InMemoryStore
 
     public Task<IdempotencyBeginResult> TryBeginIdempotentRequestAsync(string key, string requestFingerprint, TimeSpan lockTtl, CancellationToken cancellationToken)
     {
-        Check.Id(key, "idempotency key");
-        Check.Required(requestFingerprint, "request fingerprint");
-        Check.Positive(lockTtl, "lock ttl");
+        PrepareIdempotency.Begin(key, requestFingerprint, lockTtl);
         return RunAsync(tables =>
         {
             var now = Now;
             if (LiveIdempotencyRecord(tables, key, now) is { } live)
             {
-                if (live.Fingerprint.Length > 0 && !string.Equals(live.Fingerprint, requestFingerprint, StringComparison.Ordinal))
-                    return IdempotencyBeginResult.FingerprintMismatch;
-                return live.Response is { } response ? IdempotencyBeginResult.Completed(response) : IdempotencyBeginResult.InProgress;
+                return PrepareIdempotency.ForLive(live.Fingerprint, live.Response, requestFingerprint);
             }
             var token = Ids.NewToken();
             tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key),
@@ -64,15 +60,12 @@ internal sealed partial class InMemoryStore
 
     public Task CompleteIdempotentRequestAsync(string key, string lockToken, IdempotencyResponse response, TimeSpan ttl, CancellationToken cancellationToken)
     {
-        Check.Id(key, "idempotency key");
-        Check.Id(lockToken, "lock token");
-        Check.Positive(ttl, "ttl");
-        var prepared = Prepare.IdempotencyResponse(response, Now);
+        var prepared = PrepareIdempotency.Complete(key, lockToken, response, ttl, Now);
         return RunAsync(tables =>
         {
             var now = Now;
             if (LiveIdempotencyRecord(tables, key, now) is not { Response: null } held || !string.Equals(held.LockToken, lockToken, StringComparison.Ordinal))
-                throw new StorageConflictException($"idempotency key '{key}' is no longer held by this request.");
+                throw PrepareIdempotency.NotHeld(key);
             tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key),
                 held with { LockToken = null, LockedUntil = null, Response = prepared, ExpiresAt = now + ttl });
         }, cancellationToken);
@@ -80,8 +73,7 @@ internal sealed partial class InMemoryStore
 
     public Task<bool> ReleaseIdempotentRequestAsync(string key, string lockToken, CancellationToken cancellationToken)
     {
-        Check.Id(key, "idempotency key");
-        Check.Id(lockToken, "lock token");
+        PrepareIdempotency.Release(key, lockToken);
         return RunAsync(tables =>
         {
             if (LiveIdempotencyRecord(tables, key, Now) is not { Response: null } held || !string.Equals(held.LockToken, lockToken, StringComparison.Ordinal))

@@ -13,11 +13,10 @@ internal sealed partial class InMemoryStore
 
     public Task ReserveInventoryAsync(InventoryReservation reservation, int availableStock, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.Reservation(TenantId, reservation, Now);
-        CheckStock(availableStock, new StockKey(prepared.ProductId, prepared.VariantId));
+        var prepared = PrepareReservations.One(TenantId, reservation, availableStock, Now, out var demand);
         return RunAsync(t =>
         {
-            EnsureStock(t, new StockKey(prepared.ProductId, prepared.VariantId), prepared.Quantity, availableStock);
+            EnsureStock(t, demand);
             AddReservation(t, prepared, item: null);
         }, cancellationToken);
     }
@@ -25,23 +24,10 @@ internal sealed partial class InMemoryStore
     public Task ReserveInventoryAsync(IReadOnlyList<InventoryReservation> reservations, IReadOnlyDictionary<StockKey, int> availableStock,
         CancellationToken cancellationToken)
     {
-        Check.Batch(reservations, "reservations");
-        if (availableStock is null) throw new StorageValidationException("availableStock is required.", "availableStock");
-        var now = Now;
-        var prepared = reservations.Select((r, i) => Prepare.Reservation(TenantId, r, now, i)).ToArray();
-        Check.Distinct(prepared, r => r.Id, "reservation id");
-        var wanted = new Dictionary<StockKey, long>();
-        for (var i = 0; i < prepared.Length; i++)
-        {
-            var key = new StockKey(prepared[i].ProductId, prepared[i].VariantId);
-            if (!availableStock.TryGetValue(key, out var stock))
-                throw new StorageValidationException($"no available stock given for {Describe(key)}.", "availableStock", i);
-            CheckStock(stock, key);
-            wanted[key] = wanted.GetValueOrDefault(key) + prepared[i].Quantity;
-        }
+        var prepared = PrepareReservations.Batch(TenantId, reservations, availableStock, Now, out var demands);
         return RunAsync(t =>
         {
-            foreach (var (key, quantity) in wanted) EnsureStock(t, key, quantity, availableStock[key]);
+            foreach (var demand in demands) EnsureStock(t, demand);
             for (var i = 0; i < prepared.Length; i++) AddReservation(t, prepared[i], i);
         }, cancellationToken);
     }
@@ -109,15 +95,10 @@ internal sealed partial class InMemoryStore
         t.Reservations = t.Reservations.Add(Key(reservation.Id), reservation);
     }
 
-    /// <summary>Throws LimitReached unless <paramref name="quantity"/> more units fit in the stock (checked under the
+    /// <summary>Throws LimitReached unless the demanded units fit in the stock (checked under the
     /// same lock as the insert that follows).</summary>
-    private void EnsureStock(InMemoryTables t, StockKey key, long quantity, int availableStock)
-    {
-        var reserved = ReservedQuantity(t, key, Now);
-        if (reserved + quantity > availableStock)
-            throw new StorageLimitReachedException(
-                $"not enough stock for {Describe(key)}: {availableStock} available, {reserved} reserved, {quantity} requested.");
-    }
+    private void EnsureStock(InMemoryTables t, StockDemand demand) =>
+        PrepareReservations.EnsureFits(demand, ReservedQuantity(t, demand.Key, Now));
 
     /// <summary>Active, unexpired units of one (product, variant) in this tenant.</summary>
     private long ReservedQuantity(InMemoryTables t, StockKey key, DateTimeOffset now) => t.Reservations.Values
@@ -139,13 +120,4 @@ internal sealed partial class InMemoryStore
             r with { Status = to, StatusUpdatedAt = at })));
         return moved.Length;
     }
-
-    private static void CheckStock(int availableStock, StockKey key)
-    {
-        if (availableStock < 0)
-            throw new StorageValidationException($"available stock for {Describe(key)} must not be negative.", "availableStock");
-    }
-
-    private static string Describe(StockKey key) =>
-        key.VariantId is null ? $"product '{key.ProductId}'" : $"product '{key.ProductId}' variant '{key.VariantId}'";
 }

@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.InMemory;
@@ -28,12 +29,11 @@ internal sealed partial class InMemoryStore
         {
             var now = Now;
             var key = Key(nonceId);
-            if (!tables.Nonces.TryGetValue(key, out var nonce)) throw new NonceException(nonceId, NonceFailureReason.NotFound);
-            if (nonce.ConsumedAt is not null) throw new NonceException(nonceId, NonceFailureReason.AlreadyConsumed);
-            if (now >= nonce.ExpiresAt) throw new NonceException(nonceId, NonceFailureReason.Expired);
-            if (expectedPurpose is not null && !string.Equals(nonce.Purpose, expectedPurpose, StringComparison.Ordinal))
-                throw new NonceException(nonceId, NonceFailureReason.WrongPurpose);
-            tables.Nonces = tables.Nonces.SetItem(key, nonce with { ConsumedAt = now });
+            var found = tables.Nonces.TryGetValue(key, out var nonce);
+            if (NonceFailure.Classify(found, nonce?.ConsumedAt is not null, found && now >= nonce!.ExpiresAt,
+                    NonceFailure.PurposeMatches(nonce?.Purpose, expectedPurpose)) is { } reason)
+                throw new NonceException(nonceId, reason);
+            tables.Nonces = tables.Nonces.SetItem(key, nonce! with { ConsumedAt = now });
         }, cancellationToken);
     }
 

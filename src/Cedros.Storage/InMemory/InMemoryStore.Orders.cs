@@ -40,11 +40,7 @@ internal sealed partial class InMemoryStore
     public Task<OrderPage> ListOrdersFilteredAsync(OrderStatus? status, string? search, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
     {
-        Check.Page(limit, offset);
-        if (status is { } s) Check.Defined(s, "status");
-        var needle = search?.Trim();
-        if (string.IsNullOrEmpty(needle)) needle = null;
-        else Check.Text(needle, "search");
+        var needle = PrepareArguments.OrderFilter(status, search, limit, offset);
         var before = StorageTime.Micro(createdBefore);
         var after = StorageTime.Micro(createdAfter);
         return RunAsync(t =>
@@ -95,26 +91,13 @@ internal sealed partial class InMemoryStore
     public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at,
         string? note, string? actor, CancellationToken cancellationToken)
     {
-        Check.Id(orderId, "order id");
-        Check.Defined(status, "status");
-        Check.Text(note, "note");
-        Check.Text(actor, "actor");
-        var when = StorageTime.Micro(at);
+        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor);
         var entryId = Ids.NewSortableId(Engine.Time);
         return RunAsync(t =>
         {
             var from = ApplyOrderStatus(t, orderId, status, when, when);
             if (from is null) return null;
-            var entry = Prepare.HistoryEntry(TenantId, new OrderHistoryEntry
-            {
-                Id = entryId,
-                OrderId = orderId,
-                FromStatus = from.Value,
-                ToStatus = status,
-                Note = note,
-                Actor = actor,
-                CreatedAt = when,
-            });
+            var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, from.Value, status, when, note, actor);
             t.OrderHistory = t.OrderHistory.Add(Key(entry.Id), entry);
             return entry;
         }, cancellationToken);
@@ -128,9 +111,7 @@ internal sealed partial class InMemoryStore
         if (!t.Orders.TryGetValue(Key(orderId), out var order)) throw new StorageNotFoundException("order", orderId);
         if (order.Status == status) return null;
         if (!OrderStatus.CanTransition(order.Status, status))
-            throw new StorageValidationException(
-                $"order '{orderId}' cannot move from {EnumText<OrderStatus>.ToText(order.Status)} to {EnumText<OrderStatus>.ToText(status)}.",
-                "status");
+            throw PrepareStatusChange.Forbidden(orderId, order.Status, status);
         t.Orders = t.Orders.SetItem(Key(orderId), order with { Status = status, StatusUpdatedAt = statusUpdatedAt, UpdatedAt = updatedAt });
         return order.Status;
     }

@@ -51,7 +51,7 @@ internal sealed partial class InMemoryStore
             {
                 WebhookStatus.Pending => Claim(webhook, now),
                 WebhookStatus.Processing => webhook with { LockedUntil = now + Engine.Options.Webhooks.VisibilityTimeout },
-                _ => throw new StorageConflictException($"webhook '{webhookId}' is {EnumText<WebhookStatus>.ToText(webhook.Status)}, not pending or processing."),
+                _ => throw WebhookDelivery.NotHeld(webhookId, EnumText<WebhookStatus>.ToText(webhook.Status), "pending or processing"),
             };
             tables.Webhooks = tables.Webhooks.SetItem(webhookId, updated);
             return updated;
@@ -90,7 +90,7 @@ internal sealed partial class InMemoryStore
         CancellationToken cancellationToken)
     {
         Check.Id(webhookId, "webhook id");
-        var error = WebhookErrorText(errorMessage);
+        var error = WebhookDelivery.ErrorText(errorMessage);
         var next = StorageTime.Micro(nextAttemptAt);
         return RunAsync(tables =>
         {
@@ -210,15 +210,9 @@ internal sealed partial class InMemoryStore
     private static PendingWebhook HeldWebhook(InMemoryTables tables, string webhookId, string? claimToken)
     {
         var webhook = FindWebhook(tables, webhookId);
-        if (webhook.Status != WebhookStatus.Processing)
-            throw new StorageConflictException($"webhook '{webhookId}' is {EnumText<WebhookStatus>.ToText(webhook.Status)}, not processing.");
-        if (claimToken is not null && !string.Equals(webhook.ClaimToken, claimToken, StringComparison.Ordinal))
-            throw new StorageConflictException($"webhook '{webhookId}' is no longer held by this claim.");
+        if (webhook.Status != WebhookStatus.Processing
+            || (claimToken is not null && !string.Equals(webhook.ClaimToken, claimToken, StringComparison.Ordinal)))
+            throw WebhookDelivery.NotHeld(webhookId, EnumText<WebhookStatus>.ToText(webhook.Status), "processing");
         return webhook;
     }
-
-    /// <summary>An error message is stored truncated to the text limit rather than rejected: refusing it would leave
-    /// the webhook stuck in processing until its lease ran out.</summary>
-    private static string WebhookErrorText(string? errorMessage) =>
-        errorMessage is null ? "" : errorMessage.Length <= Limits.MaxTextLength ? errorMessage : errorMessage[..Limits.MaxTextLength];
 }

@@ -122,10 +122,7 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
 
     private Task ExtendAsync(string id, DateTimeOffset newStart, DateTimeOffset newEnd, DateTimeOffset? expectedCurrentEnd, CancellationToken cancellationToken)
     {
-        Check.Id(id, "subscription id");
-        var start = StorageTime.Micro(newStart);
-        var end = StorageTime.Micro(newEnd);
-        if (end <= start) throw new StorageValidationException("the new period end must be after its start.", "new_end");
+        var (start, end) = PrepareArguments.ExtendPeriod(id, newStart, newEnd);
         return _store.RunAsync(t =>
         {
             if (!t.Subscriptions.TryGetValue(_store.Key(id), out var existing)) throw new StorageNotFoundException("subscription", id);
