@@ -69,6 +69,8 @@ internal sealed partial class PostgresStore
         CancellationToken cancellationToken)
     {
         PrepareArguments.FulfillmentStatus(fulfillmentId, status, trackingNumber, trackingUrl, carrier);
+        // In a transaction, so the returned row is read before the commit: a row that cannot be read rolls the change
+        // back, and a call that committed never throws afterwards.
         return RunAsync(c => c.OneAsync($"""
             UPDATE [[fulfillments]] SET
                 status = @status,
@@ -83,7 +85,7 @@ internal sealed partial class PostgresStore
             """, ReadFulfillment,
             ("t", TenantId), ("id", fulfillmentId), ("status", PgRow.Text(status)), ("shipped", Tz(StorageTime.Micro(shippedAt))),
             ("delivered", Tz(StorageTime.Micro(deliveredAt))), ("updated", StorageTime.Micro(updatedAt)), ("number", TextParam(trackingNumber)),
-            ("url", TextParam(trackingUrl)), ("carrier", TextParam(carrier))), cancellationToken);
+            ("url", TextParam(trackingUrl)), ("carrier", TextParam(carrier))), cancellationToken, atomic: true);
     }
 
     /// <summary>A nullable timestamptz parameter whose type PostgreSQL need not infer.</summary>

@@ -64,7 +64,8 @@ internal sealed partial class PostgresStore
         return RunAsync<IReadOnlyList<PendingWebhook>>(async c =>
         {
             // SKIP LOCKED: concurrent workers (any process) pass over rows another worker is claiming, so no webhook is
-            // claimed twice and nobody waits.
+            // claimed twice and nobody waits. In a transaction, so the claimed rows are read before the commit: a row that
+            // cannot be read un-claims them all, and a call that committed never throws afterwards.
             var claimed = await c.ListAsync($"""
                 WITH ready AS (
                     SELECT id AS ready_id FROM [[webhook_queue]]
@@ -81,13 +82,14 @@ internal sealed partial class PostgresStore
                 """, ReadWebhook, ("now", now), ("limit", limit), ("until", now + Context.Options.Webhooks.VisibilityTimeout))
                 .ConfigureAwait(false);
             return claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal).ToList().AsReadOnly();
-        }, cancellationToken);
+        }, cancellationToken, atomic: true);
     }
 
     public Task<PendingWebhook> MarkWebhookProcessingAsync(string webhookId, CancellationToken cancellationToken)
     {
         Check.Id(webhookId, "webhook id");
         var now = Now;
+        // In a transaction, so the returned row is read before the commit (see DequeueWebhooksAsync).
         return RunAsync(async c =>
         {
             var updated = await c.OneAsync($"""
@@ -104,7 +106,7 @@ internal sealed partial class PostgresStore
             if (updated is not null) return updated;
             var status = await WebhookStatusAsync(c, webhookId).ConfigureAwait(false);
             throw WebhookDelivery.NotHeld(webhookId, status, "pending or processing");
-        }, cancellationToken);
+        }, cancellationToken, atomic: true);
     }
 
     public Task MarkWebhookSuccessAsync(string webhookId, CancellationToken cancellationToken) =>
