@@ -26,3 +26,7 @@ public sealed class PostgresRenamedWebhookQueueTests(PostgresRenamedTablesFixtur
 public sealed class PostgresRenamedCouponTests(PostgresRenamedTablesFixture f) : CouponConformance<PostgresRenamedTablesFixture>(f);
 public sealed class PostgresRenamedInventoryTests(PostgresRenamedTablesFixture f) : InventoryConformance<PostgresRenamedTablesFixture>(f);
 public sealed class PostgresRenamedIdempotencyTests(PostgresRenamedTablesFixture f) : IdempotencyConformance<PostgresRenamedTablesFixture>(f);
+
+// Rows written by earlier servers: into a migrated schema, and into a seed-DDL schema that the library then adopts.
+public sealed class PostgresLegacyJsonTests(PostgresLegacyFixture f) : LegacyJsonConformance<PostgresLegacyFixture>(f);
+public sealed class PostgresSeedLegacyJsonTests(PostgresSeedLegacyFixture f) : LegacyJsonConformance<PostgresSeedLegacyFixture>(f);
