@@ -3,12 +3,16 @@ using Npgsql;
 
 namespace Cedros.Storage.Postgres;
 
-/// <summary>The one place where driver exceptions become <see cref="StorageException"/>s, by SQLSTATE and exception
-/// type, never by message text. Messages never contain a connection string or password.</summary>
+/// <summary>The one place where driver exceptions become <see cref="StorageException"/>s, by SQLSTATE
+/// (<see cref="PostgresErrorCodes"/>) and exception type, never by message text. Messages never contain a connection
+/// string or password.</summary>
 internal static class PostgresErrors
 {
+    private const string ConnectionKey = "storage.postgres.connection_string";
+
     /// <summary>Serialization failure or deadlock: the whole call may be retried.</summary>
-    public static bool IsRetryable(Exception ex) => ex is PostgresException { SqlState: "40001" or "40P01" };
+    public static bool IsRetryable(Exception ex) =>
+        ex is PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected };
 
     /// <summary>True for exceptions that must not escape raw.</summary>
     public static bool IsDriverError(Exception ex) =>
@@ -21,12 +25,15 @@ internal static class PostgresErrors
     {
         switch (ex)
         {
-            case PostgresException { SqlState: "23505" } pg:
+            case PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg:
                 return new StorageConflictException($"a row with the same key already exists ({pg.ConstraintName ?? pg.TableName ?? "unique key"}).", pg);
-            case PostgresException { SqlState: "40001" or "40P01" } pg:
+            case PostgresException { SqlState: PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected } pg:
                 return new StorageUnavailableException("the database kept aborting the transaction (serialization failure or deadlock); retry.", pg);
-            case PostgresException pg when IsUnavailableState(pg.SqlState):
-                return new StorageUnavailableException($"PostgreSQL is unavailable (SQLSTATE {pg.SqlState}).", pg);
+            case PostgresException pg when ConfigurationProblem(pg.SqlState) is { } problem:
+                // The server's message names the database, role or object (never a password).
+                return new StorageConfigurationException(problem.Key, $"{problem.What} (SQLSTATE {pg.SqlState}: {pg.MessageText}).", pg);
+            case PostgresException pg when pg.IsTransient || IsUnavailableState(pg.SqlState):
+                return new StorageUnavailableException($"PostgreSQL is unavailable (SQLSTATE {pg.SqlState}); retry.", pg);
             case PostgresException pg:
                 return new StorageException(StorageErrorKind.Internal, $"PostgreSQL error {pg.SqlState}: {pg.MessageText}", pg);
             case NpgsqlException npg when npg.IsTransient || HasTransientCause(npg):
@@ -41,12 +48,26 @@ internal static class PostgresErrors
         }
     }
 
+    /// <summary>States that mean the deployment does not match the configuration: retrying will not help, and it is
+    /// not a bug in this library.</summary>
+    private static (string Key, string What)? ConfigurationProblem(string state) => state switch
+    {
+        PostgresErrorCodes.InvalidCatalogName => (ConnectionKey, "the database named in the connection string does not exist"),
+        PostgresErrorCodes.InvalidPassword or PostgresErrorCodes.InvalidAuthorizationSpecification =>
+            (ConnectionKey, "the server refused the user name or password of the connection string"),
+        PostgresErrorCodes.InsufficientPrivilege =>
+            (ConnectionKey, "the database role of the connection string lacks a permission this storage needs"),
+        PostgresErrorCodes.InvalidSchemaName => ("storage.schema_mapping", "a mapped table names a schema that does not exist"),
+        _ => null,
+    };
+
+    /// <summary>Unavailable states beyond the driver's own <see cref="PostgresException.IsTransient"/>.</summary>
     private static bool IsUnavailableState(string state) =>
-        state.StartsWith("08", StringComparison.Ordinal) // connection exception
-        || state is "57P01" or "57P02" or "57P03" // admin shutdown, crash shutdown, cannot connect now
-        || state is "53300" or "53400" // too many connections, configuration limit exceeded
-        || state is "57014" // statement timeout / cancelled by the server
-        || state is "55P03"; // lock not available
+        state.StartsWith("08", StringComparison.Ordinal) // connection exception (class 08)
+        || state.StartsWith("53", StringComparison.Ordinal) // insufficient resources (class 53: disk full, out of memory, too many connections)
+        || state is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow
+        || state is PostgresErrorCodes.QueryCanceled // statement timeout / cancelled by the server
+        || state is PostgresErrorCodes.LockNotAvailable;
 
     private static bool HasTransientCause(Exception ex)
     {

@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 using Npgsql;
 
 namespace Cedros.Storage.Postgres;
@@ -19,6 +20,7 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
     public async Task<T> RunAsync<T>(Func<PgConn, Task<T>> work, bool atomic, CancellationToken cancellationToken)
     {
         if (Session is { } s) return await s.RunAsync(context, work, cancellationToken).ConfigureAwait(false);
+        TransactionFlow.ThrowIfInside(context);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -44,6 +46,7 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
     /// <summary>Opens a connection and a transaction for <see cref="ITenantStorage.InTransactionAsync(Func{ITenantStorage, CancellationToken, Task}, CancellationToken)"/>.</summary>
     public async Task<PostgresSession> BeginSessionAsync(CancellationToken cancellationToken)
     {
+        TransactionFlow.ThrowIfInside(context);
         NpgsqlConnection? connection = null;
         try
         {

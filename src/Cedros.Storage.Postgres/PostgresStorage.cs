@@ -8,7 +8,7 @@ namespace Cedros.Storage.Postgres;
 /// share it. Every session runs with <c>TimeZone=UTC</c>, so instants are stored and read as UTC in both the seed's
 /// <c>TIMESTAMP</c> and <c>TIMESTAMPTZ</c> columns whatever the server's or the connection string's time zone.
 /// </summary>
-public sealed class PostgresStorage : ICedrosStorage
+public sealed class PostgresStorage : ICedrosStorage, IDisposable
 {
     private const string ConnectionKey = "storage.postgres.connection_string";
     private readonly PostgresContext _context;
@@ -51,6 +51,10 @@ public sealed class PostgresStorage : ICedrosStorage
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _context.DataSource.DisposeAsync();
+
+    /// <summary>Closes the pool's connections, blocking; for containers disposed synchronously
+    /// (<c>ServiceProvider.Dispose()</c>). Prefer <see cref="DisposeAsync"/>.</summary>
+    public void Dispose() => _context.DataSource.Dispose();
 
     private static NpgsqlDataSource BuildDataSource(StorageOptions options)
     {

@@ -22,7 +22,7 @@ internal sealed partial class PostgresStore
     };
 
     public Task SaveCartQuoteAsync(CartQuote quote, CancellationToken cancellationToken) =>
-        SaveCartQuotesCoreAsync([Prepare.CartQuote(TenantId, quote)], batch: false, cancellationToken);
+        SaveCartQuotesCoreAsync([Prepare.CartQuote(TenantId, quote, Now)], batch: false, cancellationToken);
 
     public Task<CartQuote?> GetCartQuoteAsync(string cartId, CancellationToken cancellationToken)
     {
@@ -62,7 +62,7 @@ internal sealed partial class PostgresStore
     public Task SaveCartQuotesAsync(IReadOnlyList<CartQuote> quotes, CancellationToken cancellationToken)
     {
         Check.Batch(quotes, "quotes");
-        var prepared = quotes.Select((q, i) => Prepare.CartQuote(TenantId, q, i)).ToArray();
+        var prepared = quotes.Select((q, i) => Prepare.CartQuote(TenantId, q, Now, i)).ToArray();
         Check.Distinct(prepared, q => q.Id, "cart id");
         return prepared.Length == 0 ? Task.CompletedTask : SaveCartQuotesCoreAsync(prepared, batch: true, cancellationToken);
     }

@@ -29,7 +29,7 @@ internal sealed partial class PostgresStore
 
     public Task CreateFulfillmentAsync(Fulfillment fulfillment, CancellationToken cancellationToken)
     {
-        var f = Prepare.Fulfillment(TenantId, fulfillment);
+        var f = Prepare.Fulfillment(TenantId, fulfillment, Now);
         return RunAsync(async c =>
         {
             // Inserted only when the order exists in the tenant; a duplicate id is a unique violation (Conflict).

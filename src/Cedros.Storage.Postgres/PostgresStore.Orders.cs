@@ -47,7 +47,7 @@ internal sealed partial class PostgresStore
 
     public Task<bool> TryStoreOrderAsync(Order order, CancellationToken cancellationToken)
     {
-        var o = Prepare.Order(TenantId, order);
+        var o = Prepare.Order(TenantId, order, Now);
         return RunAsync(async c => await c.ExecuteAsync("""
             INSERT INTO [[orders]] (id, tenant_id, source, purchase_id, resource_id, user_id, customer, status, items, amount,
                 amount_asset, customer_email, shipping, metadata, created_at, updated_at, status_updated_at)
@@ -151,9 +151,75 @@ internal sealed partial class PostgresStore
         }, cancellationToken);
     }
 
+    public Task UpdateOrderStatusAsync(string orderId, OrderStatus expectedStatus, OrderStatus status, DateTimeOffset statusUpdatedAt,
+        DateTimeOffset updatedAt, CancellationToken cancellationToken)
+    {
+        PrepareStatusChange.CompareAndSet(orderId, expectedStatus, status);
+        var statusAt = StorageTime.Micro(statusUpdatedAt);
+        var updateAt = StorageTime.Micro(updatedAt);
+        return RunAsync(async c =>
+        {
+            if (expectedStatus != status)
+            {
+                // One conditional UPDATE: it applies only while the row is still in the expected status (READ COMMITTED
+                // re-checks the WHERE on the newest row version, so two admins can never both apply).
+                var (updated, current) = await c.RowAsync("""
+                    WITH u AS (
+                        UPDATE [[orders]] SET status = @status, status_updated_at = @status_at, updated_at = @updated_at
+                         WHERE tenant_id = @t AND id = @id AND status = @expected
+                        RETURNING 1)
+                    SELECT EXISTS (SELECT 1 FROM u), (SELECT status FROM [[orders]] WHERE tenant_id = @t AND id = @id)
+                    """, r => (r.GetBoolean(0), PgRow.OptStr(r, 1)),
+                    ("t", TenantId), ("id", orderId), ("status", PgRow.Text(status)), ("expected", PgRow.Text(expectedStatus)),
+                    ("status_at", statusAt), ("updated_at", updateAt)).ConfigureAwait(false);
+                if (updated) return;
+                if (current is null) throw new StorageNotFoundException("order", orderId);
+                await ThrowNotInExpectedAsync(c, orderId, expectedStatus).ConfigureAwait(false);
+            }
+            await CheckStillInAsync(c, orderId, expectedStatus, forUpdate: false).ConfigureAwait(false);
+        }, cancellationToken);
+    }
+
+    public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus expectedStatus, OrderStatus status,
+        DateTimeOffset at, string? note, string? actor, CancellationToken cancellationToken)
+    {
+        PrepareStatusChange.CompareAndSet(orderId, expectedStatus, status);
+        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor, Now);
+        var entryId = Ids.NewSortableId(Context.Time);
+        return RunAsync<OrderHistoryEntry?>(async c =>
+        {
+            // The row lock (FOR UPDATE) holds the status until this transaction commits.
+            await CheckStillInAsync(c, orderId, expectedStatus, forUpdate: true).ConfigureAwait(false);
+            if (expectedStatus == status) return null;
+            var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, expectedStatus, status, when, note, actor);
+            await c.ExecuteAsync("UPDATE [[orders]] SET status = @s, status_updated_at = @at, updated_at = @at WHERE tenant_id = @t AND id = @id",
+                ("t", TenantId), ("id", orderId), ("s", PgRow.Text(status)), ("at", when)).ConfigureAwait(false);
+            await InsertHistoryAsync(c, entry).ConfigureAwait(false);
+            return entry;
+        }, cancellationToken, atomic: true);
+    }
+
+    /// <summary>NotFound when the order is missing, Conflict when it is not in <paramref name="expected"/>.</summary>
+    private async Task CheckStillInAsync(PgConn c, string orderId, OrderStatus expected, bool forUpdate)
+    {
+        var current = await c.OneAsync($"SELECT status FROM [[orders]] WHERE tenant_id = @t AND id = @id{(forUpdate ? " FOR UPDATE" : "")}",
+            r => PgRow.Str(r, 0), ("t", TenantId), ("id", orderId)).ConfigureAwait(false)
+            ?? throw new StorageNotFoundException("order", orderId);
+        if (current != PgRow.Text(expected)) throw PrepareStatusChange.NotInExpectedStatus(orderId, expected, current);
+    }
+
+    /// <summary>The Conflict after a compare-and-set UPDATE matched nothing on an existing order, naming its status now
+    /// (the statement's snapshot may still show the expected status when a concurrent call changed it first).</summary>
+    private async Task ThrowNotInExpectedAsync(PgConn c, string orderId, OrderStatus expected)
+    {
+        var now = await c.OneAsync("SELECT status FROM [[orders]] WHERE tenant_id = @t AND id = @id", r => PgRow.Str(r, 0),
+            ("t", TenantId), ("id", orderId)).ConfigureAwait(false) ?? throw new StorageNotFoundException("order", orderId);
+        throw PrepareStatusChange.NotInExpectedStatus(orderId, expected, now);
+    }
+
     public Task AppendOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken)
     {
-        var h = Prepare.HistoryEntry(TenantId, entry);
+        var h = Prepare.HistoryEntry(TenantId, entry, Now);
         return RunAsync(c => InsertHistoryAsync(c, h), cancellationToken);
     }
 
@@ -170,7 +236,7 @@ internal sealed partial class PostgresStore
     public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at,
         string? note, string? actor, CancellationToken cancellationToken)
     {
-        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor);
+        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor, Now);
         var entryId = Ids.NewSortableId(Context.Time);
         return RunAsync<OrderHistoryEntry?>(async c =>
         {

@@ -31,7 +31,7 @@ internal sealed partial class PostgresStore
     };
 
     public Task SaveRefundQuoteAsync(RefundQuote quote, CancellationToken cancellationToken) =>
-        SaveRefundQuotesCoreAsync([Prepare.RefundQuote(TenantId, quote)], batch: false, cancellationToken);
+        SaveRefundQuotesCoreAsync([Prepare.RefundQuote(TenantId, quote, Now)], batch: false, cancellationToken);
 
     public Task<RefundQuote?> GetRefundQuoteAsync(string refundId, CancellationToken cancellationToken)
     {
@@ -141,7 +141,7 @@ internal sealed partial class PostgresStore
     public Task SaveRefundQuotesAsync(IReadOnlyList<RefundQuote> quotes, CancellationToken cancellationToken)
     {
         Check.Batch(quotes, "quotes");
-        var prepared = quotes.Select((q, i) => Prepare.RefundQuote(TenantId, q, i)).ToArray();
+        var prepared = quotes.Select((q, i) => Prepare.RefundQuote(TenantId, q, Now, i)).ToArray();
         Check.Distinct(prepared, q => q.Id, "refund id");
         return prepared.Length == 0 ? Task.CompletedTask : SaveRefundQuotesCoreAsync(prepared, batch: true, cancellationToken);
     }

@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 namespace Cedros.Storage.Postgres;
 
 /// <summary>
@@ -50,7 +51,8 @@ internal sealed partial class PostgresStore : ITenantStorage
         T result;
         try
         {
-            result = await work(bound, cancellationToken).ConfigureAwait(false);
+            using (TransactionFlow.Enter(Context))
+                result = await work(bound, cancellationToken).ConfigureAwait(false);
         }
         catch
         {

@@ -58,6 +58,7 @@ internal sealed class SqliteEngine : IDisposable
     /// </summary>
     public async Task EnterWriterAsync(CancellationToken cancellationToken)
     {
+        TransactionFlow.ThrowIfInside(this);
         var wait = BusyTimeout < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : BusyTimeout;
         if (!await WriteGate.WaitAsync(wait, cancellationToken).ConfigureAwait(false))
             throw new StorageUnavailableException("another writer in this process held the SQLite database past the busy timeout; retry.");

@@ -41,6 +41,7 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
     public override Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        Cedros.Storage.Internal.TransactionFlow.ThrowIfInside(Engine);
         return Task.FromResult(Translated(() =>
         {
             using var connection = Engine.Open();

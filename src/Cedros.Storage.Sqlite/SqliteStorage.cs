@@ -8,7 +8,7 @@ namespace Cedros.Storage.Sqlite;
 /// lock, and then fails with <see cref="StorageUnavailableException"/>. Commits are durable per
 /// <see cref="SqliteOptions.Synchronous"/> (FULL by default: an acknowledged write survives power loss).
 /// </summary>
-public sealed class SqliteStorage : ICedrosStorage
+public sealed class SqliteStorage : ICedrosStorage, IDisposable
 {
     private readonly SqliteEngine _engine;
     private readonly PooledExecutor _executor;
@@ -61,7 +61,7 @@ public sealed class SqliteStorage : ICedrosStorage
             }
             catch (Microsoft.Data.Sqlite.SqliteException ex)
             {
-                throw SqliteErrors.Translate(ex);
+                throw SqliteErrors.TranslateOpen(ex, _engine.Options.Sqlite.Path);
             }
         }
         finally
@@ -73,7 +73,11 @@ public sealed class SqliteStorage : ICedrosStorage
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        _engine.Dispose();
+        Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Same as <see cref="DisposeAsync"/> (nothing to wait for), for containers disposed synchronously
+    /// (<c>ServiceProvider.Dispose()</c>).</summary>
+    public void Dispose() => _engine.Dispose();
 }

@@ -40,7 +40,7 @@ internal sealed partial class SqliteStore
 
     public Task SaveCartQuoteAsync(CartQuote quote, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.CartQuote(TenantId, quote);
+        var prepared = Prepare.CartQuote(TenantId, quote, Now);
         return WriteAsync(s =>
         {
             if (s.Execute(UpsertCartQuoteSql, CartQuoteArgs(prepared)) == 0)
@@ -86,7 +86,7 @@ internal sealed partial class SqliteStore
     public Task SaveCartQuotesAsync(IReadOnlyList<CartQuote> quotes, CancellationToken cancellationToken)
     {
         Check.Batch(quotes, "quotes");
-        var prepared = quotes.Select((q, i) => Prepare.CartQuote(TenantId, q, i)).ToArray();
+        var prepared = quotes.Select((q, i) => Prepare.CartQuote(TenantId, q, Now, i)).ToArray();
         Check.Distinct(prepared, q => q.Id, "cart id");
         return WriteAsync(s =>
         {

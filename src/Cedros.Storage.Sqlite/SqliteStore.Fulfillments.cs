@@ -29,7 +29,7 @@ internal sealed partial class SqliteStore
 
     public Task CreateFulfillmentAsync(Fulfillment fulfillment, CancellationToken cancellationToken)
     {
-        var f = Prepare.Fulfillment(TenantId, fulfillment);
+        var f = Prepare.Fulfillment(TenantId, fulfillment, Now);
         return WriteAsync(s =>
         {
             if (!s.Exists($"SELECT 1 FROM {Tables.Orders.Quoted} WHERE tenant_id = @tenant AND id = @id", Tenant, ("@id", f.OrderId)))

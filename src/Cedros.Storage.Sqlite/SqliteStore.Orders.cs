@@ -47,7 +47,7 @@ internal sealed partial class SqliteStore
 
     public Task<bool> TryStoreOrderAsync(Order order, CancellationToken cancellationToken)
     {
-        var o = Prepare.Order(TenantId, order);
+        var o = Prepare.Order(TenantId, order, Now);
         // DO NOTHING covers both keys: the primary key (tenant_id, id) and the unique (tenant_id, source, purchase_id).
         return WriteAsync(s => s.Execute($"""
             INSERT INTO {Tables.Orders.Quoted} ({OrderColumns})
@@ -125,9 +125,56 @@ internal sealed partial class SqliteStore
         return WriteAsync(s => { ApplyOrderStatus(s, orderId, status, statusAt, updateAt); }, cancellationToken);
     }
 
+    public Task UpdateOrderStatusAsync(string orderId, OrderStatus expectedStatus, OrderStatus status, DateTimeOffset statusUpdatedAt,
+        DateTimeOffset updatedAt, CancellationToken cancellationToken)
+    {
+        PrepareStatusChange.CompareAndSet(orderId, expectedStatus, status);
+        var statusAt = StorageTime.Micro(statusUpdatedAt);
+        var updateAt = StorageTime.Micro(updatedAt);
+        return WriteAsync(s => { ApplyExpectedStatus(s, orderId, expectedStatus, status, statusAt, updateAt); }, cancellationToken);
+    }
+
+    public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus expectedStatus, OrderStatus status,
+        DateTimeOffset at, string? note, string? actor, CancellationToken cancellationToken)
+    {
+        PrepareStatusChange.CompareAndSet(orderId, expectedStatus, status);
+        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor, Now);
+        var entryId = Ids.NewSortableId(Engine.Time);
+        return WriteAsync(s =>
+        {
+            if (!ApplyExpectedStatus(s, orderId, expectedStatus, status, when, when)) return null;
+            var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, expectedStatus, status, when, note, actor);
+            if (InsertHistory(s, entry) == 0) throw new StorageConflictException($"order history entry '{entry.Id}' already exists.");
+            return entry;
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Compare-and-set: one conditional UPDATE on <c>status = expected</c> (inside the write transaction, which holds
+    /// the file's write lock); when it changes nothing, the order is missing (NotFound) or in another status
+    /// (Conflict). Returns false for the no-op expected = status.
+    /// </summary>
+    private bool ApplyExpectedStatus(SqliteSession s, string orderId, OrderStatus expected, OrderStatus status,
+        DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt)
+    {
+        if (expected != status)
+        {
+            var updated = s.Execute($"""
+                UPDATE {Tables.Orders.Quoted} SET status = @status, status_updated_at = @status_at, updated_at = @updated_at
+                WHERE tenant_id = @tenant AND id = @id AND status = @expected
+                """, Tenant, ("@id", orderId), ("@status", Text(status)), ("@status_at", statusUpdatedAt), ("@updated_at", updatedAt),
+                ("@expected", Text(expected)));
+            if (updated == 1) return true;
+        }
+        var current = s.One($"SELECT status FROM {Tables.Orders.Quoted} WHERE tenant_id = @tenant AND id = @id",
+            r => r.Str(0), Tenant, ("@id", orderId)) ?? throw new StorageNotFoundException("order", orderId);
+        if (current != Text(expected)) throw PrepareStatusChange.NotInExpectedStatus(orderId, expected, current);
+        return false;
+    }
+
     public Task AppendOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken)
     {
-        var e = Prepare.HistoryEntry(TenantId, entry);
+        var e = Prepare.HistoryEntry(TenantId, entry, Now);
         return WriteAsync(s =>
         {
             if (InsertHistory(s, e) == 0) throw new StorageConflictException($"order history entry '{e.Id}' already exists.");
@@ -147,7 +194,7 @@ internal sealed partial class SqliteStore
     public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at,
         string? note, string? actor, CancellationToken cancellationToken)
     {
-        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor);
+        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor, Now);
         var entryId = Ids.NewSortableId(Engine.Time);
         return WriteAsync(s =>
         {

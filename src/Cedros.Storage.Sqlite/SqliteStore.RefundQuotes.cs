@@ -56,7 +56,7 @@ internal sealed partial class SqliteStore
 
     public Task SaveRefundQuoteAsync(RefundQuote quote, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.RefundQuote(TenantId, quote);
+        var prepared = Prepare.RefundQuote(TenantId, quote, Now);
         return WriteAsync(s =>
         {
             if (s.Execute(UpsertRefundQuoteSql, RefundQuoteArgs(prepared)) == 0)
@@ -168,7 +168,7 @@ internal sealed partial class SqliteStore
     public Task SaveRefundQuotesAsync(IReadOnlyList<RefundQuote> quotes, CancellationToken cancellationToken)
     {
         Check.Batch(quotes, "quotes");
-        var prepared = quotes.Select((q, i) => Prepare.RefundQuote(TenantId, q, i)).ToArray();
+        var prepared = quotes.Select((q, i) => Prepare.RefundQuote(TenantId, q, Now, i)).ToArray();
         Check.Distinct(prepared, q => q.Id, "refund id");
         return WriteAsync(s =>
         {

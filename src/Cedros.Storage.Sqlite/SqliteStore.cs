@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 using Cedros.Storage.Schema;
 using Microsoft.Data.Sqlite;
 
@@ -75,7 +76,9 @@ internal sealed partial class SqliteStore : ITenantStorage
             try
             {
                 var bound = new SqliteStore(new TransactionExecutor(Engine, connection), TenantId);
-                var result = await work(bound, cancellationToken).ConfigureAwait(false);
+                T result;
+                using (TransactionFlow.Enter(Engine))
+                    result = await work(bound, cancellationToken).ConfigureAwait(false);
                 Translate(() => session.Execute("COMMIT"));
                 return result;
             }

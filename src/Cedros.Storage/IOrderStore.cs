@@ -27,6 +27,16 @@ public interface IOrderStore
     Task UpdateOrderStatusAsync(string orderId, OrderStatus status, DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Compare-and-set (beyond the seed): sets <paramref name="status"/> only while the order is still in
+    /// <paramref name="expectedStatus"/>, in one atomic conditional write, so two admins can never both move an order
+    /// from the same status. Missing → NotFound; in any other status → Conflict (nothing written); a move from
+    /// <paramref name="expectedStatus"/> to <paramref name="status"/> the rule forbids → Validation; expected equal to
+    /// <paramref name="status"/> → no-op when the order is in it.
+    /// </summary>
+    Task UpdateOrderStatusAsync(string orderId, OrderStatus expectedStatus, OrderStatus status, DateTimeOffset statusUpdatedAt,
+        DateTimeOffset updatedAt, CancellationToken cancellationToken = default);
+
     /// <summary>Appends a history entry.</summary>
     Task AppendOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken = default);
 
@@ -37,4 +47,11 @@ public interface IOrderStore
     /// status was already <paramref name="status"/> (no-op, no entry).</summary>
     Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at,
         string? note = null, string? actor = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Compare-and-set form of <see cref="UpdateOrderStatusWithHistoryAsync(string, OrderStatus, DateTimeOffset, string?, string?, CancellationToken)"/>:
+    /// applies (and writes the entry) only while the order is still in <paramref name="expectedStatus"/>, else Conflict;
+    /// errors as <see cref="UpdateOrderStatusAsync(string, OrderStatus, OrderStatus, DateTimeOffset, DateTimeOffset, CancellationToken)"/>.
+    /// Returns null (no entry) when <paramref name="expectedStatus"/> equals <paramref name="status"/>.</summary>
+    Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus expectedStatus, OrderStatus status,
+        DateTimeOffset at, string? note = null, string? actor = null, CancellationToken cancellationToken = default);
 }

@@ -51,6 +51,42 @@ public sealed class PostgresCliTests : CliScenarios
     }
 
     [Fact]
+    public async Task Status_masks_a_password_given_with_the_PSW_keyword()
+    {
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var psw = $"Host={b.Host};Port={b.Port};Username={b.Username};PSW={b.Password};Database={_database};Pooling=false";
+        var expected = new NpgsqlConnectionStringBuilder(psw) { Password = "****" }.ConnectionString;
+
+        var json = await CliProcess.RunAsync(WorkDir, ["status", "--json", "--backend", "postgres", "--connection-string", psw]);
+        Assert.True(json.ExitCode == 0, json.ToString());
+        Assert.Equal(expected, json.Json().GetProperty("database").GetString());
+        Assert.DoesNotContain("PSW", json.Stdout, StringComparison.OrdinalIgnoreCase);
+
+        var table = await CliProcess.RunAsync(WorkDir, ["status", "--backend", "postgres", "--connection-string", psw]);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.DoesNotContain("PSW", table.Stdout, StringComparison.OrdinalIgnoreCase);
+
+        var env = await CliProcess.RunAsync(WorkDir, ["status", "--json", "--backend", "postgres"],
+            new Dictionary<string, string> { ["POSTGRES_URL"] = psw });
+        Assert.True(env.ExitCode == 0, env.ToString());
+        Assert.Equal(expected, env.Json().GetProperty("database").GetString());
+    }
+
+    [Fact]
+    public async Task Status_from_a_url_masks_the_password_and_keeps_the_backend_name()
+    {
+        var b = new NpgsqlConnectionStringBuilder(ConnectionString);
+        var url = $"postgres://{Uri.EscapeDataString(b.Username!)}:{Uri.EscapeDataString(b.Password!)}@{b.Host}:{b.Port}/{_database}";
+        var r = await CliProcess.RunAsync(WorkDir, ["status", "--json", "--backend", "postgres"],
+            new Dictionary<string, string> { ["POSTGRES_URL"] = url });
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Equal("postgres", r.Json().GetProperty("backend").GetString());
+        var database = new NpgsqlConnectionStringBuilder(r.Json().GetProperty("database").GetString());
+        Assert.Equal("****", database.Password);
+        Assert.Equal(_database, database.Database);
+    }
+
+    [Fact]
     public async Task The_connection_string_can_come_from_POSTGRES_URL_as_a_url()
     {
         var b = new NpgsqlConnectionStringBuilder(ConnectionString);

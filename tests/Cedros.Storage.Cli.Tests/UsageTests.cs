@@ -67,6 +67,41 @@ public sealed class UsageTests : IDisposable
         Assert.Contains("Password=****", table.Stdout, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Host=127.0.0.1;Port=1;Username=x;PSW=Zq9secretpw;Timeout=3")]
+    [InlineData("Host=127.0.0.1;Port=1;Username=x;pwd='Zq9secretpw';Timeout=3")]
+    [InlineData("Host=127.0.0.1;Port=1;Username=x;PASSWORD = \"Zq9secretpw\";Timeout=3")]
+    public async Task Config_check_masks_every_spelling_of_the_password_key(string connectionString)
+    {
+        var r = await Cli("config", "check", "--backend", "postgres", "--connection-string", connectionString, "--json");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.DoesNotContain("Zq9secretpw", r.Stdout + r.Stderr, StringComparison.Ordinal);
+        Assert.Equal("Host=127.0.0.1;Port=1;Username=x;Password=****;Timeout=3",
+            r.Json().GetProperty("settings").GetProperty("storage.postgres.connection_string").GetString());
+
+        var table = await Cli("config", "check", "--backend", "postgres", "--connection-string", connectionString);
+        Assert.True(table.ExitCode == 0, table.ToString());
+        Assert.DoesNotContain("Zq9secretpw", table.Stdout + table.Stderr, StringComparison.Ordinal);
+
+        var env = await CliProcess.RunAsync(_dir, ["config", "check", "--json", "--backend", "postgres"],
+            new Dictionary<string, string> { ["POSTGRES_URL"] = connectionString });
+        Assert.True(env.ExitCode == 0, env.ToString());
+        Assert.DoesNotContain("Zq9secretpw", env.Stdout + env.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failure_line_masks_the_password_but_not_words_that_equal_it()
+    {
+        // The password is "postgres": the line must still say which backend failed, and must not show the URL's password.
+        var r = await CliProcess.RunAsync(_dir, ["status", "--backend", "postgres"],
+            new Dictionary<string, string> { ["POSTGRES_URL"] = "postgres://app:postgres@127.0.0.1:1/payments?connect_timeout=3" });
+        Assert.True(r.ExitCode == 1, r.ToString());
+        var line = Assert.Single(r.Stderr.Trim().Split('\n'));
+        Assert.Contains("opening the postgres storage failed", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("****", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("app:postgres", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Config_check_masks_the_password_of_a_url_from_the_environment()
     {

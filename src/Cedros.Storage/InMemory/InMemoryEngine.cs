@@ -33,6 +33,7 @@ internal sealed class InMemoryEngine(StorageOptions options, TimeProvider time) 
                 return RunUndoable(operation);
             }
         }
+        TransactionFlow.ThrowIfInside(this);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -48,6 +49,7 @@ internal sealed class InMemoryEngine(StorageOptions options, TimeProvider time) 
     /// transaction ends (its handle stops working) before the lock is released.</summary>
     public async Task<T> TransactAsync<T>(Func<InMemoryTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
+        TransactionFlow.ThrowIfInside(this);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         var transaction = new InMemoryTransaction();
         try
@@ -55,7 +57,8 @@ internal sealed class InMemoryEngine(StorageOptions options, TimeProvider time) 
             var snapshot = Tables.Snapshot();
             try
             {
-                return await work(transaction, cancellationToken).ConfigureAwait(false);
+                using (TransactionFlow.Enter(this))
+                    return await work(transaction, cancellationToken).ConfigureAwait(false);
             }
             catch
             {

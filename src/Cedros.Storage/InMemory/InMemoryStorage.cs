@@ -6,14 +6,16 @@ namespace Cedros.Storage.InMemory;
 /// The in-memory backend: every contract guarantee, for tests and development. One lock serialises all writes; a
 /// transaction holds it for its whole callback and rolls back to a snapshot if the callback throws.
 /// </summary>
-public sealed class InMemoryStorage : ICedrosStorage
+public sealed class InMemoryStorage : ICedrosStorage, IDisposable
 {
     private readonly InMemoryEngine _engine;
 
-    /// <summary>Creates an empty in-memory storage.</summary>
+    /// <summary>Creates an empty in-memory storage. Options are checked as <c>OpenAsync</c> and DI check them
+    /// (<see cref="StorageOptionsValidator"/>): invalid ones → <see cref="StorageConfigurationException"/> naming the key.</summary>
     public InMemoryStorage(StorageOptions? options = null, TimeProvider? timeProvider = null)
     {
         options ??= new StorageOptions();
+        StorageOptionsValidator.ThrowIfInvalid(options);
         _engine = new InMemoryEngine(options, timeProvider ?? TimeProvider.System);
         Default = ForTenant(TenantIds.Default);
     }
@@ -30,7 +32,11 @@ public sealed class InMemoryStorage : ICedrosStorage
     /// <inheritdoc />
     public ValueTask DisposeAsync()
     {
-        _engine.Dispose();
+        Dispose();
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Same as <see cref="DisposeAsync"/>, for containers disposed synchronously
+    /// (<c>ServiceProvider.Dispose()</c>).</summary>
+    public void Dispose() => _engine.Dispose();
 }

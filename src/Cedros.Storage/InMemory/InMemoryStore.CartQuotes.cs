@@ -6,7 +6,7 @@ internal sealed partial class InMemoryStore
 {
     public Task SaveCartQuoteAsync(CartQuote quote, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.CartQuote(TenantId, quote);
+        var prepared = Prepare.CartQuote(TenantId, quote, Now);
         return RunAsync(t => PutCartQuote(t, prepared, item: null), cancellationToken);
     }
 
@@ -43,7 +43,7 @@ internal sealed partial class InMemoryStore
     public Task SaveCartQuotesAsync(IReadOnlyList<CartQuote> quotes, CancellationToken cancellationToken)
     {
         Check.Batch(quotes, "quotes");
-        var prepared = quotes.Select((q, i) => Prepare.CartQuote(TenantId, q, i)).ToArray();
+        var prepared = quotes.Select((q, i) => Prepare.CartQuote(TenantId, q, Now, i)).ToArray();
         Check.Distinct(prepared, q => q.Id, "cart id");
         return RunAsync(t =>
         {

@@ -7,7 +7,7 @@ internal sealed partial class InMemoryStore
 {
     public Task CreateFulfillmentAsync(Fulfillment fulfillment, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.Fulfillment(TenantId, fulfillment);
+        var prepared = Prepare.Fulfillment(TenantId, fulfillment, Now);
         return RunAsync(t =>
         {
             if (!t.Orders.ContainsKey(Key(prepared.OrderId))) throw new StorageNotFoundException("order", prepared.OrderId);

@@ -7,7 +7,7 @@ internal sealed partial class InMemoryStore
 {
     public Task<bool> TryStoreOrderAsync(Order order, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.Order(TenantId, order);
+        var prepared = Prepare.Order(TenantId, order, Now);
         return RunAsync(t =>
         {
             if (t.Orders.ContainsKey(Key(prepared.Id)) || FindOrderByPurchase(t, prepared.Source, prepared.PurchaseId) is not null)
@@ -64,9 +64,46 @@ internal sealed partial class InMemoryStore
         return RunAsync(t => { ApplyOrderStatus(t, orderId, status, statusAt, updateAt); }, cancellationToken);
     }
 
+    public Task UpdateOrderStatusAsync(string orderId, OrderStatus expectedStatus, OrderStatus status, DateTimeOffset statusUpdatedAt,
+        DateTimeOffset updatedAt, CancellationToken cancellationToken)
+    {
+        PrepareStatusChange.CompareAndSet(orderId, expectedStatus, status);
+        var statusAt = StorageTime.Micro(statusUpdatedAt);
+        var updateAt = StorageTime.Micro(updatedAt);
+        return RunAsync(t => { ApplyExpectedStatus(t, orderId, expectedStatus, status, statusAt, updateAt); }, cancellationToken);
+    }
+
+    public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus expectedStatus, OrderStatus status,
+        DateTimeOffset at, string? note, string? actor, CancellationToken cancellationToken)
+    {
+        PrepareStatusChange.CompareAndSet(orderId, expectedStatus, status);
+        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor, Now);
+        var entryId = Ids.NewSortableId(Engine.Time);
+        return RunAsync(t =>
+        {
+            if (!ApplyExpectedStatus(t, orderId, expectedStatus, status, when, when)) return null;
+            var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, expectedStatus, status, when, note, actor);
+            t.OrderHistory = t.OrderHistory.Add(Key(entry.Id), entry);
+            return entry;
+        }, cancellationToken);
+    }
+
+    /// <summary>Moves the order from <paramref name="expected"/> to <paramref name="status"/> (the rule was checked by
+    /// <see cref="PrepareStatusChange.CompareAndSet"/>). Returns false for the no-op expected = status.</summary>
+    private bool ApplyExpectedStatus(InMemoryTables t, string orderId, OrderStatus expected, OrderStatus status,
+        DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt)
+    {
+        if (!t.Orders.TryGetValue(Key(orderId), out var order)) throw new StorageNotFoundException("order", orderId);
+        if (order.Status != expected)
+            throw PrepareStatusChange.NotInExpectedStatus(orderId, expected, EnumText<OrderStatus>.ToText(order.Status));
+        if (expected == status) return false;
+        t.Orders = t.Orders.SetItem(Key(orderId), order with { Status = status, StatusUpdatedAt = statusUpdatedAt, UpdatedAt = updatedAt });
+        return true;
+    }
+
     public Task AppendOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.HistoryEntry(TenantId, entry);
+        var prepared = Prepare.HistoryEntry(TenantId, entry, Now);
         return RunAsync(t =>
         {
             if (t.OrderHistory.ContainsKey(Key(prepared.Id)))
@@ -91,7 +128,7 @@ internal sealed partial class InMemoryStore
     public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at,
         string? note, string? actor, CancellationToken cancellationToken)
     {
-        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor);
+        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor, Now);
         var entryId = Ids.NewSortableId(Engine.Time);
         return RunAsync(t =>
         {

@@ -7,7 +7,7 @@ internal sealed partial class InMemoryStore
 {
     public Task SaveRefundQuoteAsync(RefundQuote quote, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.RefundQuote(TenantId, quote);
+        var prepared = Prepare.RefundQuote(TenantId, quote, Now);
         return RunAsync(t => PutRefundQuote(t, prepared, item: null), cancellationToken);
     }
 
@@ -105,7 +105,7 @@ internal sealed partial class InMemoryStore
     public Task SaveRefundQuotesAsync(IReadOnlyList<RefundQuote> quotes, CancellationToken cancellationToken)
     {
         Check.Batch(quotes, "quotes");
-        var prepared = quotes.Select((q, i) => Prepare.RefundQuote(TenantId, q, i)).ToArray();
+        var prepared = quotes.Select((q, i) => Prepare.RefundQuote(TenantId, q, Now, i)).ToArray();
         Check.Distinct(prepared, q => q.Id, "refund id");
         return RunAsync(t =>
         {

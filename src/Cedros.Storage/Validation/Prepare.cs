@@ -9,8 +9,8 @@ namespace Cedros.Storage.Validation;
 /// </summary>
 public static class Prepare
 {
-    /// <summary>Validates and normalises a cart quote.</summary>
-    public static CartQuote CartQuote(string tenantId, CartQuote? quote, int? item = null)
+    /// <summary>Validates and normalises a cart quote (an unset created_at defaults to <paramref name="now"/>).</summary>
+    public static CartQuote CartQuote(string tenantId, CartQuote? quote, DateTimeOffset now, int? item = null)
     {
         if (quote is null) throw new StorageValidationException("quote is required.", "quote", item);
         Check.Id(quote.Id, "cart id", item);
@@ -32,14 +32,14 @@ public static class Prepare
             TotalAmount = Check.Amount(quote.TotalAmount, "total_amount", item),
             TotalAsset = Check.Text(quote.TotalAsset ?? "", "total_asset", item)!,
             Metadata = Check.Map(quote.Metadata, "metadata", item),
-            CreatedAt = StorageTime.Micro(quote.CreatedAt),
+            CreatedAt = OrNow(quote.CreatedAt, now),
             ExpiresAt = StorageTime.Micro(quote.ExpiresAt),
             WalletPaidBy = quote.WalletPaidBy is { Length: 0 } ? null : Check.Text(quote.WalletPaidBy, "wallet_paid_by", item),
         };
     }
 
-    /// <summary>Validates and normalises a refund quote.</summary>
-    public static RefundQuote RefundQuote(string tenantId, RefundQuote? quote, int? item = null)
+    /// <summary>Validates and normalises a refund quote (an unset created_at defaults to <paramref name="now"/>).</summary>
+    public static RefundQuote RefundQuote(string tenantId, RefundQuote? quote, DateTimeOffset now, int? item = null)
     {
         if (quote is null) throw new StorageValidationException("quote is required.", "quote", item);
         Check.Id(quote.Id, "refund id", item);
@@ -59,13 +59,14 @@ public static class Prepare
             Signature = Check.Text(quote.Signature, "signature", item),
             Reason = Check.Text(quote.Reason, "reason", item),
             Metadata = Check.Map(quote.Metadata, "metadata", item),
-            CreatedAt = StorageTime.Micro(quote.CreatedAt),
+            CreatedAt = OrNow(quote.CreatedAt, now),
             ExpiresAt = StorageTime.Micro(quote.ExpiresAt),
         };
     }
 
-    /// <summary>Validates and normalises an order.</summary>
-    public static Order Order(string tenantId, Order? order)
+    /// <summary>Validates and normalises an order (an unset created_at defaults to <paramref name="now"/>; the
+    /// nullable update times stay null when not given: "never updated").</summary>
+    public static Order Order(string tenantId, Order? order, DateTimeOffset now)
     {
         if (order is null) throw new StorageValidationException("order is required.", "order");
         Check.Id(order.Id, "order id");
@@ -97,14 +98,14 @@ public static class Prepare
             CustomerEmail = Check.Text(order.CustomerEmail, "customer_email"),
             Shipping = order.Shipping is null ? null : Check.Map(order.Shipping, "shipping"),
             Metadata = Check.Map(order.Metadata, "metadata"),
-            CreatedAt = StorageTime.Micro(order.CreatedAt),
+            CreatedAt = OrNow(order.CreatedAt, now),
             UpdatedAt = StorageTime.Micro(order.UpdatedAt),
             StatusUpdatedAt = StorageTime.Micro(order.StatusUpdatedAt),
         };
     }
 
-    /// <summary>Validates and normalises an order history entry.</summary>
-    public static OrderHistoryEntry HistoryEntry(string tenantId, OrderHistoryEntry? entry)
+    /// <summary>Validates and normalises an order history entry (an unset created_at defaults to <paramref name="now"/>).</summary>
+    public static OrderHistoryEntry HistoryEntry(string tenantId, OrderHistoryEntry? entry, DateTimeOffset now)
     {
         if (entry is null) throw new StorageValidationException("entry is required.", "entry");
         return entry with
@@ -116,12 +117,12 @@ public static class Prepare
             ToStatus = Check.Defined(entry.ToStatus, "to_status"),
             Note = Check.Text(entry.Note, "note"),
             Actor = Check.Text(entry.Actor, "actor"),
-            CreatedAt = StorageTime.Micro(entry.CreatedAt),
+            CreatedAt = OrNow(entry.CreatedAt, now),
         };
     }
 
-    /// <summary>Validates and normalises a fulfillment.</summary>
-    public static Fulfillment Fulfillment(string tenantId, Fulfillment? fulfillment)
+    /// <summary>Validates and normalises a fulfillment (an unset created_at defaults to <paramref name="now"/>).</summary>
+    public static Fulfillment Fulfillment(string tenantId, Fulfillment? fulfillment, DateTimeOffset now)
     {
         if (fulfillment is null) throw new StorageValidationException("fulfillment is required.", "fulfillment");
         var items = (fulfillment.Items ?? []).Select((line, i) => line is null
@@ -146,7 +147,7 @@ public static class Prepare
             ShippedAt = StorageTime.Micro(fulfillment.ShippedAt),
             DeliveredAt = StorageTime.Micro(fulfillment.DeliveredAt),
             Metadata = Check.Map(fulfillment.Metadata, "metadata"),
-            CreatedAt = StorageTime.Micro(fulfillment.CreatedAt),
+            CreatedAt = OrNow(fulfillment.CreatedAt, now),
             UpdatedAt = StorageTime.Micro(fulfillment.UpdatedAt),
         };
     }
@@ -347,4 +348,9 @@ public static class Prepare
             UpdatedAt = subscription.UpdatedAt == default ? now : StorageTime.Micro(subscription.UpdatedAt),
         };
     }
+
+    /// <summary><paramref name="value"/> truncated to microseconds, or <paramref name="now"/> when it is unset
+    /// (<c>default</c>): every creation time the caller leaves unset means "now", on every entity.</summary>
+    private static DateTimeOffset OrNow(DateTimeOffset value, DateTimeOffset now) =>
+        value == default ? StorageTime.Micro(now) : StorageTime.Micro(value);
 }

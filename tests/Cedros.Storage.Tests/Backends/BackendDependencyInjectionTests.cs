@@ -41,6 +41,35 @@ public sealed class BackendDependencyInjectionTests : IClassFixture<PostgresFixt
         await RoundTripAsync(configuration, builder => builder.AddBackend<PostgresBackendFactory>());
     }
 
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task A_container_disposed_synchronously_disposes_the_storage(string backend)
+    {
+        var settings = new Dictionary<string, string?> { ["storage:backend"] = backend };
+        if (backend == "sqlite") settings["storage:sqlite:path"] = Path.Combine(_dir, "sync-dispose.db");
+        if (backend == "postgres") settings["storage:postgres:connection_string"] = await _postgres.CreateSchemaAsync();
+        var services = new ServiceCollection();
+        services.AddCedrosStorage(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(), _ => null)
+            .AddBackend<Cedros.Storage.InMemory.InMemoryBackendFactory>()
+            .AddBackend<SqliteBackendFactory>()
+            .AddBackend<PostgresBackendFactory>()
+            .WithoutMaintenance();
+        var provider = services.BuildServiceProvider(validateScopes: true);
+        await provider.InitializeCedrosStorageAsync();
+        using (var scope = provider.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<IPaymentLedger>().RecordPaymentAsync(
+                new PaymentTransaction { Signature = "sig-sync-" + backend, ResourceId = "prod-1", Amount = 5, AmountAsset = "USDC" });
+        var storage = provider.GetRequiredService<ICedrosStorage>();
+
+        provider.Dispose(); // used to throw: the storage was only IAsyncDisposable
+
+        // The storage was disposed with the container: it no longer serves calls.
+        await Assert.ThrowsAnyAsync<ObjectDisposedException>(() => storage.Default.RecordPaymentAsync(
+            new PaymentTransaction { Signature = "sig-after-" + backend, ResourceId = "prod-1", Amount = 5, AmountAsset = "USDC" }));
+    }
+
     private static async Task RoundTripAsync(IConfiguration configuration, Action<CedrosStorageBuilder> addBackend)
     {
         var services = new ServiceCollection();

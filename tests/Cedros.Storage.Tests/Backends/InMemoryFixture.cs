@@ -7,7 +7,6 @@ namespace Cedros.Storage.Tests.Backends;
 public sealed class InMemoryFixture : IStorageFixture
 {
     public string Name => "memory";
-    public bool CrossProcess => false;
 
     public Task<ICedrosStorage> CreateStorageAsync(TimeProvider time, Action<StorageOptions>? configure = null)
     {

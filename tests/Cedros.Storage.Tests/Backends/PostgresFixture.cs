@@ -34,7 +34,6 @@ public class PostgresFixture : IStorageFixture, IProcessFixture, IAsyncLifetime
         });
 
     public virtual string Name => "postgres";
-    public bool CrossProcess => true;
 
     /// <summary>The server's connection string, or a failure telling how to start one.</summary>
     public static string BaseConnectionString =>

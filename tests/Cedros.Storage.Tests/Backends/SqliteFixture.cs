@@ -17,7 +17,6 @@ public class SqliteFixture : IStorageFixture, IProcessFixture, IDisposable
     public string Root { get; } = Path.Combine(Path.GetTempPath(), "cedros-sqlite-tests", Guid.NewGuid().ToString("N"));
 
     public virtual string Name => "sqlite";
-    public bool CrossProcess => true;
 
     /// <summary>A new, not yet created database file path.</summary>
     public string NewPath() => Path.Combine(Root, $"db{Interlocked.Increment(ref _files)}.db");

@@ -166,7 +166,11 @@ public abstract class AdminNonceConformance<TFixture>(TFixture fixture) : Confor
     public async Task Created_at_defaults_to_now_when_unset()
     {
         await using var s = await OpenAsync();
-        var nonce = Make.Nonce(s.Now) with { CreatedAt = default, ExpiresAt = s.Now.AddMinutes(1) };
+        // CreatedAt is observable through the rule "expires_at after created_at": with an unset creation time taken as
+        // now, an expiry at now (or a microsecond earlier) is rejected, which it would not be against 0001-01-01.
+        await ExpectKind.Validation(() => s.A.CreateNonceAsync(Make.Nonce(s.Now) with { CreatedAt = default, ExpiresAt = s.Now }));
+        await ExpectKind.Validation(() => s.A.CreateNonceAsync(Make.Nonce(s.Now) with { CreatedAt = default, ExpiresAt = s.Now.AddTicks(-10) }));
+        var nonce = Make.Nonce(s.Now) with { CreatedAt = default, ExpiresAt = s.Now.AddTicks(10) };
         await s.A.CreateNonceAsync(nonce);
         await s.A.ConsumeNonceAsync(nonce.Id);
     }

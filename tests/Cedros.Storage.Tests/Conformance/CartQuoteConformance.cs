@@ -28,6 +28,19 @@ public abstract class CartQuoteConformance<TFixture>(TFixture fixture) : Conform
     }
 
     [Fact]
+    public async Task A_quote_saved_without_a_creation_time_is_created_now()
+    {
+        await using var s = await OpenAsync();
+        var quote = Make.Cart(s.Now) with { CreatedAt = default };
+        await s.A.SaveCartQuoteAsync(quote);
+        var batch = Make.Cart(s.Now) with { CreatedAt = default };
+        await s.A.SaveCartQuotesAsync([batch]);
+
+        Assert.Equal(s.Now, (await s.A.GetCartQuoteAsync(quote.Id))!.CreatedAt);
+        Assert.Equal(s.Now, (await s.A.GetCartQuoteAsync(batch.Id))!.CreatedAt);
+    }
+
+    [Fact]
     public async Task Getting_a_missing_cart_returns_null()
     {
         await using var s = await OpenAsync();

@@ -27,6 +27,20 @@ public abstract class FulfillmentConformance<TFixture>(TFixture fixture) : Confo
     }
 
     [Fact]
+    public async Task A_fulfillment_created_without_times_is_created_now()
+    {
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now);
+        await s.A.TryStoreOrderAsync(order);
+        var fulfillment = Make.Fulfillment(s.Now, order.Id) with { CreatedAt = default, UpdatedAt = null };
+        await s.A.CreateFulfillmentAsync(fulfillment);
+
+        var read = (await s.A.GetFulfillmentAsync(fulfillment.Id))!;
+        Assert.Equal(s.Now, read.CreatedAt);
+        Assert.Null(read.UpdatedAt);
+    }
+
+    [Fact]
     public async Task Getting_a_missing_fulfillment_returns_null()
     {
         await using var s = await OpenAsync();

@@ -541,21 +541,35 @@ public abstract class InventoryConformance<TFixture>(TFixture fixture) : Conform
         await s.A.ReserveInventoryAsync(converted);
         await s.A.ReleaseInventoryReservationsAsync(released.CartId!, s.Now);
         await s.A.ConvertInventoryReservationsAsync(converted.CartId!, s.Now);
+        var live = Make.Reservation(s.Now) with { ExpiresAt = s.Now.AddHours(2) };
+        await s.A.ReserveInventoryAsync(live);
         s.Time.Advance(TimeSpan.FromHours(1));
 
         Assert.Equal(0, await s.A.CleanupExpiredInventoryReservationsAsync(s.Now));
+
+        // The live reservation was not touched and still holds its stock; the others stay out of the way.
+        Assert.Equal(0, await s.A.ReleaseInventoryReservationsAsync(released.CartId!, s.Now));
+        Assert.Equal(0, await s.A.ReleaseInventoryReservationsAsync(converted.CartId!, s.Now));
+        Assert.Equal([live.Id], (await s.A.ListActiveReservationsForCartAsync(live.CartId!)).Select(r => r.Id));
+        Assert.Equal(live.Quantity, await s.A.GetReservedQuantityAsync(live.ProductId));
     }
 
     [Fact]
     public async Task Cleanup_finishes_the_job_beyond_one_batch()
     {
         await using var s = await OpenAsync(o => o.HousekeepingBatchSize = 2);
-        for (var i = 0; i < 5; i++) await s.A.ReserveInventoryAsync(Make.Reservation(s.Now));
-        for (var i = 0; i < 2; i++) await s.B.ReserveInventoryAsync(Make.Reservation(s.Now));
+        var inA = Enumerable.Range(0, 5).Select(_ => Make.Reservation(s.Now)).ToArray();
+        var inB = Enumerable.Range(0, 2).Select(_ => Make.Reservation(s.Now)).ToArray();
+        foreach (var r in inA) await s.A.ReserveInventoryAsync(r);
+        foreach (var r in inB) await s.B.ReserveInventoryAsync(r);
         s.Time.Advance(TimeSpan.FromHours(1));
 
         Assert.Equal(7, await s.B.CleanupExpiredInventoryReservationsAsync(s.Now));
         Assert.Equal(0, await s.A.CleanupExpiredInventoryReservationsAsync(s.Now));
+        // The count is backed by the rows: releasing a cart also releases its active-but-expired reservations, so a
+        // reservation the cleanup only counted would be released (and counted) here.
+        foreach (var r in inA) Assert.Equal(0, await s.A.ReleaseInventoryReservationsAsync(r.CartId!, s.Now));
+        foreach (var r in inB) Assert.Equal(0, await s.B.ReleaseInventoryReservationsAsync(r.CartId!, s.Now));
     }
 
     // ---- tenants ----

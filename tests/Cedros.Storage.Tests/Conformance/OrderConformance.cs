@@ -846,6 +846,145 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
         ToStatus = to,
         CreatedAt = at,
     };
+
+    // ---- compare-and-set status updates ----
+
+    [Fact]
+    public async Task A_compare_and_set_applies_while_the_order_is_in_the_expected_status()
+    {
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now) with { Status = OrderStatus.Paid };
+        await s.A.TryStoreOrderAsync(order);
+        var statusAt = s.Now.AddMinutes(1);
+        var updatedAt = s.Now.AddMinutes(2);
+
+        await s.A.UpdateOrderStatusAsync(order.Id, OrderStatus.Paid, OrderStatus.Processing, statusAt, updatedAt);
+
+        Assert.Equivalent(InA(order) with { Status = OrderStatus.Processing, StatusUpdatedAt = statusAt, UpdatedAt = updatedAt },
+            await s.A.GetOrderAsync(order.Id), strict: true);
+    }
+
+    [Fact]
+    public async Task Two_admins_moving_the_same_paid_order_cannot_both_apply()
+    {
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now) with { Status = OrderStatus.Paid };
+        await s.A.TryStoreOrderAsync(order);
+
+        await s.A.UpdateOrderStatusAsync(order.Id, OrderStatus.Paid, OrderStatus.Processing, s.Now, s.Now);
+        // The second admin still believes the order is paid: processing → cancelled would be allowed, but not from here.
+        var ex = await ExpectKind.Conflict(() => s.A.UpdateOrderStatusAsync(order.Id, OrderStatus.Paid, OrderStatus.Cancelled,
+            s.Now.AddMinutes(1), s.Now.AddMinutes(1)));
+        Assert.Contains(order.Id, ex.Message, StringComparison.Ordinal);
+        Assert.Contains("processing", ex.Message, StringComparison.Ordinal);
+
+        var read = (await s.A.GetOrderAsync(order.Id))!;
+        Assert.Equal(OrderStatus.Processing, read.Status);
+        Assert.Equal(s.Now, read.StatusUpdatedAt);
+    }
+
+    [Fact]
+    public async Task Concurrent_compare_and_sets_from_the_same_status_let_exactly_one_win()
+    {
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now) with { Status = OrderStatus.Paid };
+        await s.A.TryStoreOrderAsync(order);
+        OrderStatus[] targets = [OrderStatus.Processing, OrderStatus.Cancelled, OrderStatus.Refunded];
+
+        var outcomes = await Races.RunAsync(12, i =>
+            s.A.UpdateOrderStatusAsync(order.Id, OrderStatus.Paid, targets[i % 3], s.Now, s.Now).ContinueWith(t =>
+            {
+                if (t.Exception is { } e) throw e.InnerException!;
+                return targets[i % 3];
+            }, TaskScheduler.Default));
+
+        var winners = outcomes.Where(o => o.Error is null).ToList();
+        var winner = Assert.Single(winners);
+        Assert.All(outcomes.Where(o => o.Error is not null),
+            o => Assert.Equal(StorageErrorKind.Conflict, Assert.IsAssignableFrom<StorageException>(o.Error).Kind));
+        Assert.Equal(winner.Result, (await s.A.GetOrderAsync(order.Id))!.Status);
+    }
+
+    [Fact]
+    public async Task A_compare_and_set_checks_the_rule_the_missing_order_and_the_same_status()
+    {
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now) with { Status = OrderStatus.Paid };
+        await s.A.TryStoreOrderAsync(order);
+
+        // The rule forbids expected → status: Validation, whatever is stored.
+        await ExpectKind.Validation(() => s.A.UpdateOrderStatusAsync(order.Id, OrderStatus.Paid, OrderStatus.Delivered, s.Now, s.Now));
+        await ExpectKind.Validation(() => s.A.UpdateOrderStatusAsync(order.Id, (OrderStatus)99, OrderStatus.Paid, s.Now, s.Now));
+        // Missing → NotFound; another tenant's order is missing for this tenant.
+        await ExpectKind.NotFound(() => s.A.UpdateOrderStatusAsync("order-missing", OrderStatus.Paid, OrderStatus.Processing, s.Now, s.Now));
+        await ExpectKind.NotFound(() => s.B.UpdateOrderStatusAsync(order.Id, OrderStatus.Paid, OrderStatus.Processing, s.Now, s.Now));
+        // expected = status: a no-op while it holds, Conflict when it does not.
+        await s.A.UpdateOrderStatusAsync(order.Id, OrderStatus.Paid, OrderStatus.Paid, s.Now.AddHours(1), s.Now.AddHours(1));
+        await ExpectKind.Conflict(() => s.A.UpdateOrderStatusAsync(order.Id, OrderStatus.Created, OrderStatus.Created, s.Now, s.Now));
+
+        Assert.Equivalent(InA(order), await s.A.GetOrderAsync(order.Id), strict: true);
+    }
+
+    [Fact]
+    public async Task A_compare_and_set_with_history_writes_both_or_neither()
+    {
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now) with { Status = OrderStatus.Paid };
+        await s.A.TryStoreOrderAsync(order);
+        var at = s.Now.AddMinutes(1);
+
+        var entry = await s.A.UpdateOrderStatusWithHistoryAsync(order.Id, OrderStatus.Paid, OrderStatus.Processing, at, "packing", "ada");
+        Assert.NotNull(entry);
+        Assert.Equal((OrderStatus.Paid, OrderStatus.Processing, at), (entry.FromStatus, entry.ToStatus, entry.CreatedAt));
+
+        await ExpectKind.Conflict(() => s.A.UpdateOrderStatusWithHistoryAsync(order.Id, OrderStatus.Paid, OrderStatus.Cancelled, at, "oops", "bob"));
+        await ExpectKind.NotFound(() => s.A.UpdateOrderStatusWithHistoryAsync("order-missing", OrderStatus.Paid, OrderStatus.Cancelled, at));
+        await ExpectKind.Validation(() => s.A.UpdateOrderStatusWithHistoryAsync(order.Id, OrderStatus.Processing, OrderStatus.Paid, at));
+        Assert.Null(await s.A.UpdateOrderStatusWithHistoryAsync(order.Id, OrderStatus.Processing, OrderStatus.Processing, at));
+
+        Assert.Equal(OrderStatus.Processing, (await s.A.GetOrderAsync(order.Id))!.Status);
+        Assert.Equal([entry.Id], (await s.A.ListOrderHistoryAsync(order.Id, 10)).Select(h => h.Id));
+    }
+
+    // ---- unset creation times ----
+
+    [Fact]
+    public async Task An_order_saved_without_times_is_created_now()
+    {
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now.AddDays(-3)) with { CreatedAt = default, UpdatedAt = null, StatusUpdatedAt = null };
+        await s.A.TryStoreOrderAsync(order);
+
+        var read = (await s.A.GetOrderAsync(order.Id))!;
+        Assert.Equal(s.Now, read.CreatedAt);
+        // The update times are nullable: unset means "never updated", and stays so.
+        Assert.Null(read.UpdatedAt);
+        Assert.Null(read.StatusUpdatedAt);
+        // It is listed as a new order, not as one from year 1.
+        Assert.Equal(order.Id, (await s.A.ListOrdersFilteredAsync(null, null, null, s.Now, 10, 0)).Items.Single().Id);
+    }
+
+    [Fact]
+    public async Task History_written_without_a_time_is_created_now()
+    {
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now);
+        await s.A.TryStoreOrderAsync(order);
+        s.Time.Advance(TimeSpan.FromMinutes(5));
+
+        await s.A.AppendOrderHistoryAsync(new OrderHistoryEntry
+        {
+            Id = Make.Id("hist"), OrderId = order.Id, FromStatus = OrderStatus.Created, ToStatus = OrderStatus.Paid,
+        });
+        var entry = await s.A.UpdateOrderStatusWithHistoryAsync(order.Id, OrderStatus.Paid, default);
+
+        Assert.NotNull(entry);
+        Assert.Equal(s.Now, entry.CreatedAt);
+        Assert.Equal(s.Now, (await s.A.GetOrderAsync(order.Id))!.StatusUpdatedAt);
+        var history = await s.A.ListOrderHistoryAsync(order.Id, 10);
+        Assert.Equal(2, history.Count);
+        Assert.All(history, h => Assert.Equal(s.Now, h.CreatedAt));
+    }
 }
 
 /// <summary>Every pair of distinct order statuses, split by the transition rule.</summary>

@@ -196,7 +196,27 @@ public abstract class PaymentLedgerConformance<TFixture>(TFixture fixture) : Con
     public async Task RecordPayments_with_an_empty_batch_does_nothing()
     {
         await using var s = await OpenAsync();
+        var earlier = Make.Payment(s.Now);
+        await s.A.RecordPaymentAsync(earlier);
+
         await s.A.RecordPaymentsAsync([]);
+
+        // The ledger still holds exactly the one payment, unchanged: archiving everything moves exactly one row.
+        Assert.Equivalent(earlier with { TenantId = "tenant-a" }, await s.A.GetPaymentAsync(earlier.Signature), strict: true);
+        Assert.Equal(1, await s.A.ArchiveOldPaymentsAsync(s.Now.AddYears(1)));
+        await s.A.RecordPaymentsAsync([]);
+        Assert.Equal(0, await s.A.ArchiveOldPaymentsAsync(s.Now.AddYears(1)));
+    }
+
+    [Fact]
+    public async Task Options_the_validator_rejects_are_rejected_when_the_storage_is_opened()
+    {
+        // The same check on every backend: OpenAsync, DI and the in-memory constructor alike.
+        var ex = await Assert.ThrowsAsync<StorageConfigurationException>(() =>
+            Fixture.CreateStorageAsync(TimeProvider.System, o => o.SchemaMapping.Payments = "x;drop"));
+        Assert.Equal("storage.schema_mapping.payments.table_name", ex.Key);
+        await Assert.ThrowsAsync<StorageConfigurationException>(() =>
+            Fixture.CreateStorageAsync(TimeProvider.System, o => o.HousekeepingBatchSize = 0));
     }
 
     [Fact]

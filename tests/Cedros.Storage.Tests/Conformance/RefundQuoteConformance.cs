@@ -26,6 +26,19 @@ public abstract class RefundQuoteConformance<TFixture>(TFixture fixture) : Confo
     }
 
     [Fact]
+    public async Task A_refund_saved_without_a_creation_time_is_created_now()
+    {
+        await using var s = await OpenAsync();
+        var refund = Make.Refund(s.Now) with { CreatedAt = default };
+        await s.A.SaveRefundQuoteAsync(refund);
+        var batch = Make.Refund(s.Now) with { CreatedAt = default };
+        await s.A.SaveRefundQuotesAsync([batch]);
+
+        Assert.Equal(s.Now, (await s.A.GetRefundQuoteAsync(refund.Id))!.CreatedAt);
+        Assert.Equal(s.Now, (await s.A.GetRefundQuoteAsync(batch.Id))!.CreatedAt);
+    }
+
+    [Fact]
     public async Task Optional_fields_round_trip_as_null()
     {
         await using var s = await OpenAsync();

@@ -466,4 +466,91 @@ public abstract class TransactionConformance<TFixture>(TFixture fixture) : Confo
         Assert.Equal(OrderStatus.Created, (await s.A.GetOrderAsync(inA.Id))!.Status);
         Assert.NotNull(await s.B.GetOrderAsync(inB.Id));
     }
+
+    // ---- using a handle that is not the transaction's ----
+
+    /// <summary>Runs a call that must fail at once; a hang (the old behaviour in memory) fails the test after 10 s.</summary>
+    private static async Task AssertRefusedAsync(Func<Task> call)
+    {
+        var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => call().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Contains("transaction handle", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_call_through_the_outer_handle_inside_a_transaction_fails_at_once_and_the_transaction_goes_on()
+    {
+        await using var s = await OpenAsync();
+        var inside = Make.Payment(s.Now);
+        var outside = Make.Payment(s.Now);
+        var order = Make.Order(s.Now);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            await tx.RecordPaymentAsync(inside, ct);
+            await AssertRefusedAsync(() => s.A.RecordPaymentAsync(outside, ct));               // write, same tenant
+            await AssertRefusedAsync(() => s.A.GetPaymentAsync(inside.Signature, ct));          // read
+            await AssertRefusedAsync(() => s.B.TryStoreOrderAsync(order, ct));                  // another tenant of the same storage
+            await AssertRefusedAsync(() => s.Storage.Default.Coupons.GetCouponAsync("SAVE10", ct)); // a repository
+            await AssertRefusedAsync(() => s.A.InTransactionAsync((_, _) => Task.CompletedTask, ct)); // a second transaction
+            // The refused calls changed nothing, and the transaction is still usable.
+            Assert.True(await tx.TryStoreOrderAsync(order, ct));
+        });
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(5), $"took {started.Elapsed}");
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(inside.Signature));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(outside.Signature));
+        Assert.NotNull(await s.A.GetOrderAsync(order.Id));
+        Assert.Null(await s.B.GetOrderAsync(order.Id));
+    }
+
+    [Fact]
+    public async Task A_call_through_the_outer_handle_inside_a_nested_transaction_fails_at_once()
+    {
+        await using var s = await OpenAsync();
+        await s.A.InTransactionAsync(async (tx, ct) =>
+            await tx.InTransactionAsync(async (nested, ct2) =>
+            {
+                await nested.RecordPaymentAsync(Make.Payment(s.Now), ct2);
+                await AssertRefusedAsync(() => s.A.RecordPaymentAsync(Make.Payment(s.Now), ct2));
+            }, ct));
+    }
+
+    [Fact]
+    public async Task Another_storage_can_be_used_inside_a_transaction()
+    {
+        await using var s = await OpenAsync();
+        await using var other = await OpenAsync();
+        var payment = Make.Payment(s.Now);
+        await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            await tx.RecordPaymentAsync(Make.Payment(s.Now), ct);
+            await other.A.RecordPaymentAsync(payment, ct);
+        });
+        Assert.True(await other.A.HasPaymentBeenProcessedAsync(payment.Signature));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync(payment.Signature));
+    }
+
+    [Fact]
+    public async Task The_outer_handle_works_after_the_transaction_even_from_a_task_the_callback_started()
+    {
+        await using var s = await OpenAsync();
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task<bool>? background = null;
+        var payment = Make.Payment(s.Now);
+        await s.A.InTransactionAsync((tx, ct) =>
+        {
+            // Started inside the callback (it inherits the flow), runs after the transaction has ended.
+            background = Task.Run(async () =>
+            {
+                await release.Task;
+                await s.A.RecordPaymentAsync(payment);
+                return await s.A.HasPaymentBeenProcessedAsync(payment.Signature);
+            });
+            return Task.CompletedTask;
+        });
+        release.SetResult();
+        Assert.True(await background!.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(payment.Signature));
+    }
 }

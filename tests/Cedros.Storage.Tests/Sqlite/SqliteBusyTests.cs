@@ -55,15 +55,29 @@ public sealed class SqliteBusyTests(SqliteFixture fixture) : IClassFixture<Sqlit
             begin.ExecuteNonQuery();
         }
 
-        var write = Task.Run(() => storage.Default.RecordPaymentAsync(Payment("waited")));
-        await Task.Delay(200);
+        // The write must have been issued (and be stuck on the lock) before the lock is released; otherwise the test
+        // would pass without anything having waited.
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finishedAfterCommit = false;
+        var committed = 0;
+        var write = Task.Run(async () =>
+        {
+            started.SetResult();
+            await storage.Default.RecordPaymentAsync(Payment("waited"));
+            finishedAfterCommit = Volatile.Read(ref committed) == 1;
+        });
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(5));
+        await Task.Delay(500);
         Assert.False(write.IsCompleted);
+        Assert.False(await storage.Default.HasPaymentBeenProcessedAsync("waited"));
+        Volatile.Write(ref committed, 1);
         using (var commit = other.CreateCommand())
         {
             commit.CommandText = "COMMIT";
             commit.ExecuteNonQuery();
         }
-        await write;
+        await write.WaitAsync(TimeSpan.FromSeconds(9));
+        Assert.True(finishedAfterCommit);
         Assert.True(await storage.Default.HasPaymentBeenProcessedAsync("waited"));
     }
 }
