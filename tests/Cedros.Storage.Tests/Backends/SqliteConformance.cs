@@ -18,3 +18,4 @@ public sealed class SqliteAdminNonceTests(SqliteFixture f) : AdminNonceConforman
 public sealed class SqliteWebhookQueueTests(SqliteFixture f) : WebhookQueueConformance<SqliteFixture>(f);
 public sealed class SqliteIdempotencyTests(SqliteFixture f) : IdempotencyConformance<SqliteFixture>(f);
 public sealed class SqliteRaceTests(SqliteFixture f) : RaceConformance<SqliteFixture>(f);
+public sealed class SqliteBadInputTests(SqliteFixture f) : BadInputConformance<SqliteFixture>(f);
