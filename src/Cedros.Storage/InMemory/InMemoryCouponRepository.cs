@@ -106,7 +106,7 @@ internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponRep
 
     /// <summary>Ordered by code case-insensitively (upper-cased, ordinal), as every backend orders them.</summary>
     private static IEnumerable<Coupon> Ordered(IEnumerable<Coupon> coupons) =>
-        coupons.OrderBy(c => c.Code.ToUpperInvariant(), StringComparer.Ordinal).ThenBy(c => c.Code, StringComparer.Ordinal);
+        coupons.OrderBy(c => c.Code.ToUpperInvariant(), Utf8Order.Instance).ThenBy(c => c.Code, Utf8Order.Instance);
 
     /// <summary>Active, auto-apply, started, unexpired, under its limit, and for any or this payment method.</summary>
     private static bool IsAutoApplicable(Coupon c, string paymentMethod, DateTimeOffset now) =>

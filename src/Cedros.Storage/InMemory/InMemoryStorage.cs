@@ -14,6 +14,7 @@ public sealed class InMemoryStorage : ICedrosStorage
     public InMemoryStorage(StorageOptions? options = null, TimeProvider? timeProvider = null)
     {
         options ??= new StorageOptions();
+        StorageOptionsValidator.ThrowIfInvalid(options);
         _engine = new InMemoryEngine(options, timeProvider ?? TimeProvider.System);
         Default = ForTenant(TenantIds.Default);
     }
