@@ -79,8 +79,8 @@ internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponRep
         return _store.RunAsync(t =>
         {
             if (!t.Coupons.TryGetValue(key, out var existing)) throw new StorageNotFoundException("coupon", code);
-            if (existing.UsageLimit is { } limit && existing.UsageCount >= limit)
-                throw new StorageLimitReachedException($"coupon '{existing.Code}' reached its usage limit of {limit}.");
+            if ((existing.UsageLimit is { } limit && existing.UsageCount >= limit) || existing.UsageCount == int.MaxValue)
+                throw PrepareArguments.UsageExhausted(existing.Code, existing.UsageLimit);
             var count = existing.UsageCount + 1;
             t.Coupons = t.Coupons.SetItem(key, existing with { UsageCount = count });
             return count;

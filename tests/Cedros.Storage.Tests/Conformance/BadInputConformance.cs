@@ -102,6 +102,17 @@ public abstract class BadInputConformance<TFixture>(TFixture fixture) : Conforma
     }
 
     [Fact]
+    public async Task A_usage_count_at_int_MaxValue_is_LimitReached_not_an_overflow()
+    {
+        await using var s = await OpenAsync();
+        var coupon = Make.Coupon(s.Now) with { UsageLimit = null, UsageCount = int.MaxValue - 1 };
+        await s.A.Coupons.CreateCouponAsync(coupon);
+        Assert.Equal(int.MaxValue, await s.A.Coupons.IncrementUsageAsync(coupon.Code));
+        await ExpectKind.LimitReached(() => s.A.Coupons.IncrementUsageAsync(coupon.Code));
+        Assert.Equal(int.MaxValue, (await s.A.Coupons.GetCouponAsync(coupon.Code))!.UsageCount);
+    }
+
+    [Fact]
     public async Task Ill_formed_and_near_duplicate_signatures_never_collide()
     {
         // SQLite used to store both as "sig\uFFFD", so the second was a false replay.
