@@ -124,7 +124,7 @@ internal sealed class PostgresCouponRepository(PostgresStore store) : ICouponRep
                 WITH u AS (
                     UPDATE [[coupons]] SET usage_count = COALESCE(usage_count, 0) + 1
                      WHERE tenant_id = @t AND lower(code) = lower(@code)
-                       AND (usage_limit IS NULL OR COALESCE(usage_count, 0) < usage_limit)
+                       AND (usage_limit IS NULL OR COALESCE(usage_count, 0) < usage_limit) AND COALESCE(usage_count, 0) < 2147483647
                     RETURNING usage_count)
                 SELECT (SELECT usage_count FROM u), x.code, x.usage_limit
                   FROM (SELECT 1) AS one
@@ -133,7 +133,7 @@ internal sealed class PostgresCouponRepository(PostgresStore store) : ICouponRep
                 .ConfigureAwait(false);
             if (count is { } n) return n;
             if (stored is null) throw new StorageNotFoundException("coupon", code);
-            throw new StorageLimitReachedException($"coupon '{stored}' reached its usage limit of {limit}.");
+            throw PrepareArguments.UsageExhausted(stored, limit);
         }, cancellationToken);
     }
 

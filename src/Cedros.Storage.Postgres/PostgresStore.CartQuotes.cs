@@ -53,6 +53,7 @@ internal sealed partial class PostgresStore
     public Task<bool> HasCartAccessAsync(string cartId, string wallet, CancellationToken cancellationToken)
     {
         Check.Id(cartId, "cart id");
+        Check.Text(wallet, "wallet");
         if (string.IsNullOrEmpty(wallet)) return Task.FromResult(false);
         return RunAsync(c => c.RowAsync(
             "SELECT EXISTS (SELECT 1 FROM [[cart_quotes]] WHERE tenant_id = @t AND id = @id AND wallet_paid_by = @w)",

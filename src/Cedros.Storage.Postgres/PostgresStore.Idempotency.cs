@@ -19,7 +19,7 @@ internal sealed partial class PostgresStore
     public Task SaveIdempotencyKeyAsync(string key, IdempotencyResponse response, TimeSpan ttl, CancellationToken cancellationToken)
     {
         Check.Id(key, "idempotency key");
-        Check.Positive(ttl, "ttl");
+        Check.Ttl(ttl, "ttl");
         var now = Now;
         var prepared = Prepare.IdempotencyResponse(response, now);
         // A live record keeps its request fingerprint; a response saved without one matches any request.

@@ -55,9 +55,7 @@ internal sealed partial class PostgresStore
 
     public async Task RecordPaymentsAsync(IReadOnlyList<PaymentTransaction> transactions, CancellationToken cancellationToken)
     {
-        Check.Batch(transactions, "transactions");
-        var now = Now;
-        var prepared = transactions.Select((t, i) => Prepare.Payment(TenantId, t, now, i)).ToArray();
+        var prepared = Prepare.Payments(TenantId, transactions, Now);
         if (prepared.Length == 0) return;
         await InsertPaymentsAsync(prepared, atomic: true, cancellationToken).ConfigureAwait(false);
     }

@@ -67,7 +67,7 @@ internal sealed partial class PostgresStore
     {
         Check.Id(refundId, "refund id");
         Check.Required(processedBy, "processed_by");
-        Check.Positive(leaseTtl, "lease_ttl");
+        Check.Lease(leaseTtl, "lease_ttl");
         var token = Ids.NewToken();
         var now = Now;
         return RunAsync<string?>(async c =>

@@ -1,4 +1,6 @@
 using Cedros.Storage.Internal;
+using Cedros.Storage.Validation;
+
 namespace Cedros.Storage.Postgres;
 
 /// <summary>
@@ -38,13 +40,13 @@ internal sealed partial class PostgresStore : ITenantStorage
 
     public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(work);
+        Check.NotNull(work, "work");
         return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
     }
 
     public async Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(work);
+        Check.NotNull(work, "work");
         if (_executor.Session is not null) return await work(this, cancellationToken).ConfigureAwait(false);
         await using var session = await _executor.BeginSessionAsync(cancellationToken).ConfigureAwait(false);
         var bound = new PostgresStore(Context, TenantId, new PostgresExecutor(Context, session));

@@ -132,14 +132,14 @@ internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponReposit
             // One conditional UPDATE: never past usage_limit, whatever the number of concurrent callers or processes.
             var count = s.One($"""
                 UPDATE {Table} SET usage_count = usage_count + 1
-                WHERE tenant_id = @tenant AND code = @code AND (usage_limit IS NULL OR usage_count < usage_limit)
+                WHERE tenant_id = @tenant AND code = @code AND (usage_limit IS NULL OR usage_count < usage_limit) AND usage_count < 2147483647
                 RETURNING usage_count
                 """, r => (int?)r.GetInt32(0), _store.Tenant, ("@code", code));
             if (count is { } c) return c;
             var row = s.One($"SELECT code, usage_limit FROM {Table} WHERE tenant_id = @tenant AND code = @code",
                 r => (Code: r.Str(0), Limit: r.IntOrNull(1)), _store.Tenant, ("@code", code));
             if (row.Code is null or "") throw new StorageNotFoundException("coupon", code);
-            throw new StorageLimitReachedException($"coupon '{row.Code}' reached its usage limit of {row.Limit}.");
+            throw PrepareArguments.UsageExhausted(row.Code, row.Limit);
         }, cancellationToken);
     }
 

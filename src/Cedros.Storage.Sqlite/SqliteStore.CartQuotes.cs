@@ -77,6 +77,7 @@ internal sealed partial class SqliteStore
     public Task<bool> HasCartAccessAsync(string cartId, string wallet, CancellationToken cancellationToken)
     {
         Check.Id(cartId, "cart id");
+        Check.Text(wallet, "wallet");
         if (string.IsNullOrEmpty(wallet)) return Task.FromResult(false);
         return ReadAsync(s => s.Exists($"""
             SELECT 1 FROM {Tables.CartQuotes.Quoted} WHERE tenant_id = @tenant AND id = @id AND wallet_paid_by = @wallet

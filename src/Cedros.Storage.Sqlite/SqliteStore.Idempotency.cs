@@ -43,7 +43,7 @@ internal sealed partial class SqliteStore
     public Task SaveIdempotencyKeyAsync(string key, IdempotencyResponse response, TimeSpan ttl, CancellationToken cancellationToken)
     {
         Check.Id(key, "idempotency key");
-        Check.Positive(ttl, "ttl");
+        Check.Ttl(ttl, "ttl");
         var prepared = Prepare.IdempotencyResponse(response, Now);
         return WriteAsync(s =>
         {

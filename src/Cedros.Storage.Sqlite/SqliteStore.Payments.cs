@@ -71,9 +71,7 @@ internal sealed partial class SqliteStore
 
     public Task RecordPaymentsAsync(IReadOnlyList<PaymentTransaction> transactions, CancellationToken cancellationToken)
     {
-        Check.Batch(transactions, "transactions");
-        var now = Now;
-        var prepared = transactions.Select((t, i) => Prepare.Payment(TenantId, t, now, i)).ToArray();
+        var prepared = Prepare.Payments(TenantId, transactions, Now);
         return WriteAsync(s =>
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -102,7 +102,7 @@ internal sealed partial class SqliteStore
     {
         Check.Id(refundId, "refund id");
         Check.Required(processedBy, "processed_by");
-        Check.Positive(leaseTtl, "lease_ttl");
+        Check.Lease(leaseTtl, "lease_ttl");
         var token = Ids.NewToken();
         return WriteAsync<string?>(s =>
         {

@@ -1,5 +1,6 @@
 using Cedros.Storage.Internal;
 using Cedros.Storage.Schema;
+using Cedros.Storage.Validation;
 using Microsoft.Data.Sqlite;
 
 namespace Cedros.Storage.Sqlite;
@@ -59,13 +60,13 @@ internal sealed partial class SqliteStore : ITenantStorage
 
     public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(work);
+        Check.NotNull(work, "work");
         return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
     }
 
     public async Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(work);
+        Check.NotNull(work, "work");
         if (_executor.InTransaction) return await work(this, cancellationToken).ConfigureAwait(false);
         await Engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -16,7 +16,8 @@ public interface IPaymentLedger
     /// <summary>This tenant's payment, or null.</summary>
     Task<PaymentTransaction?> GetPaymentAsync(string signature, CancellationToken cancellationToken = default);
 
-    /// <summary>Atomic batch: any recorded or repeated signature → nothing written, exception lists them.</summary>
+    /// <summary>Atomic batch: any already recorded signature → nothing written, <see cref="PaymentReplayException"/> lists them;
+    /// a signature repeated inside the batch → Validation naming the repeat, nothing written.</summary>
     Task RecordPaymentsAsync(IReadOnlyList<PaymentTransaction> transactions, CancellationToken cancellationToken = default);
 
     /// <summary>Moves (or deletes, when no archive table is set) rows older than the cutoff, across tenants, in bounded

@@ -12,6 +12,12 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
     // PeriodicTimer accepts 1 ms ..< uint.MaxValue ms.
     private static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
+    /// <summary>The longest <c>storage.archival.retention_period</c> and <c>storage.cleanup.completed_webhook_retention</c> (100 years).</summary>
+    public static readonly TimeSpan MaxRetention = TimeSpan.FromDays(36_500);
+
+    /// <summary>The longest <c>storage.caching.ttl</c> (1 day).</summary>
+    public static readonly TimeSpan MaxCacheTtl = TimeSpan.FromDays(1);
+
     /// <summary>The largest <c>storage.housekeeping_batch_size</c>.</summary>
     public const int MaxHousekeepingBatchSize = 100_000;
 
@@ -59,7 +65,8 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.Postgres.CommandTimeout < TimeSpan.FromSeconds(1) || options.Postgres.CommandTimeout.TotalSeconds > int.MaxValue)
             Fail("storage.postgres.command_timeout", "must be at least 1s.");
 
-        Positive(options.Webhooks.VisibilityTimeout, "storage.webhooks.visibility_timeout");
+        // A lease is added to "now" on every claim: an unbounded one passes start-up and then every dequeue throws.
+        Bounded(options.Webhooks.VisibilityTimeout, Limits.MaxLeaseTtl, "storage.webhooks.visibility_timeout");
 
         try
         {
@@ -71,22 +78,28 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         }
 
         TimerPeriod(options.Archival.RetentionPeriod, "storage.archival.retention_period", checkMax: false);
+        if (options.Archival.RetentionPeriod > MaxRetention)
+            Fail("storage.archival.retention_period", $"must be at most {MaxRetention.TotalDays:0} days (100 years).");
         TimerPeriod(options.Archival.RunInterval, "storage.archival.run_interval", checkMax: true);
         TimerPeriod(options.Cleanup.Interval, "storage.cleanup.interval", checkMax: true);
         if (options.Cleanup.CompletedWebhookRetention < TimeSpan.Zero)
             Fail("storage.cleanup.completed_webhook_retention", "must not be negative.");
+        else if (options.Cleanup.CompletedWebhookRetention > MaxRetention)
+            Fail("storage.cleanup.completed_webhook_retention", $"must be at most {MaxRetention.TotalDays:0} days (100 years).");
 
-        Positive(options.Caching.Ttl, "storage.caching.ttl");
+        Bounded(options.Caching.Ttl, MaxCacheTtl, "storage.caching.ttl");
 
         if (options.HousekeepingBatchSize < 1 || options.HousekeepingBatchSize > MaxHousekeepingBatchSize)
             Fail("storage.housekeeping_batch_size", $"must be between 1 and {MaxHousekeepingBatchSize}.");
 
         return errors;
 
-        void Positive(TimeSpan value, string key)
+        void Bounded(TimeSpan value, TimeSpan max, string key)
         {
             if (value <= TimeSpan.Zero)
                 Fail(key, "must be positive.");
+            else if (value > max)
+                Fail(key, $"must be at most {max.TotalHours:0}h.");
         }
 
         void TimerPeriod(TimeSpan value, string key, bool checkMax)

@@ -79,8 +79,8 @@ internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponRep
         return _store.RunAsync(t =>
         {
             if (!t.Coupons.TryGetValue(key, out var existing)) throw new StorageNotFoundException("coupon", code);
-            if (existing.UsageLimit is { } limit && existing.UsageCount >= limit)
-                throw new StorageLimitReachedException($"coupon '{existing.Code}' reached its usage limit of {limit}.");
+            if ((existing.UsageLimit is { } limit && existing.UsageCount >= limit) || existing.UsageCount == int.MaxValue)
+                throw PrepareArguments.UsageExhausted(existing.Code, existing.UsageLimit);
             var count = existing.UsageCount + 1;
             t.Coupons = t.Coupons.SetItem(key, existing with { UsageCount = count });
             return count;
@@ -106,7 +106,7 @@ internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponRep
 
     /// <summary>Ordered by code case-insensitively (upper-cased, ordinal), as every backend orders them.</summary>
     private static IEnumerable<Coupon> Ordered(IEnumerable<Coupon> coupons) =>
-        coupons.OrderBy(c => c.Code.ToUpperInvariant(), StringComparer.Ordinal).ThenBy(c => c.Code, StringComparer.Ordinal);
+        coupons.OrderBy(c => c.Code.ToUpperInvariant(), Utf8Order.Instance).ThenBy(c => c.Code, Utf8Order.Instance);
 
     /// <summary>Active, auto-apply, started, unexpired, under its limit, and for any or this payment method.</summary>
     private static bool IsAutoApplicable(Coupon c, string paymentMethod, DateTimeOffset now) =>

@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.InMemory;
@@ -60,5 +61,5 @@ internal sealed class InMemoryProductRepository(InMemoryStore store) : IProductR
     private IEnumerable<Product> ActiveProducts(InMemoryTables t) => t.Products
         .Where(p => p.Key.Tenant == _store.TenantId && p.Value.Active)
         .Select(p => p.Value)
-        .OrderBy(p => p.Id, StringComparer.Ordinal);
+        .OrderBy(p => p.Id, Utf8Order.Instance);
 }

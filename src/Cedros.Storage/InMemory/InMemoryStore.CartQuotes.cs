@@ -35,6 +35,7 @@ internal sealed partial class InMemoryStore
     public Task<bool> HasCartAccessAsync(string cartId, string wallet, CancellationToken cancellationToken)
     {
         Check.Id(cartId, "cart id");
+        Check.Text(wallet, "wallet");
         if (string.IsNullOrEmpty(wallet)) return Task.FromResult(false);
         return RunAsync(t => t.CartQuotes.TryGetValue(Key(cartId), out var quote)
             && string.Equals(quote.WalletPaidBy, wallet, StringComparison.Ordinal), cancellationToken);

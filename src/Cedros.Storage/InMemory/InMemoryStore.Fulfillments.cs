@@ -30,7 +30,7 @@ internal sealed partial class InMemoryStore
         return RunAsync<IReadOnlyList<Fulfillment>>(t => t.Fulfillments.Values
             .Where(f => f.TenantId == TenantId && string.Equals(f.OrderId, orderId, StringComparison.Ordinal))
             .OrderByDescending(f => f.CreatedAt)
-            .ThenByDescending(f => f.Id, StringComparer.Ordinal)
+            .ThenByDescending(f => f.Id, Utf8Order.Instance)
             .Take(limit)
             .ToList()
             .AsReadOnly(), cancellationToken);

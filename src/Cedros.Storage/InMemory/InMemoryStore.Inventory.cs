@@ -48,7 +48,7 @@ internal sealed partial class InMemoryStore
             return CartReservations(t, cartId)
                 .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt > now)
                 .OrderBy(r => r.CreatedAt)
-                .ThenBy(r => r.Id, StringComparer.Ordinal)
+                .ThenBy(r => r.Id, Utf8Order.Instance)
                 .ToList()
                 .AsReadOnly();
         }, cancellationToken);

@@ -119,7 +119,7 @@ internal sealed partial class InMemoryStore
         return RunAsync<IReadOnlyList<OrderHistoryEntry>>(t => t.OrderHistory.Values
             .Where(h => h.TenantId == TenantId && string.Equals(h.OrderId, orderId, StringComparison.Ordinal))
             .OrderByDescending(h => h.CreatedAt)
-            .ThenByDescending(h => h.Id, StringComparer.Ordinal)
+            .ThenByDescending(h => h.Id, Utf8Order.Instance)
             .Take(limit)
             .ToList()
             .AsReadOnly(), cancellationToken);
@@ -156,7 +156,7 @@ internal sealed partial class InMemoryStore
     private IEnumerable<Order> TenantOrders(InMemoryTables t) => t.Orders.Values.Where(o => o.TenantId == TenantId);
 
     private static IOrderedEnumerable<Order> NewestOrdersFirst(IEnumerable<Order> orders) =>
-        orders.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id, StringComparer.Ordinal);
+        orders.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id, Utf8Order.Instance);
 
     private Order? FindOrderByPurchase(InMemoryTables t, string source, string purchaseId) =>
         TenantOrders(t).FirstOrDefault(o => string.Equals(o.Source, source, StringComparison.Ordinal)

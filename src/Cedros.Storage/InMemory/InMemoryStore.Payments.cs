@@ -44,9 +44,7 @@ internal sealed partial class InMemoryStore
 
     public Task RecordPaymentsAsync(IReadOnlyList<PaymentTransaction> transactions, CancellationToken cancellationToken)
     {
-        Check.Batch(transactions, "transactions");
-        var now = Now;
-        var prepared = transactions.Select((t, i) => Prepare.Payment(TenantId, t, now, i)).ToArray();
+        var prepared = Prepare.Payments(TenantId, transactions, Now);
         return RunAsync(tables =>
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);

@@ -28,21 +28,21 @@ internal sealed partial class InMemoryStore
         Check.Id(originalPurchaseId, "original_purchase_id");
         return RunAsync<IReadOnlyList<RefundQuote>>(t => t.RefundQuotes.Values
             .Where(r => r.TenantId == TenantId && string.Equals(r.OriginalPurchaseId, originalPurchaseId, StringComparison.Ordinal))
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id, StringComparer.Ordinal)
+            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id, Utf8Order.Instance)
             .ToArray(), cancellationToken);
     }
 
     public Task<IReadOnlyList<RefundQuote>> ListPendingRefundsAsync(CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<RefundQuote>>(t => t.RefundQuotes.Values
             .Where(r => r.TenantId == TenantId && r.Status == RefundStatus.Pending)
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)
+            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, Utf8Order.Instance)
             .ToArray(), cancellationToken);
 
     public Task<string?> TryBeginRefundPayoutAsync(string refundId, string processedBy, TimeSpan leaseTtl, CancellationToken cancellationToken)
     {
         Check.Id(refundId, "refund id");
         Check.Required(processedBy, "processed_by");
-        Check.Positive(leaseTtl, "lease_ttl");
+        Check.Lease(leaseTtl, "lease_ttl");
         return RunAsync<string?>(t =>
         {
             var now = Now;

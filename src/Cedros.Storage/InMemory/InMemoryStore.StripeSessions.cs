@@ -51,7 +51,7 @@ internal sealed partial class InMemoryStore
             .Where(p => p.Key.Tenant == TenantId)
             .Select(p => p.Value)
             .Where(x => string.Equals(x.ResourceId, resourceId, StringComparison.Ordinal) && (status is null || x.Status == status))
-            .OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Id, StringComparer.Ordinal)
+            .OrderByDescending(x => x.CreatedAt).ThenByDescending(x => x.Id, Utf8Order.Instance)
             .Take(limit)
             .ToArray(), cancellationToken);
     }

@@ -31,7 +31,7 @@ internal sealed partial class InMemoryStore
             var now = Now;
             var ready = tables.Webhooks.Values
                 .Where(w => IsClaimable(w, now))
-                .OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal)
+                .OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, Utf8Order.Instance)
                 .Take(limit)
                 .Select(w => Claim(w, now))
                 .ToArray();
@@ -122,7 +122,7 @@ internal sealed partial class InMemoryStore
         if (status is { } s) Check.Defined(s, "status");
         return RunAsync<IReadOnlyList<PendingWebhook>>(tables => tables.Webhooks.Values
             .Where(w => w.TenantId == TenantId && (status is null || w.Status == status))
-            .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id, StringComparer.Ordinal)
+            .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id, Utf8Order.Instance)
             .Take(limit)
             .ToArray(), cancellationToken);
     }

@@ -1,3 +1,5 @@
+using Cedros.Storage.Validation;
+
 namespace Cedros.Storage.InMemory;
 
 /// <summary>
@@ -38,13 +40,13 @@ internal sealed partial class InMemoryStore : ITenantStorage
 
     public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(work);
+        Check.NotNull(work, "work");
         return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
     }
 
     public Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(work);
+        Check.NotNull(work, "work");
         if (_transaction is not null)
         {
             _transaction.EnsureLive();

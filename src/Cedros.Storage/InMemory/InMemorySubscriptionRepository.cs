@@ -92,7 +92,7 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
         var cutoff = StorageTime.Micro(before);
         return _store.RunAsync<IReadOnlyList<Subscription>>(t => Tenant(t)
             .Where(s => IsLive(s.Status) && s.CurrentPeriodEnd < cutoff)
-            .OrderBy(s => s.CurrentPeriodEnd).ThenBy(s => s.Id, StringComparer.Ordinal)
+            .OrderBy(s => s.CurrentPeriodEnd).ThenBy(s => s.Id, Utf8Order.Instance)
             .ToArray(), cancellationToken);
     }
 
@@ -148,7 +148,7 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
         t.Subscriptions.Where(p => p.Key.Tenant == _store.TenantId).Select(p => p.Value);
 
     private static IEnumerable<Subscription> NewestFirst(IEnumerable<Subscription> subscriptions) =>
-        subscriptions.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal);
+        subscriptions.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, Utf8Order.Instance);
 
     /// <summary>Statuses that grant access: active, trialing, past_due.</summary>
     private static bool IsLive(SubscriptionStatus status) =>

@@ -58,6 +58,7 @@ public sealed partial record TableName
 
     private static string Quote(string identifier) => $"\"{identifier}\"";
 
-    [GeneratedRegex("^([A-Za-z_][A-Za-z0-9_]{0,62}\\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" also matches before a final "\n", which would let "orders\n" through.
+    [GeneratedRegex(@"\A([A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

@@ -16,7 +16,8 @@ public static partial class TenantIds
         ? tenantId!
         : throw new StorageValidationException("tenant id must be 1-64 characters of [A-Za-z0-9_-].", "tenantId");
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" also matches before a final "\n", which would let "acme\n" through.
+    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cedros.Storage.Internal;
 
@@ -7,12 +8,12 @@ namespace Cedros.Storage.Validation;
 /// <summary>Field-level rules. Each throws <see cref="StorageValidationException"/> naming the field.</summary>
 public static partial class Check
 {
-    /// <summary>An id: 1–255 chars.</summary>
+    /// <summary>An id: 1–255 chars, not only whitespace, well-formed (<see cref="WellFormed"/>).</summary>
     public static string Id(string? value, string field, int? item = null)
     {
-        if (string.IsNullOrEmpty(value)) throw new StorageValidationException($"{field} is required.", field, item);
+        if (string.IsNullOrWhiteSpace(value)) throw new StorageValidationException($"{field} is required.", field, item);
         if (value.Length > Limits.MaxIdLength) throw new StorageValidationException($"{field} is longer than {Limits.MaxIdLength} characters.", field, item);
-        return value;
+        return WellFormed(value, field, item);
     }
 
     /// <summary>A required text field (non-empty, ≤ 4 KiB).</summary>
@@ -22,11 +23,76 @@ public static partial class Check
         return Text(value, field, item)!;
     }
 
-    /// <summary>An optional text field (≤ 4 KiB).</summary>
+    /// <summary>An optional text field (≤ 4 KiB, well-formed).</summary>
     public static string? Text(string? value, string field, int? item = null)
     {
-        if (value is not null && value.Length > Limits.MaxTextLength)
+        if (value is null) return null;
+        if (value.Length > Limits.MaxTextLength)
             throw new StorageValidationException($"{field} is longer than {Limits.MaxTextLength} characters.", field, item);
+        return WellFormed(value, field, item);
+    }
+
+    /// <summary>
+    /// The one well-formedness rule for text (contract §0 "Text"): no NUL character (PostgreSQL cannot store one) and no
+    /// lone UTF-16 surrogate (it has no UTF-8 form: PostgreSQL's driver throws, SQLite silently stores U+FFFD so two
+    /// different strings collide). Every string check above calls this, so every backend rejects the same text.
+    /// </summary>
+    public static string WellFormed(string value, string field, int? item = null)
+    {
+        var at = FirstIllFormed(value);
+        if (at < 0) return value;
+        throw new StorageValidationException(value[at] == '\0'
+            ? $"{field} must not contain a NUL character (at index {at})."
+            : $"{field} is not well-formed text: a lone UTF-16 surrogate at index {at}.", field, item);
+    }
+
+    /// <summary>The index of the first NUL or lone surrogate in <paramref name="value"/>, or -1.</summary>
+    public static int FirstIllFormed(ReadOnlySpan<char> value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c == '\0') return i;
+            if (!char.IsSurrogate(c)) continue;
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+                continue;
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    /// <summary>
+    /// A JSON document given as text (a webhook payload, kept byte-exact): present, ≤ 1 MiB, well-formed text, exactly
+    /// one valid JSON value, and no string or property name that decodes to a NUL or a lone surrogate (<c>"\u0000"</c>,
+    /// <c>"\ud800"</c>): PostgreSQL's <c>jsonb</c> refuses both, so every backend refuses them.
+    /// </summary>
+    public static string Json(string? value, string field, int? item = null)
+    {
+        if (string.IsNullOrWhiteSpace(value)) throw new StorageValidationException($"{field} is required.", field, item);
+        Size(value, field, item);
+        WellFormed(value, field, item);
+        var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(value));
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is not (JsonTokenType.String or JsonTokenType.PropertyName) || !reader.ValueIsEscaped) continue;
+                if (reader.GetString()!.Contains('\0', StringComparison.Ordinal))
+                    throw new StorageValidationException($"{field} must not contain a JSON string with a NUL character (\\u0000).", field, item);
+            }
+        }
+        catch (JsonException)
+        {
+            throw new StorageValidationException($"{field} must be valid JSON.", field, item);
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString refuses an escaped lone surrogate such as "\ud800".
+            throw new StorageValidationException($"{field} must not contain a JSON string with a lone UTF-16 surrogate escape.", field, item);
+        }
         return value;
     }
 
@@ -64,7 +130,7 @@ public static partial class Check
         foreach (var (key, value) in map)
         {
             if (key is null || value is null) throw new StorageValidationException($"{field} must not contain null keys or values.", field, item);
-            copy[key] = value;
+            copy[WellFormed(key, field, item)] = WellFormed(value, field, item);
         }
         DocumentSize(copy, field, item);
         return copy.AsReadOnly();
@@ -94,9 +160,21 @@ public static partial class Check
             if (!seen.Add(key(items[i]))) throw new StorageValidationException($"{field} '{key(items[i])}' appears twice in the batch.", field, i);
     }
 
-    /// <summary>A positive duration.</summary>
-    public static TimeSpan Positive(TimeSpan value, string field) =>
-        value > TimeSpan.Zero ? value : throw new StorageValidationException($"{field} must be positive.", field);
+    /// <summary>A duration in (0, <paramref name="max"/>] (every duration has an upper bound: contract §0 "Text").</summary>
+    public static TimeSpan Duration(TimeSpan value, TimeSpan max, string field) =>
+        value > TimeSpan.Zero && value <= max
+            ? value
+            : throw new StorageValidationException($"{field} must be positive and at most {max.TotalDays:0.##} day(s).", field);
+
+    /// <summary>A stored response's time to live: (0, <see cref="Limits.MaxTtl"/>].</summary>
+    public static TimeSpan Ttl(TimeSpan value, string field) => Duration(value, Limits.MaxTtl, field);
+
+    /// <summary>A lock or lease time to live: (0, <see cref="Limits.MaxLeaseTtl"/>].</summary>
+    public static TimeSpan Lease(TimeSpan value, string field) => Duration(value, Limits.MaxLeaseTtl, field);
+
+    /// <summary>A required argument that is not text (a callback, a map of stock).</summary>
+    public static T NotNull<T>(T? value, string field) where T : class =>
+        value ?? throw new StorageValidationException($"{field} is required.", field);
 
     /// <summary>A coupon code: 1–64 chars of <c>[A-Za-z0-9_.-]</c>.</summary>
     public static string CouponCode(string? code, string field = "code", int? item = null) =>
@@ -104,6 +182,7 @@ public static partial class Check
             ? code
             : throw new StorageValidationException("coupon code must be 1-64 characters of [A-Za-z0-9_.-].", field, item);
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]{1,64}$", RegexOptions.CultureInvariant)]
+    // \z, not $: "$" also matches before a final "\n", which would let "SAVE10\n" through.
+    [GeneratedRegex(@"\A[A-Za-z0-9_.-]{1,64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex CouponPattern();
 }

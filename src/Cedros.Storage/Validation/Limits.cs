@@ -13,6 +13,10 @@ public static class Limits
     public const int MaxBatchItems = 10_000;
     /// <summary>Maximum page size.</summary>
     public const int MaxPageSize = 1000;
+    /// <summary>Longest time to live of a stored response (idempotency <c>ttl</c>): 10 years.</summary>
+    public static readonly TimeSpan MaxTtl = TimeSpan.FromDays(3650);
+    /// <summary>Longest lock or lease (idempotency <c>lockTtl</c>, refund payout <c>leaseTtl</c>, webhook visibility timeout): 1 day.</summary>
+    public static readonly TimeSpan MaxLeaseTtl = TimeSpan.FromDays(1);
     /// <summary>Maximum coupon code length.</summary>
     public const int MaxCouponCodeLength = 64;
 }

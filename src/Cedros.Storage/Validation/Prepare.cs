@@ -190,6 +190,18 @@ public static class Prepare
         };
     }
 
+    /// <summary>
+    /// Validates and normalises a batch of payments (created_at defaults to now). A signature repeated inside the batch
+    /// is the caller's bug, not a replay: Validation naming the repeat (its item index), before anything is written.
+    /// </summary>
+    public static PaymentTransaction[] Payments(string tenantId, IReadOnlyList<PaymentTransaction>? transactions, DateTimeOffset now)
+    {
+        Check.Batch(transactions, "transactions");
+        var prepared = transactions!.Select((t, i) => Payment(tenantId, t, now, i)).ToArray();
+        Check.Distinct(prepared, t => t.Signature, "signature");
+        return prepared;
+    }
+
     /// <summary>Validates and normalises a nonce (expiry after creation; never created consumed).</summary>
     public static AdminNonce Nonce(string tenantId, AdminNonce? nonce, DateTimeOffset now)
     {
@@ -213,9 +225,7 @@ public static class Prepare
     {
         if (webhook is null) throw new StorageValidationException("webhook is required.", "webhook");
         var id = string.IsNullOrEmpty(webhook.Id) ? Ids.NewSortableId(time) : Check.Id(webhook.Id, "webhook id");
-        if (webhook.Payload is null) throw new StorageValidationException("payload is required.", "payload");
-        Check.Size(webhook.Payload, "payload");
-        if (!StorageJson.IsValidJson(webhook.Payload)) throw new StorageValidationException("payload must be valid JSON.", "payload");
+        Check.Json(webhook.Payload, "payload");
         if (webhook.MaxAttempts < 1) throw new StorageValidationException("max_attempts must be at least 1.", "max_attempts");
         return webhook with
         {
@@ -273,8 +283,12 @@ public static class Prepare
     public static Product Product(string tenantId, Product? product, DateTimeOffset now)
     {
         if (product is null) throw new StorageValidationException("product is required.", "product");
-        if (product.SubscriptionConfig is { } config && (config.BillingInterval < 1 || config.TrialDays < 0))
-            throw new StorageValidationException("subscription_config needs billing_interval ≥ 1 and trial_days ≥ 0.", "subscription_config");
+        if (product.SubscriptionConfig is { } config)
+        {
+            if (config.BillingInterval < 1 || config.TrialDays < 0)
+                throw new StorageValidationException("subscription_config needs billing_interval ≥ 1 and trial_days ≥ 0.", "subscription_config");
+            Check.Required(config.BillingPeriod, "subscription_config.billing_period");
+        }
         return product with
         {
             Id = Check.Id(product.Id, "product id"),

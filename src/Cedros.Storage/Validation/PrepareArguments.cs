@@ -42,4 +42,12 @@ internal static class PrepareArguments
         if (end <= start) throw new StorageValidationException("the new period end must be after its start.", "new_end");
         return (start, end);
     }
+
+    /// <summary>
+    /// The LimitReached error of <c>IncrementUsageAsync</c>: the coupon's usage limit, or — with no limit — the largest
+    /// count an <c>int</c> holds (the count never wraps around or overflows a column).
+    /// </summary>
+    public static StorageLimitReachedException UsageExhausted(string code, int? limit) => limit is { } l
+        ? new($"coupon '{code}' reached its usage limit of {l}.")
+        : new($"coupon '{code}' reached the largest usage count ({int.MaxValue}).");
 }

@@ -11,14 +11,14 @@ internal static class PrepareIdempotency
     {
         Check.Id(key, "idempotency key");
         Check.Required(requestFingerprint, "request fingerprint");
-        Check.Positive(lockTtl, "lock ttl");
+        Check.Lease(lockTtl, "lock ttl");
     }
 
     /// <summary>Checks the arguments of <c>CompleteIdempotentRequestAsync</c>; returns the prepared response.</summary>
     public static IdempotencyResponse Complete(string key, string lockToken, IdempotencyResponse response, TimeSpan ttl, DateTimeOffset now)
     {
         Release(key, lockToken);
-        Check.Positive(ttl, "ttl");
+        Check.Ttl(ttl, "ttl");
         return Prepare.IdempotencyResponse(response, now);
     }
 

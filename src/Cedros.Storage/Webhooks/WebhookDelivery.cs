@@ -1,3 +1,5 @@
+using Cedros.Storage.Validation;
+
 namespace Cedros.Storage.Webhooks;
 
 /// <summary>
@@ -6,10 +8,26 @@ namespace Cedros.Storage.Webhooks;
 /// </summary>
 internal static class WebhookDelivery
 {
-    /// <summary>An error message is stored truncated to the text limit rather than rejected: refusing it would leave
-    /// the webhook stuck in processing until its lease ran out. Null is stored as "".</summary>
-    public static string ErrorText(string? errorMessage) =>
-        errorMessage is null ? "" : errorMessage.Length <= Limits.MaxTextLength ? errorMessage : errorMessage[..Limits.MaxTextLength];
+    /// <summary>
+    /// An error message is sanitized rather than rejected: refusing it would leave the webhook stuck in processing until
+    /// its lease ran out. It is cut to the text limit, then every NUL and lone UTF-16 surrogate (including half a pair
+    /// split by the cut) becomes U+FFFD, so it is well-formed text every backend stores alike. Null is stored as "".
+    /// </summary>
+    public static string ErrorText(string? errorMessage)
+    {
+        if (errorMessage is null) return "";
+        var text = errorMessage.Length <= Limits.MaxTextLength ? errorMessage : errorMessage[..Limits.MaxTextLength];
+        if (Check.FirstIllFormed(text) < 0) return text;
+        var chars = text.ToCharArray();
+        int at;
+        var from = 0;
+        while ((at = Check.FirstIllFormed(chars.AsSpan(from))) >= 0)
+        {
+            chars[from + at] = '\uFFFD';
+            from += at + 1;
+        }
+        return new string(chars);
+    }
 
     /// <summary>
     /// The Conflict raised when a webhook in stored status <paramref name="status"/> could not be moved because the

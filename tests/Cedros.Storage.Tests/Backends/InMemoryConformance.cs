@@ -1,2 +1,3 @@
 // Every conformance class, run on the in-memory backend: one line each.
 namespace Cedros.Storage.Tests.Backends;
+public sealed class InMemoryBadInputTests(InMemoryFixture f) : Conformance.BadInputConformance<InMemoryFixture>(f);

@@ -18,6 +18,7 @@ public sealed class PostgresAdminNonceTests(PostgresFixture f) : AdminNonceConfo
 public sealed class PostgresWebhookQueueTests(PostgresFixture f) : WebhookQueueConformance<PostgresFixture>(f);
 public sealed class PostgresIdempotencyTests(PostgresFixture f) : IdempotencyConformance<PostgresFixture>(f);
 public sealed class PostgresRaceTests(PostgresFixture f) : RaceConformance<PostgresFixture>(f);
+public sealed class PostgresBadInputTests(PostgresFixture f) : BadInputConformance<PostgresFixture>(f);
 
 // The same classes with every table renamed through the schema mapping (a custom mapping passes the suite).
 public sealed class PostgresRenamedOrderTests(PostgresRenamedTablesFixture f) : OrderConformance<PostgresRenamedTablesFixture>(f);

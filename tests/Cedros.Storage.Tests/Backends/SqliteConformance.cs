@@ -18,6 +18,7 @@ public sealed class SqliteAdminNonceTests(SqliteFixture f) : AdminNonceConforman
 public sealed class SqliteWebhookQueueTests(SqliteFixture f) : WebhookQueueConformance<SqliteFixture>(f);
 public sealed class SqliteIdempotencyTests(SqliteFixture f) : IdempotencyConformance<SqliteFixture>(f);
 public sealed class SqliteRaceTests(SqliteFixture f) : RaceConformance<SqliteFixture>(f);
+public sealed class SqliteBadInputTests(SqliteFixture f) : BadInputConformance<SqliteFixture>(f);
 
 // Rows written by earlier servers, inserted through a raw connection (LegacyRowFixtures.cs).
 public sealed class SqliteLegacyJsonTests(SqliteLegacyFixture f) : LegacyJsonConformance<SqliteLegacyFixture>(f);

@@ -26,6 +26,11 @@ public sealed class StorageOptionsValidatorTests
         { "storage.postgres.min_pool_size", o => { o.Postgres.MinPoolSize = 20; o.Postgres.MaxPoolSize = 10; } },
         { "storage.postgres.command_timeout", o => o.Postgres.CommandTimeout = TimeSpan.Zero },
         { "storage.webhooks.visibility_timeout", o => o.Webhooks.VisibilityTimeout = TimeSpan.Zero },
+        { "storage.webhooks.visibility_timeout", o => o.Webhooks.VisibilityTimeout = TimeSpan.MaxValue },
+        { "storage.webhooks.visibility_timeout", o => o.Webhooks.VisibilityTimeout = TimeSpan.FromDays(1) + TimeSpan.FromTicks(1) },
+        { "storage.archival.retention_period", o => o.Archival.RetentionPeriod = TimeSpan.MaxValue },
+        { "storage.cleanup.completed_webhook_retention", o => o.Cleanup.CompletedWebhookRetention = TimeSpan.MaxValue },
+        { "storage.caching.ttl", o => o.Caching.Ttl = TimeSpan.MaxValue },
         { "storage.schema_mapping.orders.table_name", o => o.SchemaMapping.Orders = "1orders" },
         { "storage.schema_mapping", o => o.SchemaMapping.Orders = "products" },
         { "storage.archival.archive_table", o => o.Archival.ArchiveTable = "bad name" },
@@ -68,6 +73,26 @@ public sealed class StorageOptionsValidatorTests
         var options = new StorageOptions { HousekeepingBatchSize = 0 };
         options.Cleanup.Interval = TimeSpan.Zero;
         Assert.Equal(["storage.cleanup.interval", "storage.housekeeping_batch_size"], KeysOf(options).Order());
+    }
+
+    [Fact]
+    public void The_largest_allowed_durations_are_valid()
+    {
+        var options = new StorageOptions();
+        options.Webhooks.VisibilityTimeout = TimeSpan.FromDays(1);
+        options.Archival.RetentionPeriod = StorageOptionsValidator.MaxRetention;
+        options.Cleanup.CompletedWebhookRetention = StorageOptionsValidator.MaxRetention;
+        options.Caching.Ttl = StorageOptionsValidator.MaxCacheTtl;
+        Assert.Empty(KeysOf(options));
+    }
+
+    [Fact]
+    public void A_huge_visibility_timeout_fails_at_open_instead_of_at_every_dequeue()
+    {
+        var options = new StorageOptions { Backend = StorageBackend.Memory };
+        options.Webhooks.VisibilityTimeout = TimeSpan.MaxValue;
+        var error = Assert.Throws<StorageConfigurationException>(() => new Cedros.Storage.InMemory.InMemoryStorage(options));
+        Assert.Equal("storage.webhooks.visibility_timeout", error.Key);
     }
 
     [Fact]

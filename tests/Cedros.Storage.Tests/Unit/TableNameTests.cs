@@ -21,6 +21,10 @@ public sealed class TableNameTests
     [InlineData("a.b.c")]
     [InlineData(".payments")]
     [InlineData("payments ")]
+    [InlineData("orders\n")]
+    [InlineData("billing.orders\n")]
+    [InlineData("orders\r\n")]
+    [InlineData("\norders")]
     [InlineData("a234567890123456789012345678901234567890123456789012345678901234")]
     public void Invalid_names_fail_naming_the_key(string name)
     {
