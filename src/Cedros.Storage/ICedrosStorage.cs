@@ -37,6 +37,9 @@ public interface ITenantStorage : IStore
     /// <summary>
     /// Runs <paramref name="work"/> with a transaction-bound handle: every call made through it commits together when
     /// the callback returns, none does if it throws (the exception propagates). A nested call joins the outer one.
+    /// Inside the callback make every call through the handle it is given: a call through any other handle of the
+    /// same storage (this one, another tenant's, their repositories) throws <see cref="InvalidOperationException"/> at
+    /// once, since it would not be part of the transaction and would wait on its locks.
     /// </summary>
     Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default);
 
