@@ -2,6 +2,13 @@ using BenchmarkDotNet.Running;
 using Cedros.Storage.Benchmarks;
 
 // Usage: dotnet run -c Release -- [BenchmarkDotNet arguments], e.g. --filter '*RecordPayment*'.
+// Or: dotnet run -c Release -- guard-ab [rounds] [calls per block] (the interleaved archive guard A/B, see ArchiveGuardAb).
+if (args.Length > 0 && args[0] == "guard-ab")
+{
+    await ArchiveGuardAb.RunAsync(args);
+    return;
+}
+
 // Without --filter every benchmark runs (BenchmarkSwitcher would otherwise ask interactively).
 var arguments = args.Any(a => a.StartsWith("--filter", StringComparison.Ordinal) || a == "-f" || a.StartsWith("--list", StringComparison.Ordinal))
     ? args

@@ -6,7 +6,9 @@ namespace Cedros.Storage.Postgres;
 /// <summary>
 /// Applies the embedded <c>Migrations/NNNN_name.sql</c> scripts in order, each in its own transaction that first takes
 /// <c>pg_advisory_xact_lock</c> and then re-reads the history table, so concurrent migrators apply each script once.
-/// A script changed after it was applied fails start-up with a clear error.
+/// A script changed after it was applied fails start-up with a clear error. Then, under the same lock, the objects that
+/// depend on configuration rather than on a version are ensured (<see cref="PostgresArchiveGuard"/>: the configured
+/// archive table and the ledger's archive guard trigger).
 /// </summary>
 internal sealed class PostgresMigrator(PostgresContext context)
 {
@@ -24,6 +26,7 @@ internal sealed class PostgresMigrator(PostgresContext context)
             while (await ApplyNextAsync(connection, cancellationToken).ConfigureAwait(false))
             {
             }
+            await PostgresArchiveGuard.EnsureAsync(connection, context, LockKey, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
         {

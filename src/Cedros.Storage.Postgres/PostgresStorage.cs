@@ -77,6 +77,10 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable
         builder.MinPoolSize = pg.MinPoolSize;
         builder.CommandTimeout = (int)Math.Ceiling(pg.CommandTimeout.TotalSeconds);
         builder.Timezone = "UTC";
+        // The storage leaves no session state behind (the time zone is a startup parameter, locks are transaction-
+        // scoped), so a pooled connection needs no DISCARD ALL on reuse; that reset would also drop the cached plan of
+        // the ledger's archive guard trigger and make every insert re-plan it (docs/benchmarks.md).
+        builder.NoResetOnClose = true;
         return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 }

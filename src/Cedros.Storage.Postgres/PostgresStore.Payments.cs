@@ -97,11 +97,48 @@ internal sealed partial class PostgresStore
     /// Inserts payments in one statement; a signature already in the ledger or the archive (any tenant), or repeated
     /// in the batch, is not inserted. For a batch (<paramref name="atomic"/>) any such signature rolls everything back
     /// with <see cref="PaymentReplayException"/> listing them. Returns the signatures recorded.
+    /// <para>
+    /// The statement's <c>NOT EXISTS (archive)</c> sees its own snapshot; a signature the archiver moved at that very
+    /// moment is caught by the ledger's archive guard trigger (<see cref="PostgresArchiveGuard"/>), which fails the
+    /// whole statement: nothing is written, and the signature counts as a replay (inside a transaction the call's
+    /// savepoint is rolled back, so the transaction goes on).
+    /// </para>
     /// </summary>
-    private Task<List<string>> InsertPaymentsAsync(PaymentTransaction[] txs, bool atomic, CancellationToken cancellationToken) =>
-        RunAsync(async c =>
+    private async Task<List<string>> InsertPaymentsAsync(PaymentTransaction[] txs, bool atomic, CancellationToken cancellationToken)
+    {
+        try
         {
-            var recorded = await c.ListAsync("""
+            return await RunAsync(c => InsertAsync(c, txs, atomic), cancellationToken, atomic).ConfigureAwait(false);
+        }
+        catch (ArchivedConcurrentlyException) when (!atomic)
+        {
+            return [];
+        }
+        catch (ArchivedConcurrentlyException)
+        {
+            // The batch was rolled back; name every signature that is now recorded or archived, or repeated.
+            var existing = await RunAsync(c => c.ListAsync("""
+                SELECT signature FROM [[payments]] WHERE signature = ANY(@sigs)
+                UNION
+                SELECT signature FROM [[payments_archive]] WHERE signature = ANY(@sigs)
+                """, r => r.GetString(0), ("sigs", txs.Select(t => t.Signature).ToArray())), cancellationToken).ConfigureAwait(false);
+            var known = existing.ToHashSet(StringComparer.Ordinal);
+            var offending = Offending(txs, known.Contains);
+            if (offending.Count > 0) throw new PaymentReplayException(offending);
+            // The guard saw a signature this query does not: its archive table is not this instance's (instances
+            // configured with different archive tables). Refuse without guessing which signature it was.
+            throw new StorageConflictException(
+                "a payment of the batch is already in the archive table the ledger's guard checks, which is not the one configured here " +
+                "(storage.archival.archive_table differs between instances?); nothing was written.");
+        }
+    }
+
+    private async Task<List<string>> InsertAsync(PgConn c, PaymentTransaction[] txs, bool atomic)
+    {
+        List<string> recorded;
+        try
+        {
+            recorded = await c.ListAsync("""
                 INSERT INTO [[payments]] (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
                 SELECT u.signature, @t, u.resource_id, u.wallet, u.amount, u.amount_asset, u.created_at, u.metadata::jsonb
                   FROM unnest(@sigs::text[], @resources::text[], @wallets::text[], @amounts::bigint[], @assets::text[],
@@ -118,16 +155,38 @@ internal sealed partial class PostgresStore
                 ("assets", txs.Select(t => t.AmountAsset).ToArray()),
                 ("created", txs.Select(t => t.CreatedAt).ToArray()),
                 ("metas", txs.Select(t => StorageJson.Serialize(t.Metadata)).ToArray())).ConfigureAwait(false);
-            if (!atomic || recorded.Count == txs.Length) return recorded;
-            var fresh = recorded.ToHashSet(StringComparer.Ordinal);
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var offending = new List<string>();
-            foreach (var tx in txs)
-            {
-                var repeated = !seen.Add(tx.Signature);
-                if ((repeated || !fresh.Contains(tx.Signature)) && !offending.Contains(tx.Signature, StringComparer.Ordinal))
-                    offending.Add(tx.Signature);
-            }
-            throw new PaymentReplayException(offending);
-        }, cancellationToken, atomic);
+        }
+        catch (PostgresException ex) when (PostgresArchiveGuard.IsArchivedReplay(ex))
+        {
+            // Not a driver error: the executor passes it on untranslated after rolling back (transaction or savepoint).
+            throw new ArchivedConcurrentlyException();
+        }
+        if (!atomic || recorded.Count == txs.Length) return recorded;
+        var fresh = recorded.ToHashSet(StringComparer.Ordinal);
+        throw new PaymentReplayException(Offending(txs, s => !fresh.Contains(s)));
+    }
+
+    /// <summary>The batch's offending signatures, once each, in batch order: repeated in the batch, or
+    /// <paramref name="taken"/>.</summary>
+    private static List<string> Offending(PaymentTransaction[] txs, Func<string, bool> taken)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var offending = new List<string>();
+        foreach (var tx in txs)
+        {
+            var repeated = !seen.Add(tx.Signature);
+            if ((repeated || taken(tx.Signature)) && !offending.Contains(tx.Signature, StringComparer.Ordinal))
+                offending.Add(tx.Signature);
+        }
+        return offending;
+    }
+
+    /// <summary>The archive guard refused the statement: a signature was archived while it was being recorded.</summary>
+    private sealed class ArchivedConcurrentlyException : Exception
+    {
+        public ArchivedConcurrentlyException()
+            : base("a payment signature was archived while it was being recorded.")
+        {
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using Cedros.Storage.Configuration;
 using Cedros.Storage.Postgres;
 using Npgsql;
@@ -10,11 +11,12 @@ namespace Cedros.Storage.Tests.Backends;
 /// its own fresh schema (<c>Search Path=t_…,public</c>, so pg_trgm in <c>public</c> stays usable); the schemas are dropped
 /// when the fixture is disposed. A missing server fails the tests: it never skips them.
 /// </summary>
-public class PostgresFixture : IStorageFixture, IProcessFixture, IAsyncLifetime
+public class PostgresFixture : IStorageFixture, IProcessFixture, IDatabaseFixture, IAsyncLifetime
 {
     public const string EnvironmentVariable = "CEDROS_TEST_POSTGRES";
 
     private readonly ConcurrentBag<string> _schemas = [];
+    private readonly ConditionalWeakTable<ICedrosStorage, StorageOptions> _opened = [];
     private readonly Lazy<NpgsqlDataSource> _admin = new(() => NpgsqlDataSource.Create(BaseConnectionString));
     private readonly Lazy<Task> _extension;
 
@@ -69,8 +71,39 @@ public class PostgresFixture : IStorageFixture, IProcessFixture, IAsyncLifetime
     public async Task<ICedrosStorage> CreateStorageAsync(TimeProvider time, Action<StorageOptions>? configure = null)
     {
         var cs = await CreateSchemaAsync();
-        return await PostgresStorage.OpenAsync(Options(cs, configure), time);
+        return await OpenTrackedAsync(Options(cs, configure), time);
     }
+
+    public async Task<ICedrosStorage> ReopenAsync(ICedrosStorage storage, TimeProvider time, Action<StorageOptions>? configure = null) =>
+        await OpenTrackedAsync(Options(OptionsOf(storage).Postgres.ConnectionString!, configure), time);
+
+    public async Task<PaymentTableCounts> CountPaymentRowsAsync(ICedrosStorage storage, IReadOnlyCollection<string> signatures)
+    {
+        var options = OptionsOf(storage);
+        var tables = options.ResolveTables();
+        var archive = tables.PaymentsArchive?.Quoted;
+        var sql = $"""
+            SELECT (SELECT count(*) FROM {tables.Payments.Quoted} WHERE signature = ANY(@s)),
+                   {(archive is null ? "0" : $"(SELECT count(*) FROM {archive} WHERE signature = ANY(@s))")},
+                   {(archive is null ? "0" : $"(SELECT count(*) FROM {tables.Payments.Quoted} h JOIN {archive} a USING (signature) WHERE h.signature = ANY(@s))")}
+            """;
+        await using var source = NpgsqlDataSource.Create(options.Postgres.ConnectionString!);
+        await using var cmd = source.CreateCommand(sql);
+        cmd.Parameters.AddWithValue("s", signatures.ToArray());
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new PaymentTableCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    private async Task<ICedrosStorage> OpenTrackedAsync(StorageOptions options, TimeProvider time)
+    {
+        var storage = await PostgresStorage.OpenAsync(options, time);
+        _opened.Add(storage, options);
+        return storage;
+    }
+
+    private StorageOptions OptionsOf(ICedrosStorage storage) =>
+        _opened.TryGetValue(storage, out var options) ? options : throw new InvalidOperationException("not a storage of this fixture.");
 
     /// <summary>A fresh schema that worker processes open with the default mapping.</summary>
     public async Task<ProcessTarget> CreateProcessTargetAsync() => new("postgres", await CreateSchemaAsync());

@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Cedros.Storage.Configuration;
 using Cedros.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Cedros.Storage.Tests.Backends;
 
@@ -7,8 +9,9 @@ namespace Cedros.Storage.Tests.Backends;
 /// The SQLite backend: a fresh database file per storage, in a temp directory owned by the fixture (deleted when the
 /// fixture is disposed).
 /// </summary>
-public class SqliteFixture : IStorageFixture, IProcessFixture, IDisposable
+public class SqliteFixture : IStorageFixture, IProcessFixture, IDatabaseFixture, IDisposable
 {
+    private readonly ConditionalWeakTable<ICedrosStorage, StorageOptions> _opened = [];
     private int _files;
 
     public SqliteFixture() => Directory.CreateDirectory(Root);
@@ -25,8 +28,45 @@ public class SqliteFixture : IStorageFixture, IProcessFixture, IDisposable
     {
         var options = NewOptions(NewPath());
         configure?.Invoke(options);
-        return await SqliteStorage.OpenAsync(options, time);
+        return await OpenTrackedAsync(options, time);
     }
+
+    public async Task<ICedrosStorage> ReopenAsync(ICedrosStorage storage, TimeProvider time, Action<StorageOptions>? configure = null)
+    {
+        var options = NewOptions(OptionsOf(storage).Sqlite.Path);
+        configure?.Invoke(options);
+        return await OpenTrackedAsync(options, time);
+    }
+
+    public async Task<PaymentTableCounts> CountPaymentRowsAsync(ICedrosStorage storage, IReadOnlyCollection<string> signatures)
+    {
+        var options = OptionsOf(storage);
+        var tables = options.ResolveTables();
+        var archive = tables.PaymentsArchive?.Quoted;
+        const string wanted = "signature IN (SELECT value FROM json_each(@s))";
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = options.Sqlite.Path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"""
+            SELECT (SELECT count(*) FROM {tables.Payments.Quoted} WHERE {wanted}),
+                   {(archive is null ? "0" : $"(SELECT count(*) FROM {archive} WHERE {wanted})")},
+                   {(archive is null ? "0" : $"(SELECT count(*) FROM {tables.Payments.Quoted} h JOIN {archive} a ON a.signature = h.signature WHERE h.{wanted})")}
+            """;
+        cmd.Parameters.AddWithValue("@s", System.Text.Json.JsonSerializer.Serialize(signatures));
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return new PaymentTableCounts(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    private async Task<ICedrosStorage> OpenTrackedAsync(StorageOptions options, TimeProvider time)
+    {
+        var storage = await SqliteStorage.OpenAsync(options, time);
+        _opened.Add(storage, options);
+        return storage;
+    }
+
+    private StorageOptions OptionsOf(ICedrosStorage storage) =>
+        _opened.TryGetValue(storage, out var options) ? options : throw new InvalidOperationException("not a storage of this fixture.");
 
     /// <summary>Options for a database at <paramref name="path"/>; subclasses may rename tables.</summary>
     public virtual StorageOptions NewOptions(string path) =>

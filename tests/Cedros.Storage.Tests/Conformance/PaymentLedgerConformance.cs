@@ -403,6 +403,170 @@ public abstract class PaymentLedgerConformance<TFixture>(TFixture fixture) : Con
         Assert.True(await s.B.HasPaymentBeenProcessedAsync(old.Signature));
     }
 
+    /// <summary>
+    /// Issue 13: 16 callers replay signatures older than the retention period, from both tenants and through every
+    /// recording call, while <c>ArchiveOldPaymentsAsync</c> moves exactly those rows in small batches. Not one replay
+    /// may be accepted, and afterwards every signature is in exactly one table with the original row. (On PostgreSQL
+    /// before the archive guard, about one replay in a hundred that hit a batch in flight was accepted.)
+    /// </summary>
+    [Fact]
+    public async Task Replays_racing_archival_are_all_refused_and_each_signature_stays_in_exactly_one_table()
+    {
+        const int payments = 2_000, replayers = 16, rounds = 3;
+        await using var s = await OpenAsync(o => o.HousekeepingBatchSize = 200);
+        var cutoff = s.Now.AddDays(-90);
+        var accepted = new List<string>();
+        long replays = 0;
+        var everyOriginal = new List<PaymentTransaction>();
+        var markers = new List<string>();
+        for (var round = 0; round < rounds; round++)
+        {
+            var originals = Enumerable.Range(0, payments)
+                .Select(i => Make.Payment(cutoff.AddDays(-1).AddSeconds(i), $"aged-{round}-{i:D5}") with { ResourceId = $"original-{i}" })
+                .ToArray();
+            await s.A.RecordPaymentsAsync(originals);
+            everyOriginal.AddRange(originals);
+            var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var archived = new CancellationTokenSource();
+            var archiver = Task.Run(async () =>
+            {
+                await start.Task;
+                try
+                {
+                    return await s.A.ArchiveOldPaymentsAsync(cutoff);
+                }
+                finally
+                {
+                    await archived.CancelAsync();
+                }
+            });
+            var round1 = round;
+            var callers = Enumerable.Range(0, replayers).Select(k => Task.Run(async () =>
+            {
+                var random = new Random(1_000 * round1 + k);
+                var handle = k % 2 == 0 ? s.A : s.B;
+                var won = new List<string>();
+                var marks = new List<string>();
+                var calls = 0;
+                await start.Task;
+                // Keep replaying until the archiver is done (and at least a few times each).
+                while (!archived.IsCancellationRequested || calls < 25)
+                {
+                    calls++;
+                    var replay = originals[random.Next(payments)] with { ResourceId = $"replay-{k}", Amount = 1, CreatedAt = s.Now };
+                    switch (k % 8)
+                    {
+                        case 6: // single record: a replay must throw
+                            try
+                            {
+                                await handle.RecordPaymentAsync(replay);
+                                won.Add(replay.Signature);
+                            }
+                            catch (PaymentReplayException ex)
+                            {
+                                Assert.Equal(new[] { replay.Signature }, ex.Signatures);
+                            }
+                            break;
+                        case 7: // batch with a fresh payment: all or nothing, the replay named
+                            var fresh = Make.Payment(s.Now, $"fresh-{round1}-{k}-{calls}");
+                            try
+                            {
+                                await handle.RecordPaymentsAsync([fresh, replay]);
+                                won.Add(replay.Signature);
+                            }
+                            catch (PaymentReplayException ex)
+                            {
+                                Assert.Equal(new[] { replay.Signature }, ex.Signatures);
+                                marks.Add(fresh.Signature);
+                            }
+                            break;
+                        case 5: // inside a transaction: the refused replay leaves the transaction usable
+                            var marker = Make.Payment(s.Now, $"marker-{round1}-{k}-{calls}");
+                            var ok = await handle.InTransactionAsync(async (tx, ct) =>
+                            {
+                                var recorded = await tx.TryRecordPaymentAsync(replay, ct);
+                                await tx.RecordPaymentAsync(marker, ct);
+                                return recorded;
+                            });
+                            if (ok) won.Add(replay.Signature);
+                            marks.Add("+" + marker.Signature);
+                            break;
+                        default:
+                            if (await handle.TryRecordPaymentAsync(replay)) won.Add(replay.Signature);
+                            break;
+                    }
+                }
+                return (Calls: calls, Won: won, Marks: marks);
+            })).ToArray();
+            start.SetResult();
+            var results = await Task.WhenAll(callers);
+            Assert.Equal(payments, await archiver);
+            foreach (var r in results)
+            {
+                replays += r.Calls;
+                accepted.AddRange(r.Won);
+                markers.AddRange(r.Marks);
+            }
+        }
+
+        Assert.True(accepted.Count == 0,
+            $"{accepted.Count} of {replays} replays racing archival were accepted on {Fixture.Name}, e.g. {string.Join(", ", accepted.Take(5))}");
+        var signatures = everyOriginal.Select(p => p.Signature).ToArray();
+        // Every signature in exactly one table (the archive): no replayer's row anywhere, none in both.
+        if (Fixture is IDatabaseFixture database)
+            Assert.Equal(new PaymentTableCounts(0, signatures.Length, 0), await database.CountPaymentRowsAsync(s.Storage, signatures));
+        // Through the API: the original row, under its own tenant only (all of them without a table probe, else a sample).
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = 8 };
+        var step = Fixture is IDatabaseFixture ? 10 : 1;
+        await Parallel.ForEachAsync(everyOriginal.Where((_, i) => i % step == 0), parallel, async (original, ct) =>
+        {
+            Assert.Equivalent(original with { TenantId = "tenant-a" }, await s.A.GetPaymentAsync(original.Signature, ct), strict: true);
+            Assert.Null(await s.B.GetPaymentAsync(original.Signature, ct));
+        });
+        // A refused batch wrote nothing; a transaction that saw a refused replay still committed its marker.
+        await Parallel.ForEachAsync(markers, parallel, async (mark, ct) =>
+            Assert.Equal(mark.StartsWith('+'), await s.A.HasPaymentBeenProcessedAsync(mark.TrimStart('+'), ct)));
+    }
+
+    /// <summary>Issue 13: <c>storage.archival.archive_table</c> may change between starts of an existing database; the
+    /// new archive table is created, recording and archival keep working, and replays of signatures archived under the
+    /// new name are refused. (The in-memory backend has no database to reopen: it checks the same calls on a storage
+    /// opened with the new name.)</summary>
+    [Fact]
+    public async Task Changing_the_archive_table_of_an_existing_database_keeps_recording_archival_and_replay_protection()
+    {
+        await using var first = await OpenAsync();
+        var before = Make.Payment(first.Now.AddDays(-100));
+        await first.A.RecordPaymentAsync(before);
+
+        var storage = Fixture is IDatabaseFixture database
+            ? await database.ReopenAsync(first.Storage, first.Time, o => o.Archival.ArchiveTable = "payments_old")
+            : await Fixture.CreateStorageAsync(first.Time, o => o.Archival.ArchiveTable = "payments_old");
+        await using var reopened = new TestStorage(storage, first.Time);
+        if (Fixture is IDatabaseFixture) Assert.True(await reopened.A.HasPaymentBeenProcessedAsync(before.Signature));
+        else await reopened.A.RecordPaymentAsync(before);
+
+        var recent = Make.Payment(reopened.Now);
+        await reopened.A.RecordPaymentAsync(recent);
+        Assert.True(await reopened.A.TryRecordPaymentAsync(Make.Payment(reopened.Now)));
+        var old = Make.Payment(reopened.Now.AddDays(-95));
+        await reopened.B.RecordPaymentsAsync([old, Make.Payment(reopened.Now)]);
+
+        Assert.Equal(2, await reopened.A.ArchiveOldPaymentsAsync(reopened.Now.AddDays(-90)));
+        if (Fixture is IDatabaseFixture probe)
+            Assert.Equal(new PaymentTableCounts(0, 2, 0), await probe.CountPaymentRowsAsync(storage, [before.Signature, old.Signature]));
+        foreach (var archived in new[] { before, old })
+        {
+            Assert.False(await reopened.A.TryRecordPaymentAsync(archived with { CreatedAt = reopened.Now }));
+            Assert.False(await reopened.B.TryRecordPaymentAsync(archived with { CreatedAt = reopened.Now }));
+            await Assert.ThrowsAsync<PaymentReplayException>(() => reopened.A.RecordPaymentAsync(archived with { CreatedAt = reopened.Now }));
+            var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => reopened.B.RecordPaymentsAsync([Make.Payment(reopened.Now), archived]));
+            Assert.Equal(new[] { archived.Signature }, ex.Signatures);
+        }
+        Assert.Equivalent(before with { TenantId = "tenant-a" }, await reopened.A.GetPaymentAsync(before.Signature), strict: true);
+        Assert.Equivalent(old with { TenantId = "tenant-b" }, await reopened.B.GetPaymentAsync(old.Signature), strict: true);
+    }
+
     [Fact]
     public async Task RecordPayments_accepts_a_batch_of_exactly_ten_thousand()
     {

@@ -153,4 +153,73 @@ public sealed class PostgresMigrationTests(PostgresFixture fixture) : IClassFixt
         await b.Products.CreateProductAsync(new Product { Id = "prod-1", Description = "other tenant" });
         Assert.Equal("Shirt", (await d.Products.GetProductAsync("prod-1"))!.Description);
     }
+
+    private const string TriggerState = """
+        SELECT t.oid::bigint FROM pg_trigger t
+         WHERE t.tgrelid = 'payment_transactions'::regclass AND t.tgname = 'cedros_archive_guard' AND t.tgenabled = 'O'
+        """;
+
+    [Fact]
+    public async Task The_archive_guard_is_ensured_on_open_left_alone_when_it_matches_and_restored_when_dropped_or_disabled()
+    {
+        var cs = await fixture.CreateSchemaAsync();
+        await using (await OpenAsync(cs))
+        {
+        }
+        var trigger = await ScalarAsync(cs, TriggerState);
+        var function = await ScalarAsync(cs, "SELECT 'payment_transactions_archive_guard()'::regprocedure::oid::bigint");
+        var xmin = await ScalarAsync(cs, $"SELECT xmin::text::bigint FROM pg_proc WHERE oid = {function}");
+
+        await using (await OpenAsync(cs))
+        {
+        }
+        Assert.Equal(trigger, await ScalarAsync(cs, TriggerState));
+        Assert.Equal(xmin, await ScalarAsync(cs, $"SELECT xmin::text::bigint FROM pg_proc WHERE oid = {function}"));
+
+        await ExecAsync(cs, "ALTER TABLE payment_transactions DISABLE TRIGGER cedros_archive_guard");
+        await using (await OpenAsync(cs))
+        {
+        }
+        Assert.Equal(1, await ScalarAsync(cs, TriggerState.Replace("SELECT t.oid::bigint", "SELECT count(*)", StringComparison.Ordinal)));
+
+        await ExecAsync(cs, "DROP TRIGGER cedros_archive_guard ON payment_transactions; DROP FUNCTION payment_transactions_archive_guard()");
+        await using var storage = await OpenAsync(cs);
+        Assert.Equal(1, await ScalarAsync(cs, TriggerState.Replace("SELECT t.oid::bigint", "SELECT count(*)", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task The_archive_guard_refuses_any_writer_that_inserts_an_archived_signature_into_the_ledger()
+    {
+        var cs = await fixture.CreateSchemaAsync();
+        await using var storage = await OpenAsync(cs);
+        await storage.Default.RecordPaymentAsync(new PaymentTransaction { Signature = "sig-archived", ResourceId = "prod-1", CreatedAt = Now.AddDays(-100) });
+        Assert.Equal(1, await storage.Default.ArchiveOldPaymentsAsync(Now.AddDays(-90)));
+
+        // A writer that skips the NOT EXISTS check (the seed's plain insert) is stopped by the trigger.
+        var ex = await Assert.ThrowsAsync<PostgresException>(() => ExecAsync(cs,
+            "INSERT INTO payment_transactions (signature, tenant_id, resource_id) VALUES ('sig-archived', 'other', 'x')"));
+        Assert.Equal("23505", ex.SqlState);
+        Assert.Equal("cedros_payment_archived", ex.ConstraintName);
+        Assert.Equal(0, await ScalarAsync(cs, "SELECT count(*) FROM payment_transactions"));
+        await ExecAsync(cs, "INSERT INTO payment_transactions (signature, tenant_id, resource_id) VALUES ('sig-new', 'other', 'x')");
+    }
+
+    [Fact]
+    public async Task A_schema_qualified_ledger_and_archive_get_their_guard_in_the_ledgers_schema()
+    {
+        var cs = await fixture.CreateSchemaAsync();
+        var schema = new NpgsqlConnectionStringBuilder(cs).SearchPath!.Split(',')[0];
+        var options = fixture.Options(cs, o =>
+        {
+            o.SchemaMapping.Payments = $"{schema}.ledger_q";
+            o.Archival.ArchiveTable = $"{schema}.ledger_q_cold";
+        });
+        await using var storage = await PostgresStorage.OpenAsync(options, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now));
+        Assert.Equal(1, await ScalarAsync(cs, $"SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '{schema}' AND p.proname = 'ledger_q_archive_guard'"));
+        var old = new PaymentTransaction { Signature = "sig-q", ResourceId = "prod-1", CreatedAt = Now.AddDays(-100) };
+        await storage.Default.RecordPaymentAsync(old);
+        Assert.Equal(1, await storage.Default.ArchiveOldPaymentsAsync(Now.AddDays(-90)));
+        Assert.False(await storage.ForTenant("b").TryRecordPaymentAsync(old));
+        await Assert.ThrowsAsync<PostgresException>(() => ExecAsync(cs, $"INSERT INTO \"{schema}\".ledger_q (signature, tenant_id) VALUES ('sig-q', 'x')"));
+    }
 }
