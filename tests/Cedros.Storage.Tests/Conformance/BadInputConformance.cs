@@ -94,10 +94,12 @@ public abstract class BadInputConformance<TFixture>(TFixture fixture) : Conforma
     public async Task Extreme_instants_round_trip_alike_on_every_backend()
     {
         await using var s = await OpenAsync();
-        var cart = Make.Cart(s.Now) with { CreatedAt = DateTimeOffset.MinValue, ExpiresAt = DateTimeOffset.MaxValue };
+        // default(DateTimeOffset) (= MinValue) means "now" for a creation time, so the earliest storable instant is 1 µs later.
+        var earliest = DateTimeOffset.MinValue.AddTicks(TimeSpan.TicksPerMicrosecond);
+        var cart = Make.Cart(s.Now) with { CreatedAt = earliest, ExpiresAt = DateTimeOffset.MaxValue };
         await s.A.SaveCartQuoteAsync(cart);
         var read = (await s.A.GetCartQuoteAsync(cart.Id))!;
-        Assert.Equal(DateTimeOffset.MinValue, read.CreatedAt);
+        Assert.Equal(earliest, read.CreatedAt);
         Assert.Equal(Cedros.Storage.Internal.StorageTime.Micro(DateTimeOffset.MaxValue), read.ExpiresAt);
     }
 
