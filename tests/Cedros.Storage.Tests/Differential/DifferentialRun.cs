@@ -96,13 +96,14 @@ public static class DifferentialRun
             foreach (var lane in lanes) lane.Time.Advance(advance);
             generator.Now = lanes[0].Time.GetUtcNow();
 
-            if ((index + 1) % settings.SnapshotEvery == 0 || index == settings.Operations - 1)
+            var periodic = (index + 1) % settings.SnapshotEvery == 0 || index == settings.Operations - 1;
+            if (periodic || generator.Landed)
             {
                 snapshots++;
-                var states = await Task.WhenAll(lanes.Select((lane, i) => SnapshotAsync(lane, handles[i], settings.CompareMessages)));
+                var states = await Task.WhenAll(lanes.Select((lane, i) => SnapshotAsync(lane, handles[i], generator, full: periodic, settings.CompareMessages)));
                 var diff = FirstDifference(lanes, states);
                 if (diff is not null)
-                    throw Mismatch(settings, index, $"full-state snapshot after operation #{index}", lanes, diff, recent);
+                    throw Mismatch(settings, index, $"full-state snapshot after operation #{index}{(generator.Landed ? " (clock exactly on an earlier instant)" : "")}", lanes, diff, recent);
             }
         }
         return new DifferentialReport(settings.Operations, snapshots, clock.Elapsed, kinds);
@@ -160,7 +161,8 @@ public static class DifferentialRun
     }
 
     /// <summary>Everything the public API lets one read, for every tenant, over the id pools.</summary>
-    private static async Task<string[]> SnapshotAsync(Lane lane, Dictionary<string, ITenantStorage> handles, bool messages)
+    /// <remarks>Not <paramref name="full"/>: only the reads whose answer depends on now (expiry edges).</remarks>
+    private static async Task<string[]> SnapshotAsync(Lane lane, Dictionary<string, ITenantStorage> handles, Generator generator, bool full, bool messages)
     {
         var lines = new List<string>();
         async Task Add(string label, Func<Task<object?>> read)
@@ -177,7 +179,23 @@ public static class DifferentialRun
             lines.Add(label + ": " + value);
         }
 
-        static IEnumerable<string> Pool(string prefix, int count) => Generator.Pool(prefix, count);
+        IEnumerable<string> Pool(string prefix, int count) => generator.Window(prefix, count);
+
+        foreach (var tenant in Generator.Tenants)
+        {
+            var s = Handle(lane, handles, tenant);
+            var t = tenant + " ";
+            foreach (var id in Pool("rc", Generator.ResCarts)) await Add(t + "active " + id, async () => await s.ListActiveReservationsForCartAsync(id));
+            foreach (var p in Pool("p", 3))
+                foreach (var v in Generator.Variants)
+                    await Add($"{t}reserved {p}/{v ?? "-"}", async () => await s.GetReservedQuantityAsync(p, v));
+            foreach (var id in Pool("k", Generator.Keys)) await Add(t + "key " + id, async () => await s.GetIdempotencyKeyAsync(id));
+            foreach (var w in Generator.Wallets)
+                foreach (var p in Pool("p", Generator.Products))
+                    await Add($"{t}wallet {w}/{p}", async () => await s.Subscriptions.GetByWalletAsync(w, p));
+            await Add(t + "auto-apply", async () => await s.Coupons.GetAllAutoApplyCouponsForPaymentAsync(""));
+        }
+        if (!full) return lines.ToArray();
 
         foreach (var sig in Pool("sig", Generator.Signatures))
             await Add($"processed {sig}", async () => await Handle(lane, handles, Generator.Tenants[0]).HasPaymentBeenProcessedAsync(sig));
@@ -204,14 +222,9 @@ public static class DifferentialRun
                 await Add(t + "fulfillments " + id, async () => await s.ListFulfillmentsAsync(id, 1000));
             }
             foreach (var id in Pool("f", Generator.Fulfillments)) await Add(t + id, async () => await s.GetFulfillmentAsync(id));
-            foreach (var id in Pool("rc", Generator.ResCarts)) await Add(t + "active " + id, async () => await s.ListActiveReservationsForCartAsync(id));
-            foreach (var p in Pool("p", 3))
-                foreach (var v in Generator.Variants)
-                    await Add($"{t}reserved {p}/{v ?? "-"}", async () => await s.GetReservedQuantityAsync(p, v));
             foreach (var sig in Pool("sig", Generator.Signatures)) await Add(t + "payment " + sig, async () => await s.GetPaymentAsync(sig));
             await Add(t + "webhooks", async () => await s.ListWebhooksAsync(null, 1000));
             await Add(t + "webhook counts", async () => await s.CountWebhooksByStatusAsync());
-            foreach (var id in Pool("k", Generator.Keys)) await Add(t + "key " + id, async () => await s.GetIdempotencyKeyAsync(id));
             foreach (var id in Pool("cs", Generator.Sessions)) await Add(t + id, async () => await s.GetStripeSessionAsync(id));
             foreach (var id in Pool("r", Generator.Resources)) await Add(t + "sessions " + id, async () => await s.ListStripeSessionsByResourceAsync(id, null, 1000));
             await Add(t + "products", async () => await s.Products.ListProductsAsync());
@@ -222,9 +235,6 @@ public static class DifferentialRun
             foreach (var id in Pool("s", Generator.Subscriptions)) await Add(t + id, async () => await s.Subscriptions.GetAsync(id));
             await Add(t + "active subscriptions", async () => await s.Subscriptions.ListActiveAsync());
             await Add(t + "expiring subscriptions", async () => await s.Subscriptions.ListExpiringAsync(lane.Time.GetUtcNow().AddDays(100)));
-            foreach (var w in Generator.Wallets)
-                foreach (var p in Pool("p", Generator.Products))
-                    await Add($"{t}wallet {w}/{p}", async () => await s.Subscriptions.GetByWalletAsync(w, p));
         }
         return lines.ToArray();
     }

@@ -71,7 +71,31 @@ public sealed class Generator(int seed, KnownDivergences known)
 
     private bool Chance(double p) => _rng.NextDouble() < p;
     private T Pick<T>(params T[] items) => items[_rng.Next(items.Length)];
-    private string P(string prefix, int count) => PoolId(prefix, _rng.Next(1, count + 1));
+    private readonly Dictionary<string, int> _poolSize = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// An id from a sliding window of <paramref name="count"/> ids per prefix: usually one used recently (so calls
+    /// collide), sometimes a fresh one (so create-only entities — orders, payments, reservations — keep being created
+    /// instead of every create ending in Conflict once the pool is used up).
+    /// </summary>
+    private string P(string prefix, int count)
+    {
+        var size = _poolSize.GetValueOrDefault(prefix, count);
+        if (Chance(0.15))
+        {
+            _poolSize[prefix] = ++size;
+            return PoolId(prefix, size);
+        }
+        return PoolId(prefix, _rng.Next(Math.Max(1, size - count + 1), size + 1));
+    }
+
+    /// <summary>The ids of a prefix that snapshots read: the current window and the one before it.</summary>
+    public IEnumerable<string> Window(string prefix, int count)
+    {
+        var size = _poolSize.GetValueOrDefault(prefix, count);
+        var low = Math.Max(1, size - 2 * count + 1);
+        return Enumerable.Range(low, size - low + 1).Select(i => PoolId(prefix, i));
+    }
 
     /// <summary>The <paramref name="i"/>-th id of a pool. The spellings vary (case, separators, a space, a two-digit
     /// number) so that ordering and case rules are exercised, not only equality.</summary>
@@ -106,14 +130,18 @@ public sealed class Generator(int seed, KnownDivergences known)
         s is null ? "null" : "\"" + string.Concat(s.Select(c => c < ' ' || char.IsSurrogate(c) ? $"\\u{(int)c:X4}" : c.ToString())) + "\"";
 
     /// <summary>An instant near now: in the past or the future, sometimes with a sub-microsecond part.</summary>
+    private const int MaxInstants = 24;
     private readonly List<DateTimeOffset> _instants = [];
+
+    /// <summary>An instant handed out before (or now when none).</summary>
+    private DateTimeOffset Earlier() => _instants.Count == 0 ? _now : _instants[_rng.Next(_instants.Count)];
 
     private DateTimeOffset At()
     {
         // Reuse an instant handed out before, so that "before"/"after"/"expired" boundaries are hit exactly.
-        if (_instants.Count > 0 && Chance(0.25)) return _instants[_rng.Next(_instants.Count)];
+        if (_instants.Count > 0 && Chance(0.35)) return _instants[_rng.Next(_instants.Count)];
         var fresh = AtFresh();
-        if (_instants.Count < 64) _instants.Add(fresh);
+        if (_instants.Count < MaxInstants) _instants.Add(fresh);
         else _instants[_rng.Next(_instants.Count)] = fresh;
         return fresh;
     }
@@ -128,7 +156,15 @@ public sealed class Generator(int seed, KnownDivergences known)
         return t;
     }
 
-    private DateTimeOffset Future() => _now + Pick(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(10), TimeSpan.FromHours(3), TimeSpan.FromDays(30));
+    /// <summary>An instant after now: often one handed out before (so expiries and cutoffs coincide exactly).</summary>
+    private DateTimeOffset Future()
+    {
+        var later = _instants.Where(t => t > _now).ToArray();
+        if (later.Length > 0 && Chance(0.4)) return later[_rng.Next(later.Length)];
+        var fresh = _now + Pick(TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(10), TimeSpan.FromHours(3), TimeSpan.FromDays(30));
+        if (_instants.Count < MaxInstants) _instants.Add(fresh);
+        return fresh;
+    }
 
     private DateTimeOffset? MaybeAt(double pNull = 0.4) => Chance(pNull) ? null : At();
 
@@ -163,17 +199,27 @@ public sealed class Generator(int seed, KnownDivergences known)
 
     // ---------- one operation ----------
 
+    /// <summary>True when the last <see cref="NextAdvance"/> lands exactly on an instant handed out before (the runner
+    /// then compares a full snapshot at that very instant: every "expired when now ≥ expires_at" read is on its edge).</summary>
+    public bool Landed { get; private set; }
+
     /// <summary>How long to move every clock after an operation (always ≥ 1 ms, so generated UUIDv7 ids sort by time).</summary>
     public TimeSpan NextAdvance()
     {
         // Sometimes land exactly on an instant handed out before (an expiry, a lease end): now == expires_at.
-        if (Chance(0.04) && _instants.Count > 0)
+        Landed = false;
+        if (Chance(0.01) && _instants.Count > 0)
         {
-            var target = _instants[_rng.Next(_instants.Count)];
-            if (target - _now >= TimeSpan.FromMilliseconds(1) && target - _now < TimeSpan.FromDays(2)) return target - _now;
+            var later = _instants.Where(t => t - _now >= TimeSpan.FromMilliseconds(1) && t - _now < TimeSpan.FromDays(2)).ToArray();
+            if (later.Length > 0)
+            {
+                Landed = true;
+                return later[_rng.Next(later.Length)] - _now;
+            }
         }
         var step = TimeSpan.FromMilliseconds(1).Add(TimeSpan.FromTicks(Int(0, 20_000)));
-        if (Chance(0.08)) step += Pick(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(40), TimeSpan.FromMinutes(6), TimeSpan.FromHours(1), TimeSpan.FromHours(30));
+        if (Chance(0.06)) step += Pick(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(40), TimeSpan.FromMinutes(6), TimeSpan.FromHours(1));
+        if (Chance(0.004)) step += TimeSpan.FromHours(30);
         return step;
     }
 
@@ -671,7 +717,7 @@ public sealed class Generator(int seed, KnownDivergences known)
             }
             default:
             {
-                var at = Chance(0.5) ? _now : At();
+                var at = Pick(0, 1, 2) switch { 0 => _now, 1 => Earlier(), _ => At() };
                 return S($"CleanupExpiredInventoryReservations {D(at)}", t, async (s, _) => await s.CleanupExpiredInventoryReservationsAsync(at));
             }
         }
