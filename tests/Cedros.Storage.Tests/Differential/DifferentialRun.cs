@@ -16,7 +16,7 @@ public sealed record DifferentialSettings
     /// <summary>Compare a full-state snapshot every this many operations (and at the end).</summary>
     public int SnapshotEvery { get; init; } = 250;
     /// <summary>Input families kept off while other work fixes them.</summary>
-    public KnownDivergences Known { get; init; } = KnownDivergences.None;
+    public KnownDivergences Known { get; init; } = KnownDivergences.All;
     /// <summary>Collect error message texts too (not only type, kind and structured details); differences are reported
     /// through <see cref="MessageDifference"/>, not failed (the contract does not fix message texts).</summary>
     public bool CompareMessages { get; init; }
