@@ -32,18 +32,23 @@ internal sealed partial class PostgresStore
         var f = Prepare.Fulfillment(TenantId, fulfillment, Now);
         return RunAsync(async c =>
         {
-            // Inserted only when the order exists in the tenant; a duplicate id is a unique violation (Conflict).
-            var inserted = await c.ExecuteAsync("""
-                INSERT INTO [[fulfillments]] (id, tenant_id, order_id, status, carrier, tracking_number, tracking_url, items,
-                    shipped_at, delivered_at, metadata, created_at, updated_at)
-                SELECT @id, @t, @o, @status, @carrier, @number, @url, @items, @shipped, @delivered, @meta, @created, @updated
-                 WHERE EXISTS (SELECT 1 FROM [[orders]] WHERE tenant_id = @t AND id = @o)
-                """,
+            // Inserted only when the order exists in the tenant (checked first); then a duplicate id is Conflict.
+            var (orderExists, inserted) = await c.RowAsync("""
+                WITH ins AS (
+                    INSERT INTO [[fulfillments]] (id, tenant_id, order_id, status, carrier, tracking_number, tracking_url, items,
+                        shipped_at, delivered_at, metadata, created_at, updated_at)
+                    SELECT @id, @t, @o, @status, @carrier, @number, @url, @items, @shipped, @delivered, @meta, @created, @updated
+                     WHERE EXISTS (SELECT 1 FROM [[orders]] WHERE tenant_id = @t AND id = @o)
+                    ON CONFLICT DO NOTHING
+                    RETURNING 1)
+                SELECT EXISTS (SELECT 1 FROM [[orders]] WHERE tenant_id = @t AND id = @o), (SELECT count(*) FROM ins)
+                """, r => (r.GetBoolean(0), r.GetInt64(1)),
                 ("id", f.Id), ("t", TenantId), ("o", f.OrderId), ("status", PgRow.Text(f.Status)), ("carrier", f.Carrier),
                 ("number", f.TrackingNumber), ("url", f.TrackingUrl), ("items", PgRow.Json(f.Items)), ("shipped", Tz(f.ShippedAt)),
                 ("delivered", Tz(f.DeliveredAt)), ("meta", PgRow.Json(f.Metadata)), ("created", f.CreatedAt), ("updated", Tz(f.UpdatedAt)))
                 .ConfigureAwait(false);
-            if (inserted == 0) throw new StorageNotFoundException("order", f.OrderId);
+            if (!orderExists) throw new StorageNotFoundException("order", f.OrderId);
+            if (inserted == 0) throw new StorageConflictException($"fulfillment '{f.Id}' already exists.");
         }, cancellationToken);
     }
 

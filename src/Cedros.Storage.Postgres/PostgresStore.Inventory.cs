@@ -124,13 +124,15 @@ internal sealed partial class PostgresStore
                     ("variants", wanted.Select(w => w.Key.VariantId).ToArray())).ConfigureAwait(false);
                 for (var i = 0; i < wanted.Length; i++) PrepareReservations.EnsureFits(wanted[i], reserved[i]);
             }
-            await c.ExecuteAsync("""
+            var inserted = await c.ListAsync("""
                 INSERT INTO [[inventory_reservations]] (id, tenant_id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at, status_updated_at)
                 SELECT u.id, @t, u.product_id, u.variant_id, u.quantity, u.expires_at, u.cart_id, 'active', u.created_at, NULL
                   FROM unnest(@ids::text[], @products::text[], @variants::text[], @quantities::int[], @expires::timestamptz[],
                               @carts::text[], @created::timestamptz[])
                        AS u(id, product_id, variant_id, quantity, expires_at, cart_id, created_at)
-                """, ("t", TenantId),
+                ON CONFLICT DO NOTHING
+                RETURNING id
+                """, r => r.GetString(0), ("t", TenantId),
                 ("ids", items.Select(r => r.Id).ToArray()),
                 ("products", items.Select(r => r.ProductId).ToArray()),
                 ("variants", items.Select(r => r.VariantId).ToArray()),
@@ -138,6 +140,12 @@ internal sealed partial class PostgresStore
                 ("expires", items.Select(r => r.ExpiresAt).ToArray()),
                 ("carts", items.Select(r => r.CartId).ToArray()),
                 ("created", items.Select(r => r.CreatedAt).ToArray())).ConfigureAwait(false);
+            if (inserted.Count == items.Length) return;
+            // A reused id: nothing of a multi-item call stays (the call is atomic); name the first item that was not inserted.
+            var fresh = inserted.ToHashSet(StringComparer.Ordinal);
+            var duplicate = Array.FindIndex(items, r => !fresh.Contains(r.Id));
+            throw new StorageConflictException(
+                $"{(items.Length > 1 ? $"item {duplicate}: " : "")}inventory reservation '{items[duplicate].Id}' already exists.");
         }, cancellationToken, atomic: demands is not null || items.Length > 1);
 
     /// <summary>A stable 64-bit advisory lock key for one stock counter of this tenant and table.</summary>

@@ -194,7 +194,7 @@ internal sealed partial class PostgresStore
             var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, expectedStatus, status, when, note, actor);
             await c.ExecuteAsync("UPDATE [[orders]] SET status = @s, status_updated_at = @at, updated_at = @at WHERE tenant_id = @t AND id = @id",
                 ("t", TenantId), ("id", orderId), ("s", PgRow.Text(status)), ("at", when)).ConfigureAwait(false);
-            await InsertHistoryAsync(c, entry).ConfigureAwait(false);
+            await InsertHistoryOnceAsync(c, entry).ConfigureAwait(false);
             return entry;
         }, cancellationToken, atomic: true);
     }
@@ -220,7 +220,7 @@ internal sealed partial class PostgresStore
     public Task AppendOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken)
     {
         var h = Prepare.HistoryEntry(TenantId, entry, Now);
-        return RunAsync(c => InsertHistoryAsync(c, h), cancellationToken);
+        return RunAsync(c => InsertHistoryOnceAsync(c, h), cancellationToken);
     }
 
     public Task<IReadOnlyList<OrderHistoryEntry>> ListOrderHistoryAsync(string orderId, int limit, CancellationToken cancellationToken)
@@ -250,14 +250,22 @@ internal sealed partial class PostgresStore
             var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, from, status, when, note, actor);
             await c.ExecuteAsync("UPDATE [[orders]] SET status = @s, status_updated_at = @at, updated_at = @at WHERE tenant_id = @t AND id = @id",
                 ("t", TenantId), ("id", orderId), ("s", PgRow.Text(status)), ("at", when)).ConfigureAwait(false);
-            await InsertHistoryAsync(c, entry).ConfigureAwait(false);
+            await InsertHistoryOnceAsync(c, entry).ConfigureAwait(false);
             return entry;
         }, cancellationToken, atomic: true);
+    }
+
+    /// <summary>Inserts a history entry; a duplicate entry id is Conflict naming it.</summary>
+    private async Task InsertHistoryOnceAsync(PgConn c, OrderHistoryEntry h)
+    {
+        if (await InsertHistoryAsync(c, h).ConfigureAwait(false) == 0)
+            throw new StorageConflictException($"order history entry '{h.Id}' already exists.");
     }
 
     private Task<int> InsertHistoryAsync(PgConn c, OrderHistoryEntry h) => c.ExecuteAsync("""
         INSERT INTO [[order_history]] (id, tenant_id, order_id, from_status, to_status, note, actor, created_at)
         VALUES (@id, @t, @o, @from, @to, @note, @actor, @at)
+        ON CONFLICT DO NOTHING
         """, ("id", h.Id), ("t", TenantId), ("o", h.OrderId), ("from", PgRow.Text(h.FromStatus)), ("to", PgRow.Text(h.ToStatus)),
         ("note", h.Note), ("actor", h.Actor), ("at", h.CreatedAt));
 

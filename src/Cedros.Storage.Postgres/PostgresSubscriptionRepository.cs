@@ -41,14 +41,24 @@ internal sealed class PostgresSubscriptionRepository(PostgresStore store) : ISub
     public Task CreateAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         var s = Prepare.Subscription(_store.TenantId, subscription, _store.Now);
-        // A duplicate id or Stripe subscription id is a unique violation → Conflict.
-        return _store.RunAsync(c => c.ExecuteAsync("""
+        // A duplicate id or Stripe subscription id inserts nothing → Conflict naming which.
+        return _store.RunAsync(async c =>
+        {
+            var inserted = await c.ExecuteAsync("""
             INSERT INTO [[subscriptions]] (id, tenant_id, product_id, wallet, stripe_customer_id, stripe_subscription_id, payment_method,
                 billing_period, billing_interval, status, current_period_start, current_period_end, trial_end, cancelled_at,
                 cancel_at_period_end, metadata, created_at, updated_at)
             VALUES (@id, @t, @product, @wallet, @customer, @stripe, @method, @period, @interval, @status, @start, @end, @trial, @cancelled,
                 @cancel_at_end, @meta, @created, @updated)
-            """, Args(s)), cancellationToken);
+            ON CONFLICT DO NOTHING
+            """, Args(s)).ConfigureAwait(false);
+            if (inserted == 1) return;
+            var idTaken = await c.RowAsync("SELECT EXISTS (SELECT 1 FROM [[subscriptions]] WHERE tenant_id = @t AND id = @id)",
+                r => r.GetBoolean(0), ("t", _store.TenantId), ("id", s.Id)).ConfigureAwait(false);
+            throw new StorageConflictException(idTaken
+                ? $"subscription '{s.Id}' already exists."
+                : $"stripe subscription '{s.StripeSubscriptionId}' already belongs to another subscription.");
+        }, cancellationToken);
     }
 
     public Task<Subscription?> GetAsync(string id, CancellationToken cancellationToken)

@@ -82,7 +82,8 @@ public abstract class FulfillmentConformance<TFixture>(TFixture fixture) : Confo
         var first = Make.Fulfillment(s.Now, order.Id);
         await s.A.CreateFulfillmentAsync(first);
 
-        await ExpectKind.Conflict(() => s.A.CreateFulfillmentAsync(first with { Carrier = "UPS", Status = FulfillmentStatus.Shipped }));
+        var ex = await ExpectKind.Conflict(() => s.A.CreateFulfillmentAsync(first with { Carrier = "UPS", Status = FulfillmentStatus.Shipped }));
+        Assert.Equal($"fulfillment '{first.Id}' already exists.", ex.Message);
 
         Assert.Equivalent(first with { TenantId = "tenant-a" }, await s.A.GetFulfillmentAsync(first.Id), strict: true);
         Assert.Single(await s.A.ListFulfillmentsAsync(order.Id, 10));

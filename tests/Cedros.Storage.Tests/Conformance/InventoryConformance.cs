@@ -111,7 +111,8 @@ public abstract class InventoryConformance<TFixture>(TFixture fixture) : Conform
         var first = Make.Reservation(s.Now, quantity: 2);
         await s.A.ReserveInventoryAsync(first);
 
-        await ExpectKind.Conflict(() => s.A.ReserveInventoryAsync(first with { Quantity = 5 }));
+        var ex = await ExpectKind.Conflict(() => s.A.ReserveInventoryAsync(first with { Quantity = 5 }));
+        Assert.Equal($"inventory reservation '{first.Id}' already exists.", ex.Message);
 
         Assert.Equal(2, await s.A.GetReservedQuantityAsync("prod-1"));
     }
@@ -340,7 +341,8 @@ public abstract class InventoryConformance<TFixture>(TFixture fixture) : Conform
         var cart = Make.Id("cart");
         var lines = new[] { Make.Reservation(s.Now, "prod-1", cart), existing with { CartId = cart, ProductId = "prod-1" } };
 
-        await ExpectKind.Conflict(() => s.A.ReserveInventoryAsync(lines, new Dictionary<StockKey, int> { [new("prod-1")] = 10 }));
+        var ex = await ExpectKind.Conflict(() => s.A.ReserveInventoryAsync(lines, new Dictionary<StockKey, int> { [new("prod-1")] = 10 }));
+        Assert.Equal($"item 1: inventory reservation '{existing.Id}' already exists.", ex.Message);
 
         Assert.Empty(await s.A.ListActiveReservationsForCartAsync(cart));
         Assert.Equal(0, await s.A.GetReservedQuantityAsync("prod-1"));

@@ -690,7 +690,8 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
         var first = History(s.Now, "order-1", OrderStatus.Created, OrderStatus.Paid);
         await s.A.AppendOrderHistoryAsync(first);
 
-        await ExpectKind.Conflict(() => s.A.AppendOrderHistoryAsync(first with { Note = "changed" }));
+        var ex = await ExpectKind.Conflict(() => s.A.AppendOrderHistoryAsync(first with { Note = "changed" }));
+        Assert.Equal($"order history entry '{first.Id}' already exists.", ex.Message);
 
         Assert.Null((await s.A.ListOrderHistoryAsync("order-1", 10)).Single().Note);
     }

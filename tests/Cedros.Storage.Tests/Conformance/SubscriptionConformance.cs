@@ -101,7 +101,8 @@ public abstract class SubscriptionConformance<TFixture>(TFixture fixture) : Conf
         var sub = Make.Subscription(s.Now);
         await s.A.Subscriptions.CreateAsync(sub);
 
-        await ExpectKind.Conflict(() => s.A.Subscriptions.CreateAsync(sub with { ProductId = "prod-2" }));
+        var ex = await ExpectKind.Conflict(() => s.A.Subscriptions.CreateAsync(sub with { ProductId = "prod-2" }));
+        Assert.Equal($"subscription '{sub.Id}' already exists.", ex.Message);
 
         Assert.Equal("prod-1", (await s.A.Subscriptions.GetAsync(sub.Id))!.ProductId);
     }
@@ -114,7 +115,8 @@ public abstract class SubscriptionConformance<TFixture>(TFixture fixture) : Conf
         await s.A.Subscriptions.CreateAsync(first);
         var second = Make.Subscription(s.Now) with { StripeSubscriptionId = "sub_stripe_1" };
 
-        await ExpectKind.Conflict(() => s.A.Subscriptions.CreateAsync(second));
+        var ex = await ExpectKind.Conflict(() => s.A.Subscriptions.CreateAsync(second));
+        Assert.Equal("stripe subscription 'sub_stripe_1' already belongs to another subscription.", ex.Message);
 
         Assert.Null(await s.A.Subscriptions.GetAsync(second.Id));
         Assert.Equal(first.Id, (await s.A.Subscriptions.GetByStripeSubscriptionIdAsync("sub_stripe_1"))!.Id);
