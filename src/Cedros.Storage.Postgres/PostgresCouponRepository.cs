@@ -91,7 +91,7 @@ internal sealed class PostgresCouponRepository(PostgresStore store) : ICouponRep
                     @active, @meta, @created, @updated)
                 ON CONFLICT DO NOTHING
                 """, Args(p)).ConfigureAwait(false);
-            if (inserted == 0) throw new StorageConflictException($"coupon '{p.Code}' already exists.");
+            if (inserted == 0) throw Conflicts.AlreadyExists("coupon", p.Code);
         }, cancellationToken);
     }
 

@@ -63,7 +63,7 @@ internal sealed class PostgresProductRepository(PostgresStore store) : IProductR
                     @created, @updated)
                 ON CONFLICT (tenant_id, id) DO NOTHING
                 """, Args(p)).ConfigureAwait(false);
-            if (inserted == 0) throw new StorageConflictException($"product '{p.Id}' already exists.");
+            if (inserted == 0) throw Conflicts.AlreadyExists("product", p.Id);
         }, cancellationToken);
     }
 

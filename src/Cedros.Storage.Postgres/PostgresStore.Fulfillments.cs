@@ -48,7 +48,7 @@ internal sealed partial class PostgresStore
                 ("delivered", Tz(f.DeliveredAt)), ("meta", PgRow.Json(f.Metadata)), ("created", f.CreatedAt), ("updated", Tz(f.UpdatedAt)))
                 .ConfigureAwait(false);
             if (!orderExists) throw new StorageNotFoundException("order", f.OrderId);
-            if (inserted == 0) throw new StorageConflictException($"fulfillment '{f.Id}' already exists.");
+            if (inserted == 0) throw Conflicts.AlreadyExists("fulfillment", f.Id);
         }, cancellationToken);
     }
 

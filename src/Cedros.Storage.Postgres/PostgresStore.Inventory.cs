@@ -144,8 +144,7 @@ internal sealed partial class PostgresStore
             // A reused id: nothing of a multi-item call stays (the call is atomic); name the first item that was not inserted.
             var fresh = inserted.ToHashSet(StringComparer.Ordinal);
             var duplicate = Array.FindIndex(items, r => !fresh.Contains(r.Id));
-            throw new StorageConflictException(
-                $"{(items.Length > 1 ? $"item {duplicate}: " : "")}inventory reservation '{items[duplicate].Id}' already exists.");
+            throw Conflicts.AlreadyExists("inventory reservation", items[duplicate].Id, items.Length > 1 ? duplicate : null);
         }, cancellationToken, atomic: demands is not null || items.Length > 1);
 
     /// <summary>A stable 64-bit advisory lock key for one stock counter of this tenant and table.</summary>

@@ -29,7 +29,7 @@ internal sealed partial class PostgresStore
                 ON CONFLICT (tenant_id, id) DO NOTHING
                 """, ("id", n.Id), ("t", TenantId), ("purpose", n.Purpose), ("created", n.CreatedAt), ("expires", n.ExpiresAt))
                 .ConfigureAwait(false);
-            if (inserted == 0) throw new StorageConflictException($"admin nonce '{n.Id}' already exists.");
+            if (inserted == 0) throw Conflicts.AlreadyExists("admin nonce", n.Id);
         }, cancellationToken);
     }
 

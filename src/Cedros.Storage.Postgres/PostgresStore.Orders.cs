@@ -259,7 +259,7 @@ internal sealed partial class PostgresStore
     private async Task InsertHistoryOnceAsync(PgConn c, OrderHistoryEntry h)
     {
         if (await InsertHistoryAsync(c, h).ConfigureAwait(false) == 0)
-            throw new StorageConflictException($"order history entry '{h.Id}' already exists.");
+            throw Conflicts.AlreadyExists("order history entry", h.Id);
     }
 
     private Task<int> InsertHistoryAsync(PgConn c, OrderHistoryEntry h) => c.ExecuteAsync("""

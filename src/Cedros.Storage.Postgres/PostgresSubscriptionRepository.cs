@@ -55,9 +55,7 @@ internal sealed class PostgresSubscriptionRepository(PostgresStore store) : ISub
             if (inserted == 1) return;
             var idTaken = await c.RowAsync("SELECT EXISTS (SELECT 1 FROM [[subscriptions]] WHERE tenant_id = @t AND id = @id)",
                 r => r.GetBoolean(0), ("t", _store.TenantId), ("id", s.Id)).ConfigureAwait(false);
-            throw new StorageConflictException(idTaken
-                ? $"subscription '{s.Id}' already exists."
-                : $"stripe subscription '{s.StripeSubscriptionId}' already belongs to another subscription.");
+            throw idTaken ? Conflicts.AlreadyExists("subscription", s.Id) : Conflicts.StripeSubscriptionTaken(s.StripeSubscriptionId);
         }, cancellationToken);
     }
 

@@ -101,7 +101,7 @@ internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponReposit
                         @applies_at, @usage_limit, @usage_count, @starts_at, @expires_at, @active, @metadata, @created_at, @updated_at)
                 ON CONFLICT DO NOTHING
                 """, Args(c));
-            if (inserted == 0) throw new StorageConflictException($"coupon '{c.Code}' already exists.");
+            if (inserted == 0) throw Conflicts.AlreadyExists("coupon", c.Code);
         }, cancellationToken);
     }
 

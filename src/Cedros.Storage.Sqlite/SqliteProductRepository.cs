@@ -1,3 +1,4 @@
+using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
 using Microsoft.Data.Sqlite;
 using static Cedros.Storage.Sqlite.SqliteRow;
@@ -71,7 +72,7 @@ internal sealed class SqliteProductRepository(SqliteStore store) : IProductRepos
                         @crypto_account, @memo_template, @metadata, @active, @subscription_config, @created_at, @updated_at)
                 ON CONFLICT DO NOTHING
                 """, Args(p));
-            if (inserted == 0) throw new StorageConflictException($"product '{p.Id}' already exists.");
+            if (inserted == 0) throw Conflicts.AlreadyExists("product", p.Id);
         }, cancellationToken);
     }
 

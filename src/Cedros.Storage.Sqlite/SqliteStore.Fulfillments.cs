@@ -43,7 +43,7 @@ internal sealed partial class SqliteStore
                 ("@tracking_number", f.TrackingNumber), ("@tracking_url", f.TrackingUrl), ("@items", Json(f.Items)),
                 ("@shipped_at", f.ShippedAt), ("@delivered_at", f.DeliveredAt), ("@metadata", Json(f.Metadata)),
                 ("@created_at", f.CreatedAt), ("@updated_at", f.UpdatedAt));
-            if (inserted == 0) throw new StorageConflictException($"fulfillment '{f.Id}' already exists.");
+            if (inserted == 0) throw Conflicts.AlreadyExists("fulfillment", f.Id);
         }, cancellationToken);
     }
 

@@ -108,8 +108,7 @@ internal sealed partial class SqliteStore
             ("@quantity", (long)r.Quantity), ("@expires_at", r.ExpiresAt), ("@cart_id", r.CartId), ("@created_at", r.CreatedAt)]);
         var duplicate = Array.IndexOf(changes, 0);
         if (duplicate >= 0)
-            throw new StorageConflictException(
-                $"{(reservations.Length > 1 ? ItemPrefix(duplicate) : "")}inventory reservation '{reservations[duplicate].Id}' already exists.");
+            throw Conflicts.AlreadyExists("inventory reservation", reservations[duplicate].Id, reservations.Length > 1 ? duplicate : null);
     }
 
     /// <summary>Checked inside the write transaction, so no other reserver (in any process) can slip in between.</summary>

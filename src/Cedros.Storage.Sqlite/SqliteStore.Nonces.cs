@@ -15,7 +15,7 @@ internal sealed partial class SqliteStore
                 VALUES (@tenant, @id, @purpose, @created_at, @expires_at, NULL)
                 ON CONFLICT DO NOTHING
                 """, Tenant, ("@id", n.Id), ("@purpose", n.Purpose), ("@created_at", n.CreatedAt), ("@expires_at", n.ExpiresAt));
-            if (inserted == 0) throw new StorageConflictException($"admin nonce '{n.Id}' already exists.");
+            if (inserted == 0) throw Conflicts.AlreadyExists("admin nonce", n.Id);
         }, cancellationToken);
     }
 

@@ -144,7 +144,7 @@ internal sealed partial class SqliteStore
         {
             if (!ApplyExpectedStatus(s, orderId, expectedStatus, status, when, when)) return null;
             var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, expectedStatus, status, when, note, actor);
-            if (InsertHistory(s, entry) == 0) throw new StorageConflictException($"order history entry '{entry.Id}' already exists.");
+            if (InsertHistory(s, entry) == 0) throw Conflicts.AlreadyExists("order history entry", entry.Id);
             return entry;
         }, cancellationToken);
     }
@@ -177,7 +177,7 @@ internal sealed partial class SqliteStore
         var e = Prepare.HistoryEntry(TenantId, entry, Now);
         return WriteAsync(s =>
         {
-            if (InsertHistory(s, e) == 0) throw new StorageConflictException($"order history entry '{e.Id}' already exists.");
+            if (InsertHistory(s, e) == 0) throw Conflicts.AlreadyExists("order history entry", e.Id);
         }, cancellationToken);
     }
 
@@ -201,7 +201,7 @@ internal sealed partial class SqliteStore
             var from = ApplyOrderStatus(s, orderId, status, when, when);
             if (from is null) return null;
             var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, from.Value, status, when, note, actor);
-            if (InsertHistory(s, entry) == 0) throw new StorageConflictException($"order history entry '{entry.Id}' already exists.");
+            if (InsertHistory(s, entry) == 0) throw Conflicts.AlreadyExists("order history entry", entry.Id);
             return entry;
         }, cancellationToken);
     }

@@ -55,7 +55,7 @@ internal sealed class SqliteSubscriptionRepository(SqliteStore store) : ISubscri
         return _store.WriteAsync(s =>
         {
             if (s.Exists($"SELECT 1 FROM {Table} WHERE tenant_id = @tenant AND id = @id", _store.Tenant, ("@id", x.Id)))
-                throw new StorageConflictException($"subscription '{x.Id}' already exists.");
+                throw Conflicts.AlreadyExists("subscription", x.Id);
             RequireUniqueStripeId(s, x);
             s.Execute($"""
                 INSERT INTO {Table} ({Columns})
@@ -193,6 +193,6 @@ internal sealed class SqliteSubscriptionRepository(SqliteStore store) : ISubscri
         if (x.StripeSubscriptionId is null) return;
         if (s.Exists($"SELECT 1 FROM {Table} WHERE tenant_id = @tenant AND stripe_subscription_id = @stripe AND id <> @id",
                 _store.Tenant, ("@stripe", x.StripeSubscriptionId), ("@id", x.Id)))
-            throw new StorageConflictException($"stripe subscription '{x.StripeSubscriptionId}' already belongs to another subscription.");
+            throw Conflicts.StripeSubscriptionTaken(x.StripeSubscriptionId);
     }
 }

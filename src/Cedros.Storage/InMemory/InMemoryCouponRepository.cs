@@ -48,7 +48,7 @@ internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponRep
         var key = KeyOf(prepared.Code);
         return _store.RunAsync(t =>
         {
-            if (t.Coupons.ContainsKey(key)) throw new StorageConflictException($"coupon '{prepared.Code}' already exists.");
+            if (t.Coupons.ContainsKey(key)) throw Conflicts.AlreadyExists("coupon", prepared.Code);
             t.Coupons = t.Coupons.Add(key, prepared);
         }, cancellationToken);
     }

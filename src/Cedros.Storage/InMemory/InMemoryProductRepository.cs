@@ -30,7 +30,7 @@ internal sealed class InMemoryProductRepository(InMemoryStore store) : IProductR
         return _store.RunAsync(t =>
         {
             if (t.Products.ContainsKey(_store.Key(prepared.Id)))
-                throw new StorageConflictException($"product '{prepared.Id}' already exists.");
+                throw Conflicts.AlreadyExists("product", prepared.Id);
             t.Products = t.Products.Add(_store.Key(prepared.Id), prepared);
         }, cancellationToken);
     }

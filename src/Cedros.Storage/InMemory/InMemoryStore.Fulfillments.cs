@@ -12,7 +12,7 @@ internal sealed partial class InMemoryStore
         {
             if (!t.Orders.ContainsKey(Key(prepared.OrderId))) throw new StorageNotFoundException("order", prepared.OrderId);
             if (t.Fulfillments.ContainsKey(Key(prepared.Id)))
-                throw new StorageConflictException($"fulfillment '{prepared.Id}' already exists.");
+                throw Conflicts.AlreadyExists("fulfillment", prepared.Id);
             t.Fulfillments = t.Fulfillments.Add(Key(prepared.Id), prepared);
         }, cancellationToken);
     }

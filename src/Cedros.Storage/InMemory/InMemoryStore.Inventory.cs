@@ -91,7 +91,7 @@ internal sealed partial class InMemoryStore
     private void AddReservation(InMemoryTables t, InventoryReservation reservation, int? item)
     {
         if (t.Reservations.ContainsKey(Key(reservation.Id)))
-            throw new StorageConflictException($"{(item is { } i ? $"item {i}: " : "")}inventory reservation '{reservation.Id}' already exists.");
+            throw Conflicts.AlreadyExists("inventory reservation", reservation.Id, item);
         t.Reservations = t.Reservations.Add(Key(reservation.Id), reservation);
     }
 

@@ -11,7 +11,7 @@ internal sealed partial class InMemoryStore
         return RunAsync(tables =>
         {
             var key = Key(prepared.Id);
-            if (tables.Nonces.ContainsKey(key)) throw new StorageConflictException($"admin nonce '{prepared.Id}' already exists.");
+            if (tables.Nonces.ContainsKey(key)) throw Conflicts.AlreadyExists("admin nonce", prepared.Id);
             tables.Nonces = tables.Nonces.Add(key, prepared);
         }, cancellationToken);
     }

@@ -107,7 +107,7 @@ internal sealed partial class InMemoryStore
         return RunAsync(t =>
         {
             if (t.OrderHistory.ContainsKey(Key(prepared.Id)))
-                throw new StorageConflictException($"order history entry '{prepared.Id}' already exists.");
+                throw Conflicts.AlreadyExists("order history entry", prepared.Id);
             t.OrderHistory = t.OrderHistory.Add(Key(prepared.Id), prepared);
         }, cancellationToken);
     }

@@ -17,7 +17,7 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
         return _store.RunAsync(t =>
         {
             if (t.Subscriptions.ContainsKey(_store.Key(prepared.Id)))
-                throw new StorageConflictException($"subscription '{prepared.Id}' already exists.");
+                throw Conflicts.AlreadyExists("subscription", prepared.Id);
             RequireUniqueStripeId(t, prepared);
             t.Subscriptions = t.Subscriptions.Add(_store.Key(prepared.Id), prepared);
         }, cancellationToken);
@@ -141,7 +141,7 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
     {
         if (s.StripeSubscriptionId is null) return;
         if (Tenant(t).Any(o => o.Id != s.Id && string.Equals(o.StripeSubscriptionId, s.StripeSubscriptionId, StringComparison.Ordinal)))
-            throw new StorageConflictException($"stripe subscription '{s.StripeSubscriptionId}' already belongs to another subscription.");
+            throw Conflicts.StripeSubscriptionTaken(s.StripeSubscriptionId);
     }
 
     private IEnumerable<Subscription> Tenant(InMemoryTables t) =>
