@@ -12,10 +12,12 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable
 {
     private const string ConnectionKey = "storage.postgres.connection_string";
     private readonly PostgresContext _context;
+    private readonly FrontDoor.StorageFrontDoor _door;
 
     private PostgresStorage(PostgresContext context)
     {
         _context = context;
+        _door = new FrontDoor.StorageFrontDoor("postgresql", context.Options, context.Time);
         Default = ForTenant(TenantIds.Default);
     }
 
@@ -44,17 +46,25 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable
 
     /// <inheritdoc />
     public ITenantStorage ForTenant(string tenantId) =>
-        new PostgresStore(_context, TenantIds.Require(tenantId), new PostgresExecutor(_context, session: null));
+        _door.Bind(new PostgresStore(_context, TenantIds.Require(tenantId), new PostgresExecutor(_context, session: null)));
 
     /// <inheritdoc />
     public Task MigrateAsync(CancellationToken cancellationToken = default) => new PostgresMigrator(_context).MigrateAsync(cancellationToken);
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _context.DataSource.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _door.Dispose();
+        return _context.DataSource.DisposeAsync();
+    }
 
     /// <summary>Closes the pool's connections, blocking; for containers disposed synchronously
     /// (<c>ServiceProvider.Dispose()</c>). Prefer <see cref="DisposeAsync"/>.</summary>
-    public void Dispose() => _context.DataSource.Dispose();
+    public void Dispose()
+    {
+        _door.Dispose();
+        _context.DataSource.Dispose();
+    }
 
     private static NpgsqlDataSource BuildDataSource(StorageOptions options)
     {

@@ -1,3 +1,4 @@
+using Cedros.Storage.FrontDoor;
 using Cedros.Storage.Internal;
 using Cedros.Storage.Validation;
 
@@ -8,7 +9,7 @@ namespace Cedros.Storage.Postgres;
 /// beside the method; every call runs through the store's <see cref="PostgresExecutor"/> (a pooled connection, or the
 /// current transaction).
 /// </summary>
-internal sealed partial class PostgresStore : ITenantStorage
+internal sealed partial class PostgresStore : IStoreDriver
 {
     private readonly PostgresExecutor _executor;
 
@@ -38,15 +39,10 @@ internal sealed partial class PostgresStore : ITenantStorage
     internal Task RunAsync(Func<PgConn, Task> work, CancellationToken cancellationToken, bool atomic = false) =>
         _executor.RunAsync(async c => { await work(c).ConfigureAwait(false); return true; }, atomic, cancellationToken);
 
-    public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
-    {
-        Check.NotNull(work, "work");
-        return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
-    }
+    public bool InTransaction => _executor.Session is not null;
 
-    public async Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    public async Task<T> TransactAsync<T>(Func<IStoreDriver, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
-        Check.NotNull(work, "work");
         if (_executor.Session is not null) return await work(this, cancellationToken).ConfigureAwait(false);
         await using var session = await _executor.BeginSessionAsync(cancellationToken).ConfigureAwait(false);
         var bound = new PostgresStore(Context, TenantId, new PostgresExecutor(Context, session));

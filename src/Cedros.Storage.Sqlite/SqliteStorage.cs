@@ -12,11 +12,13 @@ public sealed class SqliteStorage : ICedrosStorage, IDisposable
 {
     private readonly SqliteEngine _engine;
     private readonly PooledExecutor _executor;
+    private readonly FrontDoor.StorageFrontDoor _door;
 
     private SqliteStorage(SqliteEngine engine)
     {
         _engine = engine;
         _executor = new PooledExecutor(engine);
+        _door = new FrontDoor.StorageFrontDoor("sqlite", engine.Options, engine.Time);
         Default = ForTenant(TenantIds.Default);
     }
 
@@ -46,7 +48,7 @@ public sealed class SqliteStorage : ICedrosStorage, IDisposable
     public ITenantStorage Default { get; }
 
     /// <inheritdoc />
-    public ITenantStorage ForTenant(string tenantId) => new SqliteStore(_executor, TenantIds.Require(tenantId));
+    public ITenantStorage ForTenant(string tenantId) => _door.Bind(new SqliteStore(_executor, TenantIds.Require(tenantId)));
 
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -79,5 +81,9 @@ public sealed class SqliteStorage : ICedrosStorage, IDisposable
 
     /// <summary>Same as <see cref="DisposeAsync"/> (nothing to wait for), for containers disposed synchronously
     /// (<c>ServiceProvider.Dispose()</c>).</summary>
-    public void Dispose() => _engine.Dispose();
+    public void Dispose()
+    {
+        _engine.Dispose();
+        _door.Dispose();
+    }
 }

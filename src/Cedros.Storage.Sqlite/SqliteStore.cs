@@ -1,3 +1,4 @@
+using Cedros.Storage.FrontDoor;
 using Cedros.Storage.Internal;
 using Cedros.Storage.Schema;
 using Cedros.Storage.Validation;
@@ -11,7 +12,7 @@ namespace Cedros.Storage.Sqlite;
 /// a row run inside one <c>BEGIN IMMEDIATE</c> transaction (or savepoint), which holds the file's write lock from its
 /// first statement, so no other writer in any process can interleave.
 /// </summary>
-internal sealed partial class SqliteStore : ITenantStorage
+internal sealed partial class SqliteStore : IStoreDriver
 {
     private readonly SqliteExecutor _executor;
 
@@ -58,15 +59,10 @@ internal sealed partial class SqliteStore : ITenantStorage
         }
     }
 
-    public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
-    {
-        Check.NotNull(work, "work");
-        return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
-    }
+    public bool InTransaction => _executor.InTransaction;
 
-    public async Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    public async Task<T> TransactAsync<T>(Func<IStoreDriver, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
-        Check.NotNull(work, "work");
         if (_executor.InTransaction) return await work(this, cancellationToken).ConfigureAwait(false);
         await Engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
         try

@@ -44,6 +44,16 @@ public sealed class StorageOptions
     /// <summary><c>storage.housekeeping_batch_size</c>: rows per housekeeping transaction.</summary>
     public int HousekeepingBatchSize { get; set; } = 5000;
 
+    /// <summary>Traces, metrics and logs (<c>storage.observability</c>).</summary>
+    public ObservabilityOptions Observability { get; set; } = new();
+
+    /// <summary>
+    /// Where the storage writes its log events (slow calls, housekeeping passes). Not read from configuration: the
+    /// dependency-injection registration sets it from the container; code that opens a storage directly may set it.
+    /// Null: no logging.
+    /// </summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
+
     /// <summary>Validated table names (throws naming the bad key).</summary>
     public ResolvedTables ResolveTables() => SchemaMapping.Resolve(Archival.ArchiveTable);
 }
@@ -102,4 +112,14 @@ public sealed class CleanupOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromMinutes(15);
     /// <summary><c>storage.cleanup.completed_webhook_retention</c>.</summary>
     public TimeSpan CompletedWebhookRetention { get; set; } = TimeSpan.FromDays(7);
+}
+
+/// <summary>Observability settings (<c>storage.observability</c>).</summary>
+public sealed class ObservabilityOptions
+{
+    /// <summary>
+    /// <c>storage.observability.slow_call_threshold</c>: a storage call that takes longer is logged as a warning
+    /// (event <c>SlowStorageCall</c>) with its operation, tenant and duration. <c>0</c> turns the log off. Default 1 s.
+    /// </summary>
+    public TimeSpan SlowCallThreshold { get; set; } = TimeSpan.FromSeconds(1);
 }

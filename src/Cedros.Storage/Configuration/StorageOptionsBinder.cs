@@ -33,6 +33,7 @@ public static class StorageOptionsBinder
         "cleanup:enabled", "cleanup:interval", "cleanup:completed_webhook_retention",
         "caching:enabled", "caching:ttl",
         "housekeeping_batch_size",
+        "observability:slow_call_threshold",
     ];
 
     /// <summary>Every key this binder understands, relative to <c>storage</c> and <c>:</c>-separated.</summary>
@@ -118,6 +119,8 @@ public static class StorageOptionsBinder
         r.Duration("caching:ttl", null, v => options.Caching.Ttl = v);
 
         r.Int("housekeeping_batch_size", v => options.HousekeepingBatchSize = v);
+
+        r.Duration("observability:slow_call_threshold", null, v => options.Observability.SlowCallThreshold = v);
     }
 
     /// <summary>The dotted name of a key for messages, e.g. <c>storage.sqlite.path</c>.</summary>

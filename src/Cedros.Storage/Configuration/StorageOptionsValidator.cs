@@ -92,6 +92,11 @@ public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
         if (options.HousekeepingBatchSize < 1 || options.HousekeepingBatchSize > MaxHousekeepingBatchSize)
             Fail("storage.housekeeping_batch_size", $"must be between 1 and {MaxHousekeepingBatchSize}.");
 
+        if (options.Observability is null)
+            Fail("storage.observability", "must not be null.");
+        else if (options.Observability.SlowCallThreshold < TimeSpan.Zero || options.Observability.SlowCallThreshold > MaxCacheTtl)
+            Fail("storage.observability.slow_call_threshold", "must be between 0 (off) and 1 day.");
+
         return errors;
 
         void Bounded(TimeSpan value, TimeSpan max, string key)

@@ -9,6 +9,7 @@ namespace Cedros.Storage.InMemory;
 public sealed class InMemoryStorage : ICedrosStorage, IDisposable
 {
     private readonly InMemoryEngine _engine;
+    private readonly FrontDoor.StorageFrontDoor _door;
 
     /// <summary>Creates an empty in-memory storage. Options are checked as <c>OpenAsync</c> and DI check them
     /// (<see cref="StorageOptionsValidator"/>): invalid ones → <see cref="StorageConfigurationException"/> naming the key.</summary>
@@ -17,6 +18,7 @@ public sealed class InMemoryStorage : ICedrosStorage, IDisposable
         options ??= new StorageOptions();
         StorageOptionsValidator.ThrowIfInvalid(options);
         _engine = new InMemoryEngine(options, timeProvider ?? TimeProvider.System);
+        _door = new FrontDoor.StorageFrontDoor("memory", options, timeProvider ?? TimeProvider.System);
         Default = ForTenant(TenantIds.Default);
     }
 
@@ -24,7 +26,7 @@ public sealed class InMemoryStorage : ICedrosStorage, IDisposable
     public ITenantStorage Default { get; }
 
     /// <inheritdoc />
-    public ITenantStorage ForTenant(string tenantId) => new InMemoryStore(_engine, TenantIds.Require(tenantId));
+    public ITenantStorage ForTenant(string tenantId) => _door.Bind(new InMemoryStore(_engine, TenantIds.Require(tenantId)));
 
     /// <inheritdoc />
     public Task MigrateAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
@@ -38,5 +40,9 @@ public sealed class InMemoryStorage : ICedrosStorage, IDisposable
 
     /// <summary>Same as <see cref="DisposeAsync"/>, for containers disposed synchronously
     /// (<c>ServiceProvider.Dispose()</c>).</summary>
-    public void Dispose() => _engine.Dispose();
+    public void Dispose()
+    {
+        _engine.Dispose();
+        _door.Dispose();
+    }
 }

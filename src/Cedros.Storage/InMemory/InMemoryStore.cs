@@ -1,4 +1,4 @@
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor;
 
 namespace Cedros.Storage.InMemory;
 
@@ -6,7 +6,7 @@ namespace Cedros.Storage.InMemory;
 /// One tenant's view of an <see cref="InMemoryStorage"/>. Each contract area lives in its own partial file.
 /// Records are immutable and their lists and maps read-only, so returning stored values never exposes mutable state.
 /// </summary>
-internal sealed partial class InMemoryStore : ITenantStorage
+internal sealed partial class InMemoryStore : IStoreDriver
 {
     private readonly InMemoryEngine _engine;
     private readonly InMemoryTransaction? _transaction;
@@ -38,15 +38,10 @@ internal sealed partial class InMemoryStore : ITenantStorage
     internal Task RunAsync(Action<InMemoryTables> operation, CancellationToken cancellationToken) =>
         _engine.RunAsync(_transaction, t => { operation(t); return true; }, cancellationToken);
 
-    public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
-    {
-        Check.NotNull(work, "work");
-        return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
-    }
+    public bool InTransaction => _transaction is not null;
 
-    public Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    public Task<T> TransactAsync<T>(Func<IStoreDriver, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
     {
-        Check.NotNull(work, "work");
         if (_transaction is not null)
         {
             _transaction.EnsureLive();

@@ -1,0 +1,40 @@
+namespace Cedros.Storage.FrontDoor;
+
+/// <summary>
+/// What a backend implements for one tenant: the database side of every contract area, below the front door
+/// (<see cref="TenantStore"/>). The front door owns argument checks, normalisation, overloads, domain errors, spans and
+/// metrics; a driver turns narrow operations into SQL (or locked in-memory steps) and reports raw outcomes.
+/// Areas not yet narrowed still expose their contract interface here; the front door forwards to them.
+/// </summary>
+internal interface IStoreDriver :
+    ICartQuoteStore,
+    IRefundQuoteStore,
+    IOrderStore,
+    IFulfillmentStore,
+    IInventoryStore,
+    IPaymentLedger,
+    IAdminNonceStore,
+    IWebhookQueue,
+    IIdempotencyStore,
+    IStripeSessionStore
+{
+    /// <summary>The tenant whose rows this driver reads and writes.</summary>
+    string TenantId { get; }
+
+    /// <summary>True when this driver is bound to a transaction.</summary>
+    bool InTransaction { get; }
+
+    /// <summary>The product catalogue's driver.</summary>
+    IProductRepository Products { get; }
+
+    /// <summary>The coupon catalogue's driver.</summary>
+    ICouponRepository Coupons { get; }
+
+    /// <summary>The subscriptions' driver.</summary>
+    ISubscriptionRepository Subscriptions { get; }
+
+    /// <summary>Runs <paramref name="work"/> in a new transaction with a driver bound to it: commits when it returns,
+    /// rolls back when it throws. On a driver already bound to a transaction, checks that it is still live and joins it
+    /// (<paramref name="work"/> gets this driver).</summary>
+    Task<T> TransactAsync<T>(Func<IStoreDriver, CancellationToken, Task<T>> work, CancellationToken cancellationToken);
+}

@@ -1,0 +1,54 @@
+using Cedros.Storage.Validation;
+
+namespace Cedros.Storage.FrontDoor;
+
+/// <summary>
+/// The front door: the one implementation of <see cref="ITenantStorage"/> every backend is reached through. Each call
+/// passes <see cref="Call{T}"/>, which gives it its span, its duration measurement and its slow-call log. Each contract
+/// area lives in its own partial file; below it, the backend's <see cref="IStoreDriver"/>.
+/// </summary>
+internal sealed partial class TenantStore : ITenantStorage
+{
+    private readonly StorageFrontDoor _door;
+
+    public TenantStore(StorageFrontDoor door, IStoreDriver driver)
+    {
+        _door = door;
+        Driver = driver;
+        Products = new TenantProducts(this);
+        Coupons = new TenantCoupons(this);
+        Subscriptions = new TenantSubscriptions(this);
+    }
+
+    public string TenantId => Driver.TenantId;
+    public IProductRepository Products { get; }
+    public ICouponRepository Coupons { get; }
+    public ISubscriptionRepository Subscriptions { get; }
+
+    internal IStoreDriver Driver { get; }
+    internal DateTimeOffset Now => _door.Now;
+    internal Observability.RefusalCounters Refusals => _door.Telemetry.Refusals;
+
+    public Task InTransactionAsync(Func<ITenantStorage, CancellationToken, Task> work, CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(work, "work");
+        return InTransactionAsync<bool>(async (tx, ct) => { await work(tx, ct).ConfigureAwait(false); return true; }, cancellationToken);
+    }
+
+    public Task<T> InTransactionAsync<T>(Func<ITenantStorage, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
+    {
+        Check.NotNull(work, "work");
+        // A nested call joins the transaction this handle is bound to (the driver checks that it is still live).
+        if (Driver.InTransaction) return Driver.TransactAsync((_, ct) => work(this, ct), cancellationToken);
+        return Call("Transaction", null,
+            ct => Driver.TransactAsync((bound, innerCt) => work(new TenantStore(_door, bound), innerCt), ct), cancellationToken);
+    }
+
+    /// <summary>Runs one contract call through the door's telemetry.</summary>
+    internal Task<T> Call<T>(string operation, string? entity, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
+        _door.Telemetry.RunAsync(operation, entity, TenantId, body, cancellationToken);
+
+    /// <summary>As <see cref="Call{T}"/> without a result.</summary>
+    internal Task Call(string operation, string? entity, Func<CancellationToken, Task> body, CancellationToken cancellationToken) =>
+        _door.Telemetry.RunAsync(operation, entity, TenantId, async ct => { await body(ct).ConfigureAwait(false); return true; }, cancellationToken);
+}
