@@ -15,6 +15,7 @@ internal sealed class SqliteEngine : IDisposable
 {
     private readonly string _connectionString;
     private readonly string _pragmas;
+    private readonly SqlTemplate _sql;
 
     public SqliteEngine(StorageOptions options, TimeProvider time)
     {
@@ -22,6 +23,7 @@ internal sealed class SqliteEngine : IDisposable
         Options = options;
         Time = time;
         Tables = options.ResolveTables();
+        _sql = new SqlTemplate(Tables);
         foreach (var table in Tables.All())
             if (table.SchemaName is not null)
                 throw new StorageConfigurationException("storage.schema_mapping",
@@ -48,6 +50,9 @@ internal sealed class SqliteEngine : IDisposable
     public StorageOptions Options { get; }
     public TimeProvider Time { get; }
     public ResolvedTables Tables { get; }
+
+    /// <summary>The SQL of a template (<see cref="SqlTemplate"/>: <c>[[entity]]</c> is the mapped table), rendered once.</summary>
+    public string Sql(string template) => _sql[template];
     public TimeSpan BusyTimeout { get; }
     public SemaphoreSlim WriteGate { get; } = new(1, 1);
     public DateTimeOffset Now => StorageTime.Now(Time);

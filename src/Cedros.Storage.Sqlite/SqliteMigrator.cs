@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Cedros.Storage.Schema;
 
 namespace Cedros.Storage.Sqlite;
@@ -8,7 +7,7 @@ namespace Cedros.Storage.Sqlite;
 /// transaction that first re-reads the history table, so concurrent migrators (in any process) are serialised by the
 /// file lock and each version is applied exactly once. A changed already-applied script fails start-up.
 /// </summary>
-internal static partial class SqliteMigrator
+internal static class SqliteMigrator
 {
     /// <summary>The embedded scripts, ordered by version.</summary>
     public static IReadOnlyList<MigrationScript> Scripts { get; } = MigrationScripts.Load(typeof(SqliteMigrator).Assembly);
@@ -34,13 +33,13 @@ internal static partial class SqliteMigrator
                     ("@version", script.Version));
                 if (applied is not null)
                 {
-                    if (!string.Equals(applied, script.Checksum, StringComparison.OrdinalIgnoreCase))
+                    if (!string.Equals(applied, script.Checksum, StringComparison.OrdinalIgnoreCase) && !IsEarlierSpelling(script, applied))
                         throw new StorageException(StorageErrorKind.Internal,
                             $"migration {script.Version:D4}_{script.Name} was changed after it was applied (checksum differs); " +
                             "restore the original script and add a new migration instead.");
                     return 0;
                 }
-                s.Execute(Render(script.Text, engine.Tables));
+                s.Execute(SqlTemplate.Render(script.Text, engine.Tables));
                 return s.Execute($"INSERT INTO {history} (version, name, checksum, applied_at) VALUES (@version, @name, @checksum, @at)",
                     ("@version", script.Version), ("@name", script.Name), ("@checksum", script.Checksum), ("@at", engine.Now));
             });
@@ -73,34 +72,15 @@ internal static partial class SqliteMigrator
         CREATE INDEX IF NOT EXISTS {archive.Index("idx_{table}_tenant_created")} ON {archive.Quoted} (tenant_id, created_at);
         """;
 
-    /// <summary>Replaces <c>{T:entity}</c> and <c>{I:entity:pattern}</c> with validated, quoted names.</summary>
-    public static string Render(string text, ResolvedTables tables) => Placeholder().Replace(text, m =>
+    /// <summary>
+    /// Checksums recorded by earlier releases for scripts whose text has since changed without changing what they do:
+    /// 0001 was re-spelled from the <c>{T:entity}</c> placeholders to the one template syntax (<c>[[entity]]</c>).
+    /// </summary>
+    private static readonly Dictionary<int, string> EarlierSpellings = new()
     {
-        var table = Table(tables, m.Groups["entity"].Value);
-        return m.Groups["kind"].Value == "T"
-            ? table.Quoted
-            : table.Index(m.Groups["pattern"].Value.Replace("%", "{table}", StringComparison.Ordinal));
-    });
-
-    private static TableName Table(ResolvedTables t, string entity) => entity switch
-    {
-        "payments" => t.Payments,
-        "sessions" => t.Sessions,
-        "products" => t.Products,
-        "coupons" => t.Coupons,
-        "cart_quotes" => t.CartQuotes,
-        "refund_quotes" => t.RefundQuotes,
-        "admin_nonces" => t.AdminNonces,
-        "webhook_queue" => t.WebhookQueue,
-        "orders" => t.Orders,
-        "order_history" => t.OrderHistory,
-        "fulfillments" => t.Fulfillments,
-        "inventory_reservations" => t.InventoryReservations,
-        "subscriptions" => t.Subscriptions,
-        "idempotency_keys" => t.IdempotencyKeys,
-        _ => throw new StorageException(StorageErrorKind.Internal, $"migration names an unknown entity '{entity}'."),
+        [1] = "0f68623e8e4774c9710d8068662215bb80190f81e09518719c8996db13afc181",
     };
 
-    [GeneratedRegex(@"\{(?<kind>T|I):(?<entity>[a-z_]+)(?::(?<pattern>[A-Za-z0-9_%]+))?\}", RegexOptions.CultureInvariant)]
-    private static partial Regex Placeholder();
+    private static bool IsEarlierSpelling(MigrationScript script, string applied) =>
+        EarlierSpellings.TryGetValue(script.Version, out var earlier) && string.Equals(applied, earlier, StringComparison.OrdinalIgnoreCase);
 }

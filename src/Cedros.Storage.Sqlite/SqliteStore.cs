@@ -33,6 +33,9 @@ internal sealed partial class SqliteStore : IStoreDriver
     internal SqliteEngine Engine => _executor.Engine;
     internal ResolvedTables Tables => _executor.Engine.Tables;
     internal DateTimeOffset Now => _executor.Engine.Now;
+
+    /// <summary>The SQL of a template: <c>[[entity]]</c> is the entity's mapped table (Schema/SqlTemplate.cs).</summary>
+    internal string Sql(string template) => Engine.Sql(template);
     internal int BatchSize => Math.Max(1, Engine.Options.HousekeepingBatchSize);
 
     /// <summary>The tenant parameter every tenant-owned query binds.</summary>

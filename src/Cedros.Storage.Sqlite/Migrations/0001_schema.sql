@@ -1,9 +1,9 @@
 -- Cedros.Storage SQLite schema, version 1: the seed's tables, columns and indexes in SQLite's types.
--- Placeholders: {T:<entity>} is the validated, quoted table name from the schema mapping; {I:<entity>:<pattern>} is an index
--- name derived from it (% = the table name). Timestamps are INTEGER microseconds since the Unix epoch (UTC), so they
+-- Placeholders (Schema/SqlTemplate.cs): an entity key in double square brackets is the validated, quoted table name
+-- from the schema mapping; with |pattern after the key it is an index name derived from it (% = the table name). Timestamps are INTEGER microseconds since the Unix epoch (UTC), so they
 -- sort and compare exactly; JSON documents are TEXT; booleans are INTEGER 0/1.
 
-CREATE TABLE IF NOT EXISTS {T:sessions} (
+CREATE TABLE IF NOT EXISTS [[sessions]] (
     tenant_id TEXT NOT NULL DEFAULT 'default',
     id TEXT NOT NULL,
     resource_id TEXT NOT NULL,
@@ -16,10 +16,10 @@ CREATE TABLE IF NOT EXISTS {T:sessions} (
     completed_at INTEGER,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX IF NOT EXISTS {I:sessions:idx_%_tenant_resource} ON {T:sessions} (tenant_id, resource_id, created_at DESC);
-CREATE INDEX IF NOT EXISTS {I:sessions:idx_%_tenant_status} ON {T:sessions} (tenant_id, status, created_at);
+CREATE INDEX IF NOT EXISTS [[sessions|idx_%_tenant_resource]] ON [[sessions]] (tenant_id, resource_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS [[sessions|idx_%_tenant_status]] ON [[sessions]] (tenant_id, status, created_at);
 
-CREATE TABLE IF NOT EXISTS {T:payments} (
+CREATE TABLE IF NOT EXISTS [[payments]] (
     signature TEXT NOT NULL PRIMARY KEY,
     tenant_id TEXT NOT NULL DEFAULT 'default',
     resource_id TEXT NOT NULL,
@@ -29,13 +29,13 @@ CREATE TABLE IF NOT EXISTS {T:payments} (
     created_at INTEGER NOT NULL,
     metadata TEXT NOT NULL DEFAULT '{}'
 );
-CREATE INDEX IF NOT EXISTS {I:payments:idx_%_tenant} ON {T:payments} (tenant_id);
-CREATE INDEX IF NOT EXISTS {I:payments:idx_%_tenant_resource} ON {T:payments} (tenant_id, resource_id);
-CREATE INDEX IF NOT EXISTS {I:payments:idx_%_tenant_wallet} ON {T:payments} (tenant_id, wallet);
-CREATE INDEX IF NOT EXISTS {I:payments:idx_%_tenant_created} ON {T:payments} (tenant_id, created_at);
-CREATE INDEX IF NOT EXISTS {I:payments:idx_%_created} ON {T:payments} (created_at);
+CREATE INDEX IF NOT EXISTS [[payments|idx_%_tenant]] ON [[payments]] (tenant_id);
+CREATE INDEX IF NOT EXISTS [[payments|idx_%_tenant_resource]] ON [[payments]] (tenant_id, resource_id);
+CREATE INDEX IF NOT EXISTS [[payments|idx_%_tenant_wallet]] ON [[payments]] (tenant_id, wallet);
+CREATE INDEX IF NOT EXISTS [[payments|idx_%_tenant_created]] ON [[payments]] (tenant_id, created_at);
+CREATE INDEX IF NOT EXISTS [[payments|idx_%_created]] ON [[payments]] (created_at);
 
-CREATE TABLE IF NOT EXISTS {T:cart_quotes} (
+CREATE TABLE IF NOT EXISTS [[cart_quotes]] (
     tenant_id TEXT NOT NULL DEFAULT 'default',
     id TEXT NOT NULL,
     items TEXT NOT NULL DEFAULT '[]',
@@ -47,10 +47,10 @@ CREATE TABLE IF NOT EXISTS {T:cart_quotes} (
     wallet_paid_by TEXT,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX IF NOT EXISTS {I:cart_quotes:idx_%_tenant} ON {T:cart_quotes} (tenant_id);
-CREATE INDEX IF NOT EXISTS {I:cart_quotes:idx_%_tenant_expires} ON {T:cart_quotes} (tenant_id, expires_at);
+CREATE INDEX IF NOT EXISTS [[cart_quotes|idx_%_tenant]] ON [[cart_quotes]] (tenant_id);
+CREATE INDEX IF NOT EXISTS [[cart_quotes|idx_%_tenant_expires]] ON [[cart_quotes]] (tenant_id, expires_at);
 
-CREATE TABLE IF NOT EXISTS {T:refund_quotes} (
+CREATE TABLE IF NOT EXISTS [[refund_quotes]] (
     tenant_id TEXT NOT NULL DEFAULT 'default',
     id TEXT NOT NULL,
     original_purchase_id TEXT NOT NULL,
@@ -72,12 +72,12 @@ CREATE TABLE IF NOT EXISTS {T:refund_quotes} (
     payout_claim_until INTEGER,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX IF NOT EXISTS {I:refund_quotes:idx_%_tenant} ON {T:refund_quotes} (tenant_id);
-CREATE INDEX IF NOT EXISTS {I:refund_quotes:idx_%_tenant_expires} ON {T:refund_quotes} (tenant_id, expires_at);
-CREATE INDEX IF NOT EXISTS {I:refund_quotes:idx_%_tenant_original} ON {T:refund_quotes} (tenant_id, original_purchase_id, created_at DESC);
-CREATE INDEX IF NOT EXISTS {I:refund_quotes:idx_%_tenant_status} ON {T:refund_quotes} (tenant_id, status, created_at);
+CREATE INDEX IF NOT EXISTS [[refund_quotes|idx_%_tenant]] ON [[refund_quotes]] (tenant_id);
+CREATE INDEX IF NOT EXISTS [[refund_quotes|idx_%_tenant_expires]] ON [[refund_quotes]] (tenant_id, expires_at);
+CREATE INDEX IF NOT EXISTS [[refund_quotes|idx_%_tenant_original]] ON [[refund_quotes]] (tenant_id, original_purchase_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS [[refund_quotes|idx_%_tenant_status]] ON [[refund_quotes]] (tenant_id, status, created_at);
 
-CREATE TABLE IF NOT EXISTS {T:orders} (
+CREATE TABLE IF NOT EXISTS [[orders]] (
     tenant_id TEXT NOT NULL,
     id TEXT NOT NULL,
     source TEXT NOT NULL,
@@ -97,11 +97,11 @@ CREATE TABLE IF NOT EXISTS {T:orders} (
     status_updated_at INTEGER,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE UNIQUE INDEX IF NOT EXISTS {I:orders:%_tenant_source_purchase_uidx} ON {T:orders} (tenant_id, source, purchase_id);
-CREATE INDEX IF NOT EXISTS {I:orders:%_tenant_created_at_idx} ON {T:orders} (tenant_id, created_at DESC, id DESC);
-CREATE INDEX IF NOT EXISTS {I:orders:%_tenant_status_created_idx} ON {T:orders} (tenant_id, status, created_at DESC, id DESC);
+CREATE UNIQUE INDEX IF NOT EXISTS [[orders|%_tenant_source_purchase_uidx]] ON [[orders]] (tenant_id, source, purchase_id);
+CREATE INDEX IF NOT EXISTS [[orders|%_tenant_created_at_idx]] ON [[orders]] (tenant_id, created_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS [[orders|%_tenant_status_created_idx]] ON [[orders]] (tenant_id, status, created_at DESC, id DESC);
 
-CREATE TABLE IF NOT EXISTS {T:order_history} (
+CREATE TABLE IF NOT EXISTS [[order_history]] (
     tenant_id TEXT NOT NULL,
     id TEXT NOT NULL,
     order_id TEXT NOT NULL,
@@ -112,9 +112,9 @@ CREATE TABLE IF NOT EXISTS {T:order_history} (
     created_at INTEGER NOT NULL,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX IF NOT EXISTS {I:order_history:%_tenant_order_idx} ON {T:order_history} (tenant_id, order_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS [[order_history|%_tenant_order_idx]] ON [[order_history]] (tenant_id, order_id, created_at DESC);
 
-CREATE TABLE IF NOT EXISTS {T:fulfillments} (
+CREATE TABLE IF NOT EXISTS [[fulfillments]] (
     tenant_id TEXT NOT NULL,
     id TEXT NOT NULL,
     order_id TEXT NOT NULL,
@@ -130,9 +130,9 @@ CREATE TABLE IF NOT EXISTS {T:fulfillments} (
     updated_at INTEGER,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX IF NOT EXISTS {I:fulfillments:%_tenant_order_idx} ON {T:fulfillments} (tenant_id, order_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS [[fulfillments|%_tenant_order_idx]] ON [[fulfillments]] (tenant_id, order_id, created_at DESC);
 
-CREATE TABLE IF NOT EXISTS {T:inventory_reservations} (
+CREATE TABLE IF NOT EXISTS [[inventory_reservations]] (
     tenant_id TEXT NOT NULL,
     id TEXT NOT NULL,
     product_id TEXT NOT NULL,
@@ -145,12 +145,12 @@ CREATE TABLE IF NOT EXISTS {T:inventory_reservations} (
     status_updated_at INTEGER,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX IF NOT EXISTS {I:inventory_reservations:%_tenant_product_idx} ON {T:inventory_reservations} (tenant_id, product_id, created_at DESC);
-CREATE INDEX IF NOT EXISTS {I:inventory_reservations:%_tenant_cart_idx} ON {T:inventory_reservations} (tenant_id, cart_id, created_at DESC);
-CREATE INDEX IF NOT EXISTS {I:inventory_reservations:%_stock_idx} ON {T:inventory_reservations} (tenant_id, product_id, variant_id, status, expires_at);
-CREATE INDEX IF NOT EXISTS {I:inventory_reservations:%_status_expires_idx} ON {T:inventory_reservations} (status, expires_at);
+CREATE INDEX IF NOT EXISTS [[inventory_reservations|%_tenant_product_idx]] ON [[inventory_reservations]] (tenant_id, product_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS [[inventory_reservations|%_tenant_cart_idx]] ON [[inventory_reservations]] (tenant_id, cart_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS [[inventory_reservations|%_stock_idx]] ON [[inventory_reservations]] (tenant_id, product_id, variant_id, status, expires_at);
+CREATE INDEX IF NOT EXISTS [[inventory_reservations|%_status_expires_idx]] ON [[inventory_reservations]] (status, expires_at);
 
-CREATE TABLE IF NOT EXISTS {T:admin_nonces} (
+CREATE TABLE IF NOT EXISTS [[admin_nonces]] (
     tenant_id TEXT NOT NULL DEFAULT 'default',
     id TEXT NOT NULL,
     purpose TEXT NOT NULL,
@@ -159,11 +159,11 @@ CREATE TABLE IF NOT EXISTS {T:admin_nonces} (
     consumed_at INTEGER,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX IF NOT EXISTS {I:admin_nonces:idx_%_tenant} ON {T:admin_nonces} (tenant_id);
-CREATE INDEX IF NOT EXISTS {I:admin_nonces:idx_%_tenant_expires} ON {T:admin_nonces} (tenant_id, expires_at);
-CREATE INDEX IF NOT EXISTS {I:admin_nonces:idx_%_expires} ON {T:admin_nonces} (expires_at);
+CREATE INDEX IF NOT EXISTS [[admin_nonces|idx_%_tenant]] ON [[admin_nonces]] (tenant_id);
+CREATE INDEX IF NOT EXISTS [[admin_nonces|idx_%_tenant_expires]] ON [[admin_nonces]] (tenant_id, expires_at);
+CREATE INDEX IF NOT EXISTS [[admin_nonces|idx_%_expires]] ON [[admin_nonces]] (expires_at);
 
-CREATE TABLE IF NOT EXISTS {T:webhook_queue} (
+CREATE TABLE IF NOT EXISTS [[webhook_queue]] (
     id TEXT NOT NULL PRIMARY KEY,
     tenant_id TEXT NOT NULL DEFAULT 'default',
     url TEXT NOT NULL,
@@ -181,14 +181,14 @@ CREATE TABLE IF NOT EXISTS {T:webhook_queue} (
     locked_until INTEGER,
     claim_token TEXT
 );
-CREATE INDEX IF NOT EXISTS {I:webhook_queue:idx_%_status} ON {T:webhook_queue} (status) WHERE status = 'pending';
-CREATE INDEX IF NOT EXISTS {I:webhook_queue:idx_%_created} ON {T:webhook_queue} (created_at);
-CREATE INDEX IF NOT EXISTS {I:webhook_queue:idx_%_completed} ON {T:webhook_queue} (completed_at);
-CREATE INDEX IF NOT EXISTS {I:webhook_queue:idx_%_ready} ON {T:webhook_queue} (status, next_attempt_at, id);
-CREATE INDEX IF NOT EXISTS {I:webhook_queue:idx_%_lease} ON {T:webhook_queue} (status, locked_until);
-CREATE INDEX IF NOT EXISTS {I:webhook_queue:idx_%_tenant_created} ON {T:webhook_queue} (tenant_id, created_at DESC);
+CREATE INDEX IF NOT EXISTS [[webhook_queue|idx_%_status]] ON [[webhook_queue]] (status) WHERE status = 'pending';
+CREATE INDEX IF NOT EXISTS [[webhook_queue|idx_%_created]] ON [[webhook_queue]] (created_at);
+CREATE INDEX IF NOT EXISTS [[webhook_queue|idx_%_completed]] ON [[webhook_queue]] (completed_at);
+CREATE INDEX IF NOT EXISTS [[webhook_queue|idx_%_ready]] ON [[webhook_queue]] (status, next_attempt_at, id);
+CREATE INDEX IF NOT EXISTS [[webhook_queue|idx_%_lease]] ON [[webhook_queue]] (status, locked_until);
+CREATE INDEX IF NOT EXISTS [[webhook_queue|idx_%_tenant_created]] ON [[webhook_queue]] (tenant_id, created_at DESC);
 
-CREATE TABLE IF NOT EXISTS {T:products} (
+CREATE TABLE IF NOT EXISTS [[products]] (
     tenant_id TEXT NOT NULL DEFAULT 'default',
     id TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
@@ -206,11 +206,11 @@ CREATE TABLE IF NOT EXISTS {T:products} (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE INDEX IF NOT EXISTS {I:products:idx_%_tenant} ON {T:products} (tenant_id);
-CREATE INDEX IF NOT EXISTS {I:products:idx_%_tenant_active} ON {T:products} (tenant_id, active);
-CREATE INDEX IF NOT EXISTS {I:products:idx_%_tenant_stripe} ON {T:products} (tenant_id, stripe_price_id);
+CREATE INDEX IF NOT EXISTS [[products|idx_%_tenant]] ON [[products]] (tenant_id);
+CREATE INDEX IF NOT EXISTS [[products|idx_%_tenant_active]] ON [[products]] (tenant_id, active);
+CREATE INDEX IF NOT EXISTS [[products|idx_%_tenant_stripe]] ON [[products]] (tenant_id, stripe_price_id);
 
-CREATE TABLE IF NOT EXISTS {T:coupons} (
+CREATE TABLE IF NOT EXISTS [[coupons]] (
     tenant_id TEXT NOT NULL DEFAULT 'default',
     code TEXT NOT NULL COLLATE NOCASE,
     discount_type TEXT NOT NULL,
@@ -231,12 +231,12 @@ CREATE TABLE IF NOT EXISTS {T:coupons} (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (tenant_id, code)
 );
-CREATE INDEX IF NOT EXISTS {I:coupons:idx_%_active} ON {T:coupons} (active);
-CREATE INDEX IF NOT EXISTS {I:coupons:idx_%_auto_apply} ON {T:coupons} (auto_apply) WHERE auto_apply = 1;
-CREATE INDEX IF NOT EXISTS {I:coupons:idx_%_expires} ON {T:coupons} (expires_at);
-CREATE INDEX IF NOT EXISTS {I:coupons:idx_%_tenant_auto_apply} ON {T:coupons} (tenant_id, auto_apply, active);
+CREATE INDEX IF NOT EXISTS [[coupons|idx_%_active]] ON [[coupons]] (active);
+CREATE INDEX IF NOT EXISTS [[coupons|idx_%_auto_apply]] ON [[coupons]] (auto_apply) WHERE auto_apply = 1;
+CREATE INDEX IF NOT EXISTS [[coupons|idx_%_expires]] ON [[coupons]] (expires_at);
+CREATE INDEX IF NOT EXISTS [[coupons|idx_%_tenant_auto_apply]] ON [[coupons]] (tenant_id, auto_apply, active);
 
-CREATE TABLE IF NOT EXISTS {T:subscriptions} (
+CREATE TABLE IF NOT EXISTS [[subscriptions]] (
     tenant_id TEXT NOT NULL DEFAULT 'default',
     id TEXT NOT NULL,
     product_id TEXT NOT NULL,
@@ -257,14 +257,14 @@ CREATE TABLE IF NOT EXISTS {T:subscriptions} (
     updated_at INTEGER NOT NULL,
     PRIMARY KEY (tenant_id, id)
 );
-CREATE UNIQUE INDEX IF NOT EXISTS {I:subscriptions:idx_%_stripe_subscription} ON {T:subscriptions} (tenant_id, stripe_subscription_id);
-CREATE INDEX IF NOT EXISTS {I:subscriptions:idx_%_wallet_product} ON {T:subscriptions} (wallet, product_id);
-CREATE INDEX IF NOT EXISTS {I:subscriptions:idx_%_stripe_customer} ON {T:subscriptions} (stripe_customer_id);
-CREATE INDEX IF NOT EXISTS {I:subscriptions:idx_%_status} ON {T:subscriptions} (status);
-CREATE INDEX IF NOT EXISTS {I:subscriptions:idx_%_period_end} ON {T:subscriptions} (current_period_end);
-CREATE INDEX IF NOT EXISTS {I:subscriptions:idx_%_tenant_product} ON {T:subscriptions} (tenant_id, product_id, created_at DESC);
+CREATE UNIQUE INDEX IF NOT EXISTS [[subscriptions|idx_%_stripe_subscription]] ON [[subscriptions]] (tenant_id, stripe_subscription_id);
+CREATE INDEX IF NOT EXISTS [[subscriptions|idx_%_wallet_product]] ON [[subscriptions]] (wallet, product_id);
+CREATE INDEX IF NOT EXISTS [[subscriptions|idx_%_stripe_customer]] ON [[subscriptions]] (stripe_customer_id);
+CREATE INDEX IF NOT EXISTS [[subscriptions|idx_%_status]] ON [[subscriptions]] (status);
+CREATE INDEX IF NOT EXISTS [[subscriptions|idx_%_period_end]] ON [[subscriptions]] (current_period_end);
+CREATE INDEX IF NOT EXISTS [[subscriptions|idx_%_tenant_product]] ON [[subscriptions]] (tenant_id, product_id, created_at DESC);
 
-CREATE TABLE IF NOT EXISTS {T:idempotency_keys} (
+CREATE TABLE IF NOT EXISTS [[idempotency_keys]] (
     tenant_id TEXT NOT NULL DEFAULT 'default',
     key TEXT NOT NULL,
     fingerprint TEXT NOT NULL DEFAULT '',
@@ -277,5 +277,5 @@ CREATE TABLE IF NOT EXISTS {T:idempotency_keys} (
     expires_at INTEGER,
     PRIMARY KEY (tenant_id, key)
 );
-CREATE INDEX IF NOT EXISTS {I:idempotency_keys:idx_%_expires} ON {T:idempotency_keys} (expires_at);
-CREATE INDEX IF NOT EXISTS {I:idempotency_keys:idx_%_locked_until} ON {T:idempotency_keys} (locked_until);
+CREATE INDEX IF NOT EXISTS [[idempotency_keys|idx_%_expires]] ON [[idempotency_keys]] (expires_at);
+CREATE INDEX IF NOT EXISTS [[idempotency_keys|idx_%_locked_until]] ON [[idempotency_keys]] (locked_until);

@@ -1,3 +1,5 @@
+using Cedros.Storage.FrontDoor.Drivers;
+
 namespace Cedros.Storage.FrontDoor;
 
 /// <summary>
@@ -13,7 +15,7 @@ internal interface IStoreDriver :
     IFulfillmentStore,
     IInventoryStore,
     IPaymentLedger,
-    IAdminNonceStore,
+    INonceDriver,
     IWebhookQueue,
     IIdempotencyStore,
     IStripeSessionStore

@@ -1,16 +1,39 @@
+using Cedros.Storage.Internal;
+using Cedros.Storage.Validation;
+
 namespace Cedros.Storage.FrontDoor;
 
 internal sealed partial class TenantStore
 {
     public Task CreateNonceAsync(AdminNonce nonce, CancellationToken cancellationToken = default) =>
-        Call("CreateNonce", "admin_nonces", ct => Driver.CreateNonceAsync(nonce, ct), cancellationToken);
+        Call("CreateNonce", "admin_nonces", async ct =>
+        {
+            var prepared = Prepare.Nonce(TenantId, nonce, Now);
+            if (!await Driver.InsertNonceAsync(prepared, ct).ConfigureAwait(false))
+                throw Conflicts.AlreadyExists("admin nonce", prepared.Id);
+        }, cancellationToken);
 
     public Task ConsumeNonceAsync(string nonceId, CancellationToken cancellationToken = default) =>
-        Call("ConsumeNonce", "admin_nonces", ct => Driver.ConsumeNonceAsync(nonceId, ct), cancellationToken);
+        Call("ConsumeNonce", "admin_nonces", ct => ConsumeNonceCoreAsync(nonceId, null, ct), cancellationToken);
 
     public Task ConsumeNonceAsync(string nonceId, string expectedPurpose, CancellationToken cancellationToken = default) =>
-        Call("ConsumeNonce", "admin_nonces", ct => Driver.ConsumeNonceAsync(nonceId, expectedPurpose, ct), cancellationToken);
+        Call("ConsumeNonce", "admin_nonces",
+            ct => ConsumeNonceCoreAsync(nonceId, Check.Required(expectedPurpose, "purpose"), ct), cancellationToken);
+
+    private async Task ConsumeNonceCoreAsync(string nonceId, string? expectedPurpose, CancellationToken cancellationToken)
+    {
+        Check.Id(nonceId, "nonce id");
+        var now = Now;
+        var outcome = await Driver.ConsumeNonceAsync(nonceId, expectedPurpose, now, cancellationToken).ConfigureAwait(false);
+        if (outcome.Consumed) return;
+        var reason = NonceFailure.Classify(outcome.Found, outcome.WasConsumed, outcome.ExpiresAt is { } expires && now >= expires,
+                NonceFailure.PurposeMatches(outcome.Purpose, expectedPurpose))
+            // The row looked consumable when the statement started: a concurrent caller consumed it first.
+            ?? NonceFailureReason.AlreadyConsumed;
+        throw new NonceException(nonceId, reason);
+    }
 
     public Task<long> CleanupExpiredNoncesAsync(CancellationToken cancellationToken = default) =>
-        Call("CleanupExpiredNonces", "admin_nonces", ct => Driver.CleanupExpiredNoncesAsync(ct), cancellationToken);
+        Call("CleanupExpiredNonces", "admin_nonces",
+            ct => InBatchesAsync((size, innerCt) => Driver.DeleteExpiredNoncesAsync(Now, size, innerCt), ct), cancellationToken);
 }

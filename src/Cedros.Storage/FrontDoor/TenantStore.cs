@@ -44,6 +44,22 @@ internal sealed partial class TenantStore : ITenantStorage
             ct => Driver.TransactAsync((bound, innerCt) => work(new TenantStore(_door, bound), innerCt), ct), cancellationToken);
     }
 
+    /// <summary>
+    /// Housekeeping the same way on every backend: each batch of at most <c>storage.housekeeping_batch_size</c> rows is
+    /// one atomic step of the driver (so live traffic interleaves between batches), repeated until a batch finds nothing.
+    /// </summary>
+    internal async Task<long> InBatchesAsync(Func<int, CancellationToken, Task<int>> batch, CancellationToken cancellationToken)
+    {
+        var size = Math.Max(1, _door.Options.HousekeepingBatchSize);
+        long total = 0;
+        while (true)
+        {
+            var done = await batch(size, cancellationToken).ConfigureAwait(false);
+            if (done == 0) return total;
+            total += done;
+        }
+    }
+
     /// <summary>Runs one contract call through the door's telemetry.</summary>
     internal Task<T> Call<T>(string operation, string? entity, Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken) =>
         _door.Telemetry.RunAsync(operation, entity, TenantId, body, cancellationToken);

@@ -120,6 +120,31 @@ public sealed class ResolvedTables
     /// <summary>Migration history.</summary>
     public required TableName SchemaMigrations { get; init; }
 
+    /// <summary>
+    /// The table registry: the table of an entity key (the <c>storage.schema_mapping</c> keys, plus
+    /// <c>payments_archive</c>, which names the default archive table even when archival deletes).
+    /// </summary>
+    public TableName ByEntity(string entity) => entity switch
+    {
+        "payments" => Payments,
+        "payments_archive" => PaymentsArchive ?? TableName.Parse(Payments + "_archive", "storage.archival.archive_table"),
+        "sessions" => Sessions,
+        "products" => Products,
+        "coupons" => Coupons,
+        "cart_quotes" => CartQuotes,
+        "refund_quotes" => RefundQuotes,
+        "admin_nonces" => AdminNonces,
+        "webhook_queue" => WebhookQueue,
+        "orders" => Orders,
+        "order_history" => OrderHistory,
+        "fulfillments" => Fulfillments,
+        "inventory_reservations" => InventoryReservations,
+        "subscriptions" => Subscriptions,
+        "idempotency_keys" => IdempotencyKeys,
+        "schema_migrations" => SchemaMigrations,
+        _ => throw new InvalidOperationException($"unknown table entity '{entity}'."),
+    };
+
     /// <summary>Every table.</summary>
     public IEnumerable<TableName> All()
     {

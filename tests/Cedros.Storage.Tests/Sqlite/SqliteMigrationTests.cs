@@ -99,6 +99,23 @@ public sealed class SqliteMigrationTests(SqliteFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_file_migrated_by_a_release_with_the_earlier_spelling_of_0001_opens()
+    {
+        // Releases before the one template syntax recorded 0001's checksum over its {T:entity} spelling.
+        var path = fixture.NewPath();
+        await using (await SqliteStorage.OpenAsync(fixture.NewOptions(path))) { }
+        using (var c = Raw(path))
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "UPDATE schema_migrations SET checksum = '0f68623e8e4774c9710d8068662215bb80190f81e09518719c8996db13afc181' WHERE version = 1";
+            Assert.Equal(1, cmd.ExecuteNonQuery());
+        }
+
+        await using var storage = await SqliteStorage.OpenAsync(fixture.NewOptions(path));
+        Assert.True(await storage.Default.TryStoreOrderAsync(Conformance.Make.Order(DateTimeOffset.UtcNow)));
+    }
+
+    [Fact]
     public async Task A_database_from_a_newer_library_version_is_refused()
     {
         var path = fixture.NewPath();
