@@ -14,7 +14,7 @@ internal interface IStoreDriver :
     IOrderStore,
     IFulfillmentStore,
     IInventoryStore,
-    IPaymentLedger,
+    IPaymentDriver,
     INonceDriver,
     IWebhookQueue,
     IIdempotencyStore,
