@@ -9,7 +9,7 @@ namespace Cedros.Storage.FrontDoor;
 /// Areas not yet narrowed still expose their contract interface here; the front door forwards to them.
 /// </summary>
 internal interface IStoreDriver :
-    ICartQuoteStore,
+    ICartQuoteDriver,
     IRefundQuoteStore,
     IOrderStore,
     IFulfillmentStore,
@@ -17,8 +17,8 @@ internal interface IStoreDriver :
     IPaymentDriver,
     INonceDriver,
     IWebhookQueue,
-    IIdempotencyStore,
-    IStripeSessionStore
+    IIdempotencyDriver,
+    IStripeSessionDriver
 {
     /// <summary>The tenant whose rows this driver reads and writes.</summary>
     string TenantId { get; }

@@ -22,10 +22,12 @@ internal sealed partial class TenantStore
         }, cancellationToken);
 
     public Task<bool> HasPaymentBeenProcessedAsync(string signature, CancellationToken cancellationToken = default) =>
-        Call("HasPaymentBeenProcessed", "payments", ct => Driver.PaymentExistsAsync(Check.Id(signature, "signature"), ct), cancellationToken);
+        Call("HasPaymentBeenProcessed", "payments",
+            async ct => await Driver.PaymentExistsAsync(Check.Id(signature, "signature"), ct).ConfigureAwait(false), cancellationToken);
 
     public Task<PaymentTransaction?> GetPaymentAsync(string signature, CancellationToken cancellationToken = default) =>
-        Call("GetPayment", "payments", ct => Driver.FindPaymentAsync(Check.Id(signature, "signature"), ct), cancellationToken);
+        Call("GetPayment", "payments",
+            async ct => await Driver.FindPaymentAsync(Check.Id(signature, "signature"), ct).ConfigureAwait(false), cancellationToken);
 
     public Task RecordPaymentsAsync(IReadOnlyList<PaymentTransaction> transactions, CancellationToken cancellationToken = default) =>
         Call("RecordPayments", "payments", async ct =>
