@@ -1,10 +1,10 @@
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
 using Npgsql;
 
 namespace Cedros.Storage.Postgres;
 
-internal sealed partial class PostgresStore
+internal sealed partial class PostgresStore : IPaymentDriver
 {
     private const string PaymentColumns = "signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata";
 
@@ -20,51 +20,65 @@ internal sealed partial class PostgresStore
         Metadata = PgRow.Meta(r, 7),
     };
 
-    public async Task RecordPaymentAsync(PaymentTransaction transaction, CancellationToken cancellationToken)
+    public async Task<bool> InsertPaymentAsync(PaymentTransaction payment, CancellationToken cancellationToken)
     {
-        var tx = Prepare.Payment(TenantId, transaction, Now);
-        var recorded = await InsertPaymentsAsync([tx], atomic: false, cancellationToken).ConfigureAwait(false);
-        if (recorded.Count == 0) throw new PaymentReplayException([tx.Signature]);
+        try
+        {
+            return (await RunAsync(c => InsertPaymentsAsync(c, [payment]), cancellationToken).ConfigureAwait(false)).Count == 1;
+        }
+        catch (ArchivedConcurrentlyException)
+        {
+            return false;
+        }
     }
 
-    public async Task<bool> TryRecordPaymentAsync(PaymentTransaction transaction, CancellationToken cancellationToken)
+    /// <summary>
+    /// The batch in one statement, in a transaction (or savepoint): any signature not inserted rolls the statement's
+    /// rows back. The statement's <c>NOT EXISTS (archive)</c> sees its own snapshot; a signature the archiver moved at
+    /// that very moment is caught by the ledger's archive guard trigger (<see cref="PostgresArchiveGuard"/>), which fails
+    /// the whole statement: nothing is written, and the signatures now recorded are looked up to name them.
+    /// </summary>
+    public async Task<PaymentBatchInsert> InsertPaymentBatchAsync(IReadOnlyList<PaymentTransaction> payments, CancellationToken cancellationToken)
     {
-        var tx = Prepare.Payment(TenantId, transaction, Now);
-        return (await InsertPaymentsAsync([tx], atomic: false, cancellationToken).ConfigureAwait(false)).Count == 1;
+        try
+        {
+            return await Undo.CatchAsync(() => RunAsync(async c =>
+            {
+                var fresh = (await InsertPaymentsAsync(c, payments).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+                if (fresh.Count == payments.Count) return PaymentBatchInsert.Done;
+                throw new Undo<PaymentBatchInsert>(new(false, payments.Select(p => p.Signature).Where(s => !fresh.Contains(s)).ToArray()));
+            }, cancellationToken, atomic: true)).ConfigureAwait(false);
+        }
+        catch (ArchivedConcurrentlyException)
+        {
+            var existing = (await RunAsync(c => c.ListAsync("""
+                SELECT signature FROM [[payments]] WHERE signature = ANY(@sigs)
+                UNION
+                SELECT signature FROM [[payments_archive]] WHERE signature = ANY(@sigs)
+                """, r => r.GetString(0), ("sigs", payments.Select(t => t.Signature).ToArray())), cancellationToken).ConfigureAwait(false))
+                .ToHashSet(StringComparer.Ordinal);
+            // Empty when the guard saw a signature this query does not: its archive table is not this instance's.
+            return new PaymentBatchInsert(false, payments.Select(p => p.Signature).Where(existing.Contains).ToArray());
+        }
     }
 
-    public Task<bool> HasPaymentBeenProcessedAsync(string signature, CancellationToken cancellationToken)
-    {
-        Check.Id(signature, "signature");
-        return RunAsync(c => c.RowAsync("""
+    public Task<bool> PaymentExistsAsync(string signature, CancellationToken cancellationToken) =>
+        RunAsync(c => c.RowAsync("""
             SELECT EXISTS (SELECT 1 FROM [[payments]] WHERE signature = @s)
                 OR EXISTS (SELECT 1 FROM [[payments_archive]] WHERE signature = @s)
             """, r => r.GetBoolean(0), ("s", signature)), cancellationToken);
-    }
 
-    public Task<PaymentTransaction?> GetPaymentAsync(string signature, CancellationToken cancellationToken)
-    {
-        Check.Id(signature, "signature");
-        return RunAsync(c => c.OneAsync($"""
+    public Task<PaymentTransaction?> FindPaymentAsync(string signature, CancellationToken cancellationToken) =>
+        RunAsync(c => c.OneAsync($"""
             SELECT {PaymentColumns} FROM [[payments]] WHERE signature = @s AND tenant_id = @t
             UNION ALL
             SELECT {PaymentColumns} FROM [[payments_archive]] WHERE signature = @s AND tenant_id = @t
             LIMIT 1
             """, ReadPayment, ("s", signature), ("t", TenantId)), cancellationToken);
-    }
 
-    public async Task RecordPaymentsAsync(IReadOnlyList<PaymentTransaction> transactions, CancellationToken cancellationToken)
-    {
-        var prepared = Prepare.Payments(TenantId, transactions, Now);
-        if (prepared.Length == 0) return;
-        await InsertPaymentsAsync(prepared, atomic: true, cancellationToken).ConfigureAwait(false);
-    }
-
-    public async Task<long> ArchiveOldPaymentsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
-    {
-        var cutoff = StorageTime.Micro(olderThan);
-        // Each batch is one statement: the rows leave the ledger and enter the archive together.
-        var sql = Context.ArchiveEnabled
+    /// <summary>One statement per batch: the rows leave the ledger and enter the archive together.</summary>
+    public Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(c => c.RowAsync(Context.ArchiveEnabled
             ? """
               WITH moved AS (
                   DELETE FROM [[payments]] WHERE signature IN (
@@ -82,63 +96,18 @@ internal sealed partial class PostgresStore
                       SELECT signature FROM [[payments]] WHERE created_at < @cutoff LIMIT @n FOR UPDATE SKIP LOCKED)
                   RETURNING 1)
               SELECT count(*) FROM moved
-              """;
-        long total = 0;
-        while (true)
-        {
-            var moved = await RunAsync(c => c.RowAsync(sql, r => r.GetInt64(0), ("cutoff", cutoff), ("n", Context.BatchSize), ("now", Now)),
-                cancellationToken).ConfigureAwait(false);
-            if (moved == 0) return total;
-            total += moved;
-        }
-    }
+              """, r => (int)r.GetInt64(0), ("cutoff", cutoff), ("n", batchSize), ("now", now)), cancellationToken);
 
     /// <summary>
-    /// Inserts payments in one statement; a signature already in the ledger or the archive (any tenant), or repeated
-    /// in the batch, is not inserted. For a batch (<paramref name="atomic"/>) any such signature rolls everything back
-    /// with <see cref="PaymentReplayException"/> listing them. Returns the signatures recorded.
-    /// <para>
-    /// The statement's <c>NOT EXISTS (archive)</c> sees its own snapshot; a signature the archiver moved at that very
-    /// moment is caught by the ledger's archive guard trigger (<see cref="PostgresArchiveGuard"/>), which fails the
-    /// whole statement: nothing is written, and the signature counts as a replay (inside a transaction the call's
-    /// savepoint is rolled back, so the transaction goes on).
-    /// </para>
+    /// Inserts payments in one statement; a signature already in the ledger or the archive (any tenant) is not inserted.
+    /// Returns the signatures recorded. The archive guard's refusal (<see cref="PostgresArchiveGuard"/>) becomes
+    /// <see cref="ArchivedConcurrentlyException"/>, after the executor rolled the statement back (transaction or savepoint).
     /// </summary>
-    private async Task<List<string>> InsertPaymentsAsync(PaymentTransaction[] txs, bool atomic, CancellationToken cancellationToken)
+    private async Task<List<string>> InsertPaymentsAsync(PgConn c, IReadOnlyList<PaymentTransaction> txs)
     {
         try
         {
-            return await RunAsync(c => InsertAsync(c, txs, atomic), cancellationToken, atomic).ConfigureAwait(false);
-        }
-        catch (ArchivedConcurrentlyException) when (!atomic)
-        {
-            return [];
-        }
-        catch (ArchivedConcurrentlyException)
-        {
-            // The batch was rolled back; name every signature that is now recorded or archived, or repeated.
-            var existing = await RunAsync(c => c.ListAsync("""
-                SELECT signature FROM [[payments]] WHERE signature = ANY(@sigs)
-                UNION
-                SELECT signature FROM [[payments_archive]] WHERE signature = ANY(@sigs)
-                """, r => r.GetString(0), ("sigs", txs.Select(t => t.Signature).ToArray())), cancellationToken).ConfigureAwait(false);
-            var known = existing.ToHashSet(StringComparer.Ordinal);
-            var offending = Offending(txs, known.Contains);
-            if (offending.Count > 0) throw new PaymentReplayException(offending);
-            // The guard saw a signature this query does not: its archive table is not this instance's (instances
-            // configured with different archive tables). Refuse without guessing which signature it was.
-            throw new StorageConflictException(
-                "a payment of the batch is already in the archive table the ledger's guard checks, which is not the one configured here " +
-                "(storage.archival.archive_table differs between instances?); nothing was written.");
-        }
-    }
-
-    private async Task<List<string>> InsertAsync(PgConn c, PaymentTransaction[] txs, bool atomic)
-    {
-        List<string> recorded;
-        try
-        {
-            recorded = await c.ListAsync("""
+            return await c.ListAsync("""
                 INSERT INTO [[payments]] (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
                 SELECT u.signature, @t, u.resource_id, u.wallet, u.amount, u.amount_asset, u.created_at, u.metadata::jsonb
                   FROM unnest(@sigs::text[], @resources::text[], @wallets::text[], @amounts::bigint[], @assets::text[],
@@ -161,24 +130,6 @@ internal sealed partial class PostgresStore
             // Not a driver error: the executor passes it on untranslated after rolling back (transaction or savepoint).
             throw new ArchivedConcurrentlyException();
         }
-        if (!atomic || recorded.Count == txs.Length) return recorded;
-        var fresh = recorded.ToHashSet(StringComparer.Ordinal);
-        throw new PaymentReplayException(Offending(txs, s => !fresh.Contains(s)));
-    }
-
-    /// <summary>The batch's offending signatures, once each, in batch order: repeated in the batch, or
-    /// <paramref name="taken"/>.</summary>
-    private static List<string> Offending(PaymentTransaction[] txs, Func<string, bool> taken)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var offending = new List<string>();
-        foreach (var tx in txs)
-        {
-            var repeated = !seen.Add(tx.Signature);
-            if ((repeated || taken(tx.Signature)) && !offending.Contains(tx.Signature, StringComparer.Ordinal))
-                offending.Add(tx.Signature);
-        }
-        return offending;
     }
 
     /// <summary>The archive guard refused the statement: a signature was archived while it was being recorded.</summary>

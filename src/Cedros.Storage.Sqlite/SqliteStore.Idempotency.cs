@@ -1,11 +1,10 @@
-using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor.Drivers;
 using Microsoft.Data.Sqlite;
 using static Cedros.Storage.Sqlite.SqliteRow;
 
 namespace Cedros.Storage.Sqlite;
 
-internal sealed partial class SqliteStore
+internal sealed partial class SqliteStore : IIdempotencyDriver
 {
     private const string IdempotencyColumns = "fingerprint, lock_token, locked_until, status_code, headers, body, cached_at, expires_at";
 
@@ -13,11 +12,8 @@ internal sealed partial class SqliteStore
     private const string IdempotencyLive =
         "((status_code IS NOT NULL AND expires_at > @now) OR (status_code IS NULL AND locked_until > @now))";
 
-    private sealed record IdempotencyRow(string Fingerprint, string? LockToken, IdempotencyResponse? Response);
-
-    private static IdempotencyRow ReadIdempotency(SqliteDataReader r) => new(
+    private static IdempotencyClaim ReadIdempotency(SqliteDataReader r) => IdempotencyClaim.LiveRecord(
         r.Str(0),
-        r.StrOrNull(1),
         r.IsDBNull(3) ? null : new IdempotencyResponse
         {
             StatusCode = r.Int(3),
@@ -26,99 +22,69 @@ internal sealed partial class SqliteStore
             CachedAt = r.Time(6),
         });
 
-    private IdempotencyRow? LiveIdempotency(SqliteSession s, string key, DateTimeOffset now) => s.One($"""
-        SELECT {IdempotencyColumns} FROM {Tables.IdempotencyKeys.Quoted}
+    private IdempotencyClaim? LiveIdempotency(SqliteSession s, string key, DateTimeOffset now) => s.One(Sql($"""
+        SELECT {IdempotencyColumns} FROM [[idempotency_keys]]
         WHERE tenant_id = @tenant AND key = @key AND {IdempotencyLive}
-        """, ReadIdempotency, Tenant, ("@key", key), ("@now", now));
+        """), r => (IdempotencyClaim?)ReadIdempotency(r), Tenant, ("@key", key), ("@now", now));
 
-    private string UpsertIdempotencySql => $"""
-        INSERT INTO {Tables.IdempotencyKeys.Quoted} (tenant_id, key, {IdempotencyColumns})
+    private string UpsertIdempotencySql => Sql($"""
+        INSERT INTO [[idempotency_keys]] (tenant_id, key, {IdempotencyColumns})
         VALUES (@tenant, @key, @fingerprint, @lock_token, @locked_until, @status_code, @headers, @body, @cached_at, @expires_at)
         ON CONFLICT (tenant_id, key) DO UPDATE SET
             fingerprint = excluded.fingerprint, lock_token = excluded.lock_token, locked_until = excluded.locked_until,
             status_code = excluded.status_code, headers = excluded.headers, body = excluded.body, cached_at = excluded.cached_at,
             expires_at = excluded.expires_at
-        """;
+        """);
 
-    public Task SaveIdempotencyKeyAsync(string key, IdempotencyResponse response, TimeSpan ttl, CancellationToken cancellationToken)
-    {
-        Check.Id(key, "idempotency key");
-        Check.Ttl(ttl, "ttl");
-        var prepared = Prepare.IdempotencyResponse(response, Now);
-        return WriteAsync(s =>
+    /// <summary>Reads the live fingerprint and upserts in one write transaction.</summary>
+    public Task UpsertIdempotencyResponseAsync(string key, IdempotencyResponse response, DateTimeOffset now, DateTimeOffset expiresAt,
+        CancellationToken cancellationToken) =>
+        WriteAsync(s =>
         {
-            var now = Now;
-            // A live record keeps its request fingerprint; a response saved without one matches any request.
             var fingerprint = LiveIdempotency(s, key, now)?.Fingerprint ?? "";
             s.Execute(UpsertIdempotencySql, Tenant, ("@key", key), ("@fingerprint", fingerprint), ("@lock_token", null), ("@locked_until", null),
-                ("@status_code", (long)prepared.StatusCode), ("@headers", Json(prepared.Headers)), ("@body", prepared.Body),
-                ("@cached_at", prepared.CachedAt), ("@expires_at", StorageTime.Micro(now + ttl)));
+                ("@status_code", (long)response.StatusCode), ("@headers", Json(response.Headers)), ("@body", response.Body),
+                ("@cached_at", response.CachedAt), ("@expires_at", expiresAt));
         }, cancellationToken);
-    }
 
-    public Task<IdempotencyResponse?> GetIdempotencyKeyAsync(string key, CancellationToken cancellationToken)
-    {
-        Check.Id(key, "idempotency key");
-        return ReadAsync(s => LiveIdempotency(s, key, Now)?.Response, cancellationToken);
-    }
+    public Task<IdempotencyResponse?> FindIdempotencyResponseAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync(s => LiveIdempotency(s, key, now)?.Response, cancellationToken);
 
-    public Task DeleteIdempotencyKeyAsync(string key, CancellationToken cancellationToken)
-    {
-        Check.Id(key, "idempotency key");
-        return WriteAsync(s => s.Execute($"DELETE FROM {Tables.IdempotencyKeys.Quoted} WHERE tenant_id = @tenant AND key = @key",
-            Tenant, ("@key", key)), cancellationToken);
-    }
+    public Task DeleteIdempotencyRecordAsync(string key, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(Sql("DELETE FROM [[idempotency_keys]] WHERE tenant_id = @tenant AND key = @key"), Tenant, ("@key", key)),
+            cancellationToken);
 
-    public Task<long> CleanupExpiredIdempotencyKeysAsync(CancellationToken cancellationToken) =>
-        LoopAsync(s => s.Execute($"""
-            DELETE FROM {Tables.IdempotencyKeys.Quoted}
-            WHERE rowid IN (SELECT rowid FROM {Tables.IdempotencyKeys.Quoted} WHERE NOT {IdempotencyLive} LIMIT @batch)
-            """, ("@now", Now), ("@batch", BatchSize)), cancellationToken);
+    public Task<int> DeleteLapsedIdempotencyRecordsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(Sql($"""
+            DELETE FROM [[idempotency_keys]]
+            WHERE rowid IN (SELECT rowid FROM [[idempotency_keys]] WHERE NOT {IdempotencyLive} LIMIT @batch)
+            """), ("@now", now), ("@batch", batchSize)), cancellationToken);
 
-    public Task<IdempotencyBeginResult> TryBeginIdempotentRequestAsync(string key, string requestFingerprint, TimeSpan lockTtl,
-        CancellationToken cancellationToken)
-    {
-        PrepareIdempotency.Begin(key, requestFingerprint, lockTtl);
-        return WriteAsync(s =>
+    /// <summary>Inside the write transaction nobody else can start this key between the check and the upsert.</summary>
+    public Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(string key, string fingerprint, string token, DateTimeOffset now,
+        DateTimeOffset lockedUntil, CancellationToken cancellationToken) =>
+        WriteAsync(s =>
         {
-            var now = Now;
-            if (LiveIdempotency(s, key, now) is { } live)
-            {
-                return PrepareIdempotency.ForLive(live.Fingerprint, live.Response, requestFingerprint);
-            }
-            // Inside the write transaction nobody else can start this key between the check above and this upsert.
-            var token = Ids.NewToken();
-            s.Execute(UpsertIdempotencySql, Tenant, ("@key", key), ("@fingerprint", requestFingerprint), ("@lock_token", token),
-                ("@locked_until", StorageTime.Micro(now + lockTtl)), ("@status_code", null), ("@headers", null), ("@body", null),
+            if (LiveIdempotency(s, key, now) is { } live) return live;
+            s.Execute(UpsertIdempotencySql, Tenant, ("@key", key), ("@fingerprint", fingerprint), ("@lock_token", token),
+                ("@locked_until", lockedUntil), ("@status_code", null), ("@headers", null), ("@body", null),
                 ("@cached_at", null), ("@expires_at", null));
-            return IdempotencyBeginResult.Started(token);
+            return IdempotencyClaim.Done;
         }, cancellationToken);
-    }
 
-    public Task CompleteIdempotentRequestAsync(string key, string lockToken, IdempotencyResponse response, TimeSpan ttl,
-        CancellationToken cancellationToken)
-    {
-        var prepared = PrepareIdempotency.Complete(key, lockToken, response, ttl, Now);
-        return WriteAsync(s =>
-        {
-            var now = Now;
-            var stored = s.Execute($"""
-                UPDATE {Tables.IdempotencyKeys.Quoted} SET lock_token = NULL, locked_until = NULL, status_code = @status_code,
-                    headers = @headers, body = @body, cached_at = @cached_at, expires_at = @expires_at
-                WHERE tenant_id = @tenant AND key = @key AND lock_token = @token AND status_code IS NULL AND locked_until > @now
-                """, Tenant, ("@key", key), ("@token", lockToken), ("@now", now), ("@status_code", (long)prepared.StatusCode),
-                ("@headers", Json(prepared.Headers)), ("@body", prepared.Body), ("@cached_at", prepared.CachedAt),
-                ("@expires_at", StorageTime.Micro(now + ttl)));
-            if (stored == 0) throw PrepareIdempotency.NotHeld(key);
-        }, cancellationToken);
-    }
-
-    public Task<bool> ReleaseIdempotentRequestAsync(string key, string lockToken, CancellationToken cancellationToken)
-    {
-        PrepareIdempotency.Release(key, lockToken);
-        return WriteAsync(s => s.Execute($"""
-            DELETE FROM {Tables.IdempotencyKeys.Quoted}
+    public Task<bool> CompleteHeldIdempotencyKeyAsync(string key, string token, IdempotencyResponse response, DateTimeOffset now,
+        DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(Sql("""
+            UPDATE [[idempotency_keys]] SET lock_token = NULL, locked_until = NULL, status_code = @status_code,
+                headers = @headers, body = @body, cached_at = @cached_at, expires_at = @expires_at
             WHERE tenant_id = @tenant AND key = @key AND lock_token = @token AND status_code IS NULL AND locked_until > @now
-            """, Tenant, ("@key", key), ("@token", lockToken), ("@now", Now)) == 1, cancellationToken);
-    }
+            """), Tenant, ("@key", key), ("@token", token), ("@now", now), ("@status_code", (long)response.StatusCode),
+            ("@headers", Json(response.Headers)), ("@body", response.Body), ("@cached_at", response.CachedAt),
+            ("@expires_at", expiresAt)) > 0, cancellationToken);
+
+    public Task<bool> DeleteHeldIdempotencyKeyAsync(string key, string token, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(Sql("""
+            DELETE FROM [[idempotency_keys]]
+            WHERE tenant_id = @tenant AND key = @key AND lock_token = @token AND status_code IS NULL AND locked_until > @now
+            """), Tenant, ("@key", key), ("@token", token), ("@now", now)) == 1, cancellationToken);
 }

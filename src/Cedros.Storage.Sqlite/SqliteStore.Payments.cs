@@ -1,11 +1,10 @@
-using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor.Drivers;
 using Microsoft.Data.Sqlite;
 using static Cedros.Storage.Sqlite.SqliteRow;
 
 namespace Cedros.Storage.Sqlite;
 
-internal sealed partial class SqliteStore
+internal sealed partial class SqliteStore : IPaymentDriver
 {
     private const string PaymentColumns = "signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata";
 
@@ -25,12 +24,19 @@ internal sealed partial class SqliteStore
     /// Inserts unless the signature is in the hot table (ON CONFLICT on the global primary key) or in the archive.
     /// One statement inside the write transaction: the archive check and the insert cannot be separated by another writer.
     /// </summary>
-    private string InsertPaymentSql => $"""
-        INSERT INTO {Tables.Payments.Quoted} ({PaymentColumns})
-        SELECT @signature, @tenant, @resource_id, @wallet, @amount, @amount_asset, @created_at, @metadata
-        {(Tables.PaymentsArchive is { } archive ? $"WHERE NOT EXISTS (SELECT 1 FROM {archive.Quoted} WHERE signature = @signature)" : "WHERE 1")}
-        ON CONFLICT (signature) DO NOTHING
-        """;
+    private string InsertPaymentSql => Sql(Tables.PaymentsArchive is not null
+        ? $"""
+          INSERT INTO [[payments]] ({PaymentColumns})
+          SELECT @signature, @tenant, @resource_id, @wallet, @amount, @amount_asset, @created_at, @metadata
+          WHERE NOT EXISTS (SELECT 1 FROM [[payments_archive]] WHERE signature = @signature)
+          ON CONFLICT (signature) DO NOTHING
+          """
+        : $"""
+          INSERT INTO [[payments]] ({PaymentColumns})
+          SELECT @signature, @tenant, @resource_id, @wallet, @amount, @amount_asset, @created_at, @metadata
+          WHERE 1
+          ON CONFLICT (signature) DO NOTHING
+          """);
 
     private (string, object?)[] PaymentArgs(PaymentTransaction tx) =>
     [
@@ -38,74 +44,47 @@ internal sealed partial class SqliteStore
         ("@amount_asset", tx.AmountAsset), ("@created_at", tx.CreatedAt), ("@metadata", Json(tx.Metadata)),
     ];
 
-    public async Task RecordPaymentAsync(PaymentTransaction transaction, CancellationToken cancellationToken)
-    {
-        if (!await TryRecordPaymentAsync(transaction, cancellationToken).ConfigureAwait(false))
-            throw new PaymentReplayException([transaction.Signature]);
-    }
+    public Task<bool> InsertPaymentAsync(PaymentTransaction payment, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(InsertPaymentSql, PaymentArgs(payment)) == 1, cancellationToken);
 
-    public Task<bool> TryRecordPaymentAsync(PaymentTransaction transaction, CancellationToken cancellationToken)
-    {
-        var tx = Prepare.Payment(TenantId, transaction, Now);
-        return WriteAsync(s => s.Execute(InsertPaymentSql, PaymentArgs(tx)) == 1, cancellationToken);
-    }
-
-    public Task<bool> HasPaymentBeenProcessedAsync(string signature, CancellationToken cancellationToken)
-    {
-        Check.Id(signature, "signature");
-        var archive = Tables.PaymentsArchive is { } a ? $"UNION ALL SELECT 1 FROM {a.Quoted} WHERE signature = @signature" : "";
-        return ReadAsync(s => s.Exists($"SELECT 1 FROM {Tables.Payments.Quoted} WHERE signature = @signature {archive}",
-            ("@signature", signature)), cancellationToken);
-    }
-
-    public Task<PaymentTransaction?> GetPaymentAsync(string signature, CancellationToken cancellationToken)
-    {
-        Check.Id(signature, "signature");
-        var archive = Tables.PaymentsArchive is { } a
-            ? $"UNION ALL SELECT {PaymentColumns} FROM {a.Quoted} WHERE signature = @signature AND tenant_id = @tenant"
-            : "";
-        return ReadAsync(s => s.One($"""
-            SELECT {PaymentColumns} FROM {Tables.Payments.Quoted} WHERE signature = @signature AND tenant_id = @tenant {archive}
-            """, ReadPayment, ("@signature", signature), Tenant), cancellationToken);
-    }
-
-    public Task RecordPaymentsAsync(IReadOnlyList<PaymentTransaction> transactions, CancellationToken cancellationToken)
-    {
-        var prepared = Prepare.Payments(TenantId, transactions, Now);
-        return WriteAsync(s =>
+    /// <summary>Every insert in one write transaction (or savepoint); any signature not inserted rolls all of them back.</summary>
+    public Task<PaymentBatchInsert> InsertPaymentBatchAsync(IReadOnlyList<PaymentTransaction> payments, CancellationToken cancellationToken) =>
+        Undo.CatchAsync(() => WriteAsync(s =>
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var offending = new List<string>();
-            var changes = s.ForEach(InsertPaymentSql, prepared, PaymentArgs);
-            for (var i = 0; i < prepared.Length; i++)
-            {
-                var signature = prepared[i].Signature;
-                var repeated = !seen.Add(signature);
-                if ((repeated || changes[i] == 0) && !offending.Contains(signature, StringComparer.Ordinal)) offending.Add(signature);
-            }
-            // Throwing rolls the whole batch back (transaction or savepoint): nothing of it is written.
-            if (offending.Count > 0) throw new PaymentReplayException(offending);
-        }, cancellationToken);
-    }
+            var changes = s.ForEach(InsertPaymentSql, payments, PaymentArgs);
+            var recorded = payments.Where((_, i) => changes[i] == 0).Select(p => p.Signature).ToArray();
+            if (recorded.Length > 0) throw new Undo<PaymentBatchInsert>(new(false, recorded));
+            return PaymentBatchInsert.Done;
+        }, cancellationToken));
 
-    public Task<long> ArchiveOldPaymentsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
-    {
-        var cutoff = StorageTime.Micro(olderThan);
-        var hot = Tables.Payments.Quoted;
-        return LoopAsync(s =>
+    public Task<bool> PaymentExistsAsync(string signature, CancellationToken cancellationToken) =>
+        ReadAsync(s => s.Exists(Sql(Tables.PaymentsArchive is not null
+            ? "SELECT 1 FROM [[payments]] WHERE signature = @signature UNION ALL SELECT 1 FROM [[payments_archive]] WHERE signature = @signature"
+            : "SELECT 1 FROM [[payments]] WHERE signature = @signature"), ("@signature", signature)), cancellationToken);
+
+    public Task<PaymentTransaction?> FindPaymentAsync(string signature, CancellationToken cancellationToken) =>
+        ReadAsync(s => s.One(Sql(Tables.PaymentsArchive is not null
+            ? $"""
+              SELECT {PaymentColumns} FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant
+              UNION ALL SELECT {PaymentColumns} FROM [[payments_archive]] WHERE signature = @signature AND tenant_id = @tenant
+              """
+            : $"SELECT {PaymentColumns} FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant"),
+            ReadPayment, ("@signature", signature), Tenant), cancellationToken);
+
+    /// <summary>One bounded batch in one write transaction: copy (if archiving), then delete exactly the rows copied.</summary>
+    public Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        WriteAsync(s =>
         {
-            // One bounded batch per transaction: copy (if archiving), then delete exactly the rows copied.
-            var batch = s.List($"SELECT signature FROM {hot} WHERE created_at < @cutoff ORDER BY created_at LIMIT @batch",
-                r => r.GetString(0), ("@cutoff", cutoff), ("@batch", BatchSize));
+            var batch = s.List(Sql("SELECT signature FROM [[payments]] WHERE created_at < @cutoff ORDER BY created_at LIMIT @batch"),
+                r => r.GetString(0), ("@cutoff", cutoff), ("@batch", batchSize));
             if (batch.Count == 0) return 0;
             var ids = Json(batch);
-            if (Tables.PaymentsArchive is { } archive)
-                s.Execute($"""
-                    INSERT INTO {archive.Quoted} ({PaymentColumns}, archived_at)
-                    SELECT {PaymentColumns}, @now FROM {hot} WHERE signature IN (SELECT value FROM json_each(@ids))
+            if (Tables.PaymentsArchive is not null)
+                s.Execute(Sql($"""
+                    INSERT INTO [[payments_archive]] ({PaymentColumns}, archived_at)
+                    SELECT {PaymentColumns}, @now FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))
                     ON CONFLICT (signature) DO NOTHING
-                    """, ("@ids", ids), ("@now", Now));
-            return s.Execute($"DELETE FROM {hot} WHERE signature IN (SELECT value FROM json_each(@ids))", ("@ids", ids));
+                    """), ("@ids", ids), ("@now", now));
+            return s.Execute(Sql("DELETE FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))"), ("@ids", ids));
         }, cancellationToken);
-    }
 }

@@ -9,16 +9,16 @@ namespace Cedros.Storage.FrontDoor;
 /// Areas not yet narrowed still expose their contract interface here; the front door forwards to them.
 /// </summary>
 internal interface IStoreDriver :
-    ICartQuoteStore,
+    ICartQuoteDriver,
     IRefundQuoteStore,
     IOrderStore,
     IFulfillmentStore,
     IInventoryStore,
-    IPaymentLedger,
+    IPaymentDriver,
     INonceDriver,
     IWebhookQueue,
-    IIdempotencyStore,
-    IStripeSessionStore
+    IIdempotencyDriver,
+    IStripeSessionDriver
 {
     /// <summary>The tenant whose rows this driver reads and writes.</summary>
     string TenantId { get; }

@@ -1,76 +1,46 @@
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor.Drivers;
 
 namespace Cedros.Storage.InMemory;
 
-internal sealed partial class InMemoryStore
+internal sealed partial class InMemoryStore : ICartQuoteDriver
 {
-    public Task SaveCartQuoteAsync(CartQuote quote, CancellationToken cancellationToken)
-    {
-        var prepared = Prepare.CartQuote(TenantId, quote, Now);
-        return RunAsync(t => PutCartQuote(t, prepared, item: null), cancellationToken);
-    }
-
-    public Task<CartQuote?> GetCartQuoteAsync(string cartId, CancellationToken cancellationToken)
-    {
-        Check.Id(cartId, "cart id");
-        return RunAsync(t => t.CartQuotes.GetValueOrDefault(Key(cartId)), cancellationToken);
-    }
-
-    public Task MarkCartPaidAsync(string cartId, string wallet, CancellationToken cancellationToken)
-    {
-        Check.Id(cartId, "cart id");
-        Check.Required(wallet, "wallet");
-        return RunAsync(t =>
+    public Task<bool> UpsertCartQuoteUnlessPaidAsync(CartQuote quote, CancellationToken cancellationToken) =>
+        RunAsync(t =>
         {
-            if (!t.CartQuotes.TryGetValue(Key(cartId), out var quote)) throw new StorageNotFoundException("cart quote", cartId);
-            if (quote.WalletPaidBy is { } paidBy)
-            {
-                if (string.Equals(paidBy, wallet, StringComparison.Ordinal)) return;
-                throw new StorageConflictException($"cart quote '{cartId}' was already paid by another wallet.");
-            }
+            if (IsPaidCart(t, quote.Id)) return false;
+            t.CartQuotes = t.CartQuotes.SetItem(Key(quote.Id), quote);
+            return true;
+        }, cancellationToken);
+
+    public Task<int> UpsertCartQuoteBatchUnlessPaidAsync(IReadOnlyList<CartQuote> quotes, CancellationToken cancellationToken) =>
+        RunAsync(t =>
+        {
+            for (var i = 0; i < quotes.Count; i++)
+                if (IsPaidCart(t, quotes[i].Id)) return i;
+            t.CartQuotes = t.CartQuotes.SetItems(quotes.Select(q => KeyValuePair.Create(Key(q.Id), q)));
+            return -1;
+        }, cancellationToken);
+
+    public Task<CartQuote?> FindCartQuoteAsync(string cartId, CancellationToken cancellationToken) =>
+        RunAsync(t => t.CartQuotes.GetValueOrDefault(Key(cartId)), cancellationToken);
+
+    public Task<IReadOnlyList<CartQuote>> FindCartQuotesAsync(IReadOnlyList<string> cartIds, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<CartQuote>>(t =>
+            cartIds.Select(id => t.CartQuotes.GetValueOrDefault(Key(id))).OfType<CartQuote>().ToArray(), cancellationToken);
+
+    public Task<CartPayment> SetCartPaidByAsync(string cartId, string wallet, CancellationToken cancellationToken) =>
+        RunAsync(t =>
+        {
+            if (!t.CartQuotes.TryGetValue(Key(cartId), out var quote)) return new CartPayment(false, false);
+            if (quote.WalletPaidBy is { } paidBy) return new CartPayment(true, string.Equals(paidBy, wallet, StringComparison.Ordinal));
             t.CartQuotes = t.CartQuotes.SetItem(Key(cartId), quote with { WalletPaidBy = wallet });
+            return new CartPayment(true, true);
         }, cancellationToken);
-    }
 
-    public Task<bool> HasCartAccessAsync(string cartId, string wallet, CancellationToken cancellationToken)
-    {
-        Check.Id(cartId, "cart id");
-        Check.Text(wallet, "wallet");
-        if (string.IsNullOrEmpty(wallet)) return Task.FromResult(false);
-        return RunAsync(t => t.CartQuotes.TryGetValue(Key(cartId), out var quote)
+    public Task<bool> CartPaidByAsync(string cartId, string wallet, CancellationToken cancellationToken) =>
+        RunAsync(t => t.CartQuotes.TryGetValue(Key(cartId), out var quote)
             && string.Equals(quote.WalletPaidBy, wallet, StringComparison.Ordinal), cancellationToken);
-    }
 
-    public Task SaveCartQuotesAsync(IReadOnlyList<CartQuote> quotes, CancellationToken cancellationToken)
-    {
-        Check.Batch(quotes, "quotes");
-        var prepared = quotes.Select((q, i) => Prepare.CartQuote(TenantId, q, Now, i)).ToArray();
-        Check.Distinct(prepared, q => q.Id, "cart id");
-        return RunAsync(t =>
-        {
-            for (var i = 0; i < prepared.Length; i++) PutCartQuote(t, prepared[i], i);
-        }, cancellationToken);
-    }
-
-    public Task<IReadOnlyList<CartQuote>> GetCartQuotesAsync(IReadOnlyList<string> cartIds, CancellationToken cancellationToken)
-    {
-        Check.Batch(cartIds, "cart ids");
-        for (var i = 0; i < cartIds.Count; i++) Check.Id(cartIds[i], "cart id", i);
-        return RunAsync<IReadOnlyList<CartQuote>>(t =>
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var found = new List<CartQuote>(cartIds.Count);
-            foreach (var id in cartIds)
-                if (seen.Add(id) && t.CartQuotes.TryGetValue(Key(id), out var quote)) found.Add(quote);
-            return found.AsReadOnly();
-        }, cancellationToken);
-    }
-
-    /// <summary>Upserts one prepared quote; a paid quote is immutable.</summary>
-    private void PutCartQuote(InMemoryTables t, CartQuote quote, int? item)
-    {
-        if (t.CartQuotes.TryGetValue(Key(quote.Id), out var existing) && existing.WalletPaidBy is not null)
-            throw new StorageConflictException($"{(item is { } i ? $"item {i}: " : "")}cart quote '{quote.Id}' is paid and can no longer change.");
-        t.CartQuotes = t.CartQuotes.SetItem(Key(quote.Id), quote);
-    }
+    private bool IsPaidCart(InMemoryTables t, string cartId) =>
+        t.CartQuotes.TryGetValue(Key(cartId), out var existing) && existing.WalletPaidBy is not null;
 }

@@ -1,91 +1,66 @@
-using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor.Drivers;
 
 namespace Cedros.Storage.InMemory;
 
-internal sealed partial class InMemoryStore
+internal sealed partial class InMemoryStore : IIdempotencyDriver
 {
-    public Task SaveIdempotencyKeyAsync(string key, IdempotencyResponse response, TimeSpan ttl, CancellationToken cancellationToken)
-    {
-        Check.Id(key, "idempotency key");
-        Check.Ttl(ttl, "ttl");
-        var prepared = Prepare.IdempotencyResponse(response, Now);
-        return RunAsync(tables =>
+    public Task UpsertIdempotencyResponseAsync(string key, IdempotencyResponse response, DateTimeOffset now, DateTimeOffset expiresAt,
+        CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
-            var now = Now;
-            // A live record keeps its request fingerprint; a response saved without one matches any request.
             var fingerprint = LiveIdempotencyRecord(tables, key, now)?.Fingerprint ?? "";
-            tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key),
-                new IdempotencyRecord(fingerprint, null, null, prepared, now + ttl));
+            tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key), new IdempotencyRecord(fingerprint, null, null, response, expiresAt));
         }, cancellationToken);
-    }
 
-    public Task<IdempotencyResponse?> GetIdempotencyKeyAsync(string key, CancellationToken cancellationToken)
-    {
-        Check.Id(key, "idempotency key");
-        return RunAsync(tables => LiveIdempotencyRecord(tables, key, Now)?.Response, cancellationToken);
-    }
+    public Task<IdempotencyResponse?> FindIdempotencyResponseAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(tables => LiveIdempotencyRecord(tables, key, now)?.Response, cancellationToken);
 
-    public Task DeleteIdempotencyKeyAsync(string key, CancellationToken cancellationToken)
-    {
-        Check.Id(key, "idempotency key");
-        return RunAsync(tables => { tables.IdempotencyKeys = tables.IdempotencyKeys.Remove(Key(key)); }, cancellationToken);
-    }
+    public Task DeleteIdempotencyRecordAsync(string key, CancellationToken cancellationToken) =>
+        RunAsync(tables => { tables.IdempotencyKeys = tables.IdempotencyKeys.Remove(Key(key)); }, cancellationToken);
 
-    public Task<long> CleanupExpiredIdempotencyKeysAsync(CancellationToken cancellationToken) =>
-        RunInBatchesAsync((tables, batchSize) =>
+    public Task<int> DeleteLapsedIdempotencyRecordsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
-            var now = Now;
             var batch = tables.IdempotencyKeys.Where(p => !IsLive(p.Value, now)).Select(p => p.Key).Take(batchSize).ToArray();
             tables.IdempotencyKeys = tables.IdempotencyKeys.RemoveRange(batch);
             return batch.Length;
         }, cancellationToken);
 
-    public Task<IdempotencyBeginResult> TryBeginIdempotentRequestAsync(string key, string requestFingerprint, TimeSpan lockTtl, CancellationToken cancellationToken)
-    {
-        PrepareIdempotency.Begin(key, requestFingerprint, lockTtl);
-        return RunAsync(tables =>
+    public Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(string key, string fingerprint, string token, DateTimeOffset now,
+        DateTimeOffset lockedUntil, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
-            var now = Now;
-            if (LiveIdempotencyRecord(tables, key, now) is { } live)
-            {
-                return PrepareIdempotency.ForLive(live.Fingerprint, live.Response, requestFingerprint);
-            }
-            var token = Ids.NewToken();
-            tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key),
-                new IdempotencyRecord(requestFingerprint, token, now + lockTtl, null, null));
-            return IdempotencyBeginResult.Started(token);
+            if (LiveIdempotencyRecord(tables, key, now) is { } live) return IdempotencyClaim.LiveRecord(live.Fingerprint, live.Response);
+            tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key), new IdempotencyRecord(fingerprint, token, lockedUntil, null, null));
+            return IdempotencyClaim.Done;
         }, cancellationToken);
-    }
 
-    public Task CompleteIdempotentRequestAsync(string key, string lockToken, IdempotencyResponse response, TimeSpan ttl, CancellationToken cancellationToken)
-    {
-        var prepared = PrepareIdempotency.Complete(key, lockToken, response, ttl, Now);
-        return RunAsync(tables =>
+    public Task<bool> CompleteHeldIdempotencyKeyAsync(string key, string token, IdempotencyResponse response, DateTimeOffset now,
+        DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
-            var now = Now;
-            if (LiveIdempotencyRecord(tables, key, now) is not { Response: null } held || !string.Equals(held.LockToken, lockToken, StringComparison.Ordinal))
-                throw PrepareIdempotency.NotHeld(key);
+            if (HeldIdempotencyRecord(tables, key, token, now) is not { } held) return false;
             tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key),
-                held with { LockToken = null, LockedUntil = null, Response = prepared, ExpiresAt = now + ttl });
+                held with { LockToken = null, LockedUntil = null, Response = response, ExpiresAt = expiresAt });
+            return true;
         }, cancellationToken);
-    }
 
-    public Task<bool> ReleaseIdempotentRequestAsync(string key, string lockToken, CancellationToken cancellationToken)
-    {
-        PrepareIdempotency.Release(key, lockToken);
-        return RunAsync(tables =>
+    public Task<bool> DeleteHeldIdempotencyKeyAsync(string key, string token, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
-            if (LiveIdempotencyRecord(tables, key, Now) is not { Response: null } held || !string.Equals(held.LockToken, lockToken, StringComparison.Ordinal))
-                return false;
+            if (HeldIdempotencyRecord(tables, key, token, now) is null) return false;
             tables.IdempotencyKeys = tables.IdempotencyKeys.Remove(Key(key));
             return true;
         }, cancellationToken);
-    }
 
     /// <summary>The key's record unless its response expired or its lock lapsed: such a record is absent.</summary>
     private IdempotencyRecord? LiveIdempotencyRecord(InMemoryTables tables, string key, DateTimeOffset now) =>
         tables.IdempotencyKeys.GetValueOrDefault(Key(key)) is { } record && IsLive(record, now) ? record : null;
+
+    /// <summary>The key's live in-progress record when <paramref name="token"/> holds its lock.</summary>
+    private IdempotencyRecord? HeldIdempotencyRecord(InMemoryTables tables, string key, string token, DateTimeOffset now) =>
+        LiveIdempotencyRecord(tables, key, now) is { Response: null } held && string.Equals(held.LockToken, token, StringComparison.Ordinal)
+            ? held : null;
 
     private static bool IsLive(IdempotencyRecord record, DateTimeOffset now) =>
         record.Response is not null ? now < record.ExpiresAt : now < record.LockedUntil;
