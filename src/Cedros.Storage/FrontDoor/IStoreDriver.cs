@@ -11,7 +11,7 @@ namespace Cedros.Storage.FrontDoor;
 internal interface IStoreDriver :
     ICartQuoteStore,
     IRefundQuoteStore,
-    IOrderStore,
+    IOrderDriver,
     IFulfillmentStore,
     IInventoryStore,
     IPaymentLedger,
