@@ -12,7 +12,7 @@ internal interface IStoreDriver :
     ICartQuoteStore,
     IRefundQuoteStore,
     IOrderDriver,
-    IFulfillmentStore,
+    IFulfillmentDriver,
     IInventoryStore,
     IPaymentLedger,
     INonceDriver,
