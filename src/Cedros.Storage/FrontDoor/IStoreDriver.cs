@@ -13,7 +13,7 @@ internal interface IStoreDriver :
     IRefundQuoteStore,
     IOrderDriver,
     IFulfillmentDriver,
-    IInventoryStore,
+    IInventoryDriver,
     IPaymentLedger,
     INonceDriver,
     IWebhookQueue,
