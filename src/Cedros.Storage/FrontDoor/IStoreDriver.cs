@@ -10,7 +10,7 @@ namespace Cedros.Storage.FrontDoor;
 /// </summary>
 internal interface IStoreDriver :
     ICartQuoteStore,
-    IRefundQuoteStore,
+    IRefundQuoteDriver,
     IOrderDriver,
     IFulfillmentDriver,
     IInventoryDriver,
