@@ -1,11 +1,11 @@
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
 using Npgsql;
 using NpgsqlTypes;
 
 namespace Cedros.Storage.Postgres;
 
-internal sealed partial class PostgresStore
+internal sealed partial class PostgresStore : IFulfillmentDriver
 {
     private const string FulfillmentColumns = "id, tenant_id, order_id, status, carrier, tracking_number, tracking_url, items, shipped_at, " +
         "delivered_at, metadata, created_at, updated_at";
@@ -27,12 +27,11 @@ internal sealed partial class PostgresStore
         UpdatedAt = PgRow.OptTime(r, 12),
     };
 
-    public Task CreateFulfillmentAsync(Fulfillment fulfillment, CancellationToken cancellationToken)
-    {
-        var f = Prepare.Fulfillment(TenantId, fulfillment, Now);
-        return RunAsync(async c =>
+    /// <summary>One statement: inserted only when the order exists in the tenant (checked first); then a duplicate id
+    /// inserts nothing.</summary>
+    public Task<FulfillmentInsert> InsertFulfillmentAsync(Fulfillment f, CancellationToken cancellationToken) =>
+        RunAsync(async c =>
         {
-            // Inserted only when the order exists in the tenant (checked first); then a duplicate id is Conflict.
             var (orderExists, inserted) = await c.RowAsync("""
                 WITH ins AS (
                     INSERT INTO [[fulfillments]] (id, tenant_id, order_id, status, carrier, tracking_number, tracking_url, items,
@@ -47,36 +46,25 @@ internal sealed partial class PostgresStore
                 ("number", f.TrackingNumber), ("url", f.TrackingUrl), ("items", PgRow.Json(f.Items)), ("shipped", Tz(f.ShippedAt)),
                 ("delivered", Tz(f.DeliveredAt)), ("meta", PgRow.Json(f.Metadata)), ("created", f.CreatedAt), ("updated", Tz(f.UpdatedAt)))
                 .ConfigureAwait(false);
-            if (!orderExists) throw new StorageNotFoundException("order", f.OrderId);
-            if (inserted == 0) throw Conflicts.AlreadyExists("fulfillment", f.Id);
+            return !orderExists ? FulfillmentInsert.OrderMissing : inserted == 0 ? FulfillmentInsert.Duplicate : FulfillmentInsert.Inserted;
         }, cancellationToken);
-    }
 
-    public Task<Fulfillment?> GetFulfillmentAsync(string fulfillmentId, CancellationToken cancellationToken)
-    {
-        Check.Id(fulfillmentId, "fulfillment id");
-        return RunAsync(c => c.OneAsync($"SELECT {FulfillmentColumns} FROM [[fulfillments]] WHERE tenant_id = @t AND id = @id",
+    public Task<Fulfillment?> SelectFulfillmentAsync(string fulfillmentId, CancellationToken cancellationToken) =>
+        RunAsync(c => c.OneAsync($"SELECT {FulfillmentColumns} FROM [[fulfillments]] WHERE tenant_id = @t AND id = @id",
             ReadFulfillment, ("t", TenantId), ("id", fulfillmentId)), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Fulfillment>> ListFulfillmentsAsync(string orderId, int limit, CancellationToken cancellationToken)
-    {
-        Check.Id(orderId, "order id");
-        Check.Page(limit);
-        return RunAsync<IReadOnlyList<Fulfillment>>(async c => await c.ListAsync($"""
+    public Task<IReadOnlyList<Fulfillment>> SelectFulfillmentsAsync(string orderId, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<Fulfillment>>(async c => await c.ListAsync($"""
             SELECT {FulfillmentColumns} FROM [[fulfillments]] WHERE tenant_id = @t AND order_id = @o
              ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit
             """, ReadFulfillment, ("t", TenantId), ("o", orderId), ("limit", limit)).ConfigureAwait(false), cancellationToken);
-    }
 
+    /// <summary>In a transaction, so the returned row is read before the commit: a row that cannot be read rolls the
+    /// change back, and a call that committed never throws afterwards.</summary>
     public Task<Fulfillment?> UpdateFulfillmentStatusAsync(string fulfillmentId, FulfillmentStatus status, DateTimeOffset? shippedAt,
         DateTimeOffset? deliveredAt, DateTimeOffset updatedAt, string? trackingNumber, string? trackingUrl, string? carrier,
-        CancellationToken cancellationToken)
-    {
-        PrepareArguments.FulfillmentStatus(fulfillmentId, status, trackingNumber, trackingUrl, carrier);
-        // In a transaction, so the returned row is read before the commit: a row that cannot be read rolls the change
-        // back, and a call that committed never throws afterwards.
-        return RunAsync(c => c.OneAsync($"""
+        CancellationToken cancellationToken) =>
+        RunAsync(c => c.OneAsync($"""
             UPDATE [[fulfillments]] SET
                 status = @status,
                 shipped_at = COALESCE(@shipped, shipped_at),
@@ -88,10 +76,9 @@ internal sealed partial class PostgresStore
              WHERE tenant_id = @t AND id = @id
             RETURNING {FulfillmentColumns}
             """, ReadFulfillment,
-            ("t", TenantId), ("id", fulfillmentId), ("status", PgRow.Text(status)), ("shipped", Tz(StorageTime.Micro(shippedAt))),
-            ("delivered", Tz(StorageTime.Micro(deliveredAt))), ("updated", StorageTime.Micro(updatedAt)), ("number", TextParam(trackingNumber)),
+            ("t", TenantId), ("id", fulfillmentId), ("status", PgRow.Text(status)), ("shipped", Tz(shippedAt)),
+            ("delivered", Tz(deliveredAt)), ("updated", updatedAt), ("number", TextParam(trackingNumber)),
             ("url", TextParam(trackingUrl)), ("carrier", TextParam(carrier))), cancellationToken, atomic: true);
-    }
 
     /// <summary>A nullable timestamptz parameter whose type PostgreSQL need not infer.</summary>
     internal static NpgsqlParameter Tz(DateTimeOffset? value) => new() { NpgsqlDbType = NpgsqlDbType.TimestampTz, Value = value is { } v ? v : DBNull.Value };

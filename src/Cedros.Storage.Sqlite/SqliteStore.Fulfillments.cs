@@ -1,11 +1,10 @@
-using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor.Drivers;
 using Microsoft.Data.Sqlite;
 using static Cedros.Storage.Sqlite.SqliteRow;
 
 namespace Cedros.Storage.Sqlite;
 
-internal sealed partial class SqliteStore
+internal sealed partial class SqliteStore : IFulfillmentDriver
 {
     private const string FulfillmentColumns = "tenant_id, id, order_id, status, carrier, tracking_number, tracking_url, items, " +
         "shipped_at, delivered_at, metadata, created_at, updated_at";
@@ -27,57 +26,45 @@ internal sealed partial class SqliteStore
         UpdatedAt = r.TimeOrNull(12),
     };
 
-    public Task CreateFulfillmentAsync(Fulfillment fulfillment, CancellationToken cancellationToken)
-    {
-        var f = Prepare.Fulfillment(TenantId, fulfillment, Now);
-        return WriteAsync(s =>
+    /// <summary>The order check and the insert run in one write transaction (the file's write lock).</summary>
+    public Task<FulfillmentInsert> InsertFulfillmentAsync(Fulfillment f, CancellationToken cancellationToken) =>
+        WriteAsync(s =>
         {
-            if (!s.Exists($"SELECT 1 FROM {Tables.Orders.Quoted} WHERE tenant_id = @tenant AND id = @id", Tenant, ("@id", f.OrderId)))
-                throw new StorageNotFoundException("order", f.OrderId);
-            var inserted = s.Execute($"""
-                INSERT INTO {Tables.Fulfillments.Quoted} ({FulfillmentColumns})
+            if (!s.Exists(Sql("SELECT 1 FROM [[orders]] WHERE tenant_id = @tenant AND id = @id"), Tenant, ("@id", f.OrderId)))
+                return FulfillmentInsert.OrderMissing;
+            var inserted = s.Execute(Sql($"""
+                INSERT INTO [[fulfillments]] ({FulfillmentColumns})
                 VALUES (@tenant, @id, @order_id, @status, @carrier, @tracking_number, @tracking_url, @items, @shipped_at, @delivered_at,
                         @metadata, @created_at, @updated_at)
                 ON CONFLICT DO NOTHING
-                """, Tenant, ("@id", f.Id), ("@order_id", f.OrderId), ("@status", Text(f.Status)), ("@carrier", f.Carrier),
+                """), Tenant, ("@id", f.Id), ("@order_id", f.OrderId), ("@status", Text(f.Status)), ("@carrier", f.Carrier),
                 ("@tracking_number", f.TrackingNumber), ("@tracking_url", f.TrackingUrl), ("@items", Json(f.Items)),
                 ("@shipped_at", f.ShippedAt), ("@delivered_at", f.DeliveredAt), ("@metadata", Json(f.Metadata)),
                 ("@created_at", f.CreatedAt), ("@updated_at", f.UpdatedAt));
-            if (inserted == 0) throw Conflicts.AlreadyExists("fulfillment", f.Id);
+            return inserted == 0 ? FulfillmentInsert.Duplicate : FulfillmentInsert.Inserted;
         }, cancellationToken);
-    }
 
-    public Task<Fulfillment?> GetFulfillmentAsync(string fulfillmentId, CancellationToken cancellationToken)
-    {
-        Check.Id(fulfillmentId, "fulfillment id");
-        return ReadAsync(s => s.One($"SELECT {FulfillmentColumns} FROM {Tables.Fulfillments.Quoted} WHERE tenant_id = @tenant AND id = @id",
+    public Task<Fulfillment?> SelectFulfillmentAsync(string fulfillmentId, CancellationToken cancellationToken) =>
+        ReadAsync(s => s.One(Sql($"SELECT {FulfillmentColumns} FROM [[fulfillments]] WHERE tenant_id = @tenant AND id = @id"),
             ReadFulfillment, Tenant, ("@id", fulfillmentId)), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Fulfillment>> ListFulfillmentsAsync(string orderId, int limit, CancellationToken cancellationToken)
-    {
-        Check.Id(orderId, "order id");
-        Check.Page(limit);
-        return ReadAsync<IReadOnlyList<Fulfillment>>(s => s.List($"""
-            SELECT {FulfillmentColumns} FROM {Tables.Fulfillments.Quoted} WHERE tenant_id = @tenant AND order_id = @order
+    public Task<IReadOnlyList<Fulfillment>> SelectFulfillmentsAsync(string orderId, int limit, CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<Fulfillment>>(s => s.List(Sql($"""
+            SELECT {FulfillmentColumns} FROM [[fulfillments]] WHERE tenant_id = @tenant AND order_id = @order
             ORDER BY created_at DESC, id DESC LIMIT @limit
-            """, ReadFulfillment, Tenant, ("@order", orderId), ("@limit", limit)), cancellationToken);
-    }
+            """), ReadFulfillment, Tenant, ("@order", orderId), ("@limit", limit)), cancellationToken);
 
     public Task<Fulfillment?> UpdateFulfillmentStatusAsync(string fulfillmentId, FulfillmentStatus status, DateTimeOffset? shippedAt,
         DateTimeOffset? deliveredAt, DateTimeOffset updatedAt, string? trackingNumber, string? trackingUrl, string? carrier,
-        CancellationToken cancellationToken)
-    {
-        PrepareArguments.FulfillmentStatus(fulfillmentId, status, trackingNumber, trackingUrl, carrier);
-        return WriteAsync(s => s.One($"""
-            UPDATE {Tables.Fulfillments.Quoted} SET
+        CancellationToken cancellationToken) =>
+        WriteAsync(s => s.One(Sql($"""
+            UPDATE [[fulfillments]] SET
                 status = @status, shipped_at = coalesce(@shipped_at, shipped_at), delivered_at = coalesce(@delivered_at, delivered_at),
                 updated_at = @updated_at, tracking_number = coalesce(@tracking_number, tracking_number),
                 tracking_url = coalesce(@tracking_url, tracking_url), carrier = coalesce(@carrier, carrier)
             WHERE tenant_id = @tenant AND id = @id
             RETURNING {FulfillmentColumns}
-            """, ReadFulfillment, Tenant, ("@id", fulfillmentId), ("@status", Text(status)), ("@shipped_at", StorageTime.Micro(shippedAt)),
-            ("@delivered_at", StorageTime.Micro(deliveredAt)), ("@updated_at", StorageTime.Micro(updatedAt)),
+            """), ReadFulfillment, Tenant, ("@id", fulfillmentId), ("@status", Text(status)), ("@shipped_at", shippedAt),
+            ("@delivered_at", deliveredAt), ("@updated_at", updatedAt),
             ("@tracking_number", trackingNumber), ("@tracking_url", trackingUrl), ("@carrier", carrier)), cancellationToken);
-    }
 }

@@ -1,10 +1,10 @@
-using Cedros.Storage.Internal;
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Validation;
 using Microsoft.Data.Sqlite;
 
 namespace Cedros.Storage.Sqlite;
 
-internal sealed partial class SqliteStore
+internal sealed partial class SqliteStore : IInventoryDriver
 {
     private const string ReservationColumns =
         "tenant_id, id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at, status_updated_at";
@@ -23,100 +23,68 @@ internal sealed partial class SqliteStore
         StatusUpdatedAt = r.TimeOrNull(9),
     };
 
-    public Task ReserveInventoryAsync(InventoryReservation reservation, CancellationToken cancellationToken)
+    /// <summary>The stock sums and the inserts run in one write transaction, which holds the file's write lock, so no
+    /// other reserver (in any process) can slip in between; a taken id rolls the inserts back.</summary>
+    public async Task<ReservationOutcome> InsertReservationsAsync(IReadOnlyList<InventoryReservation> reservations,
+        IReadOnlyList<StockDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.Reservation(TenantId, reservation, Now);
-        return WriteAsync(s => InsertReservations(s, [prepared]), cancellationToken);
-    }
-
-    public Task ReserveInventoryAsync(InventoryReservation reservation, int availableStock, CancellationToken cancellationToken)
-    {
-        var prepared = PrepareReservations.One(TenantId, reservation, availableStock, Now, out var demand);
-        return WriteAsync(s =>
+        try
         {
-            EnsureStock(s, demand);
-            InsertReservations(s, [prepared]);
-        }, cancellationToken);
-    }
-
-    public Task ReserveInventoryAsync(IReadOnlyList<InventoryReservation> reservations, IReadOnlyDictionary<StockKey, int> availableStock,
-        CancellationToken cancellationToken)
-    {
-        var prepared = PrepareReservations.Batch(TenantId, reservations, availableStock, Now, out var demands);
-        return WriteAsync(s =>
+            return await WriteAsync(s =>
+            {
+                for (var i = 0; i < demands.Count; i++)
+                {
+                    var reserved = ActiveUnits(s, demands[i].Key, now);
+                    if (reserved + demands[i].Quantity > demands[i].Available) return ReservationOutcome.Refused(i, reserved);
+                }
+                var changes = s.ForEach(Sql($"""
+                    INSERT INTO [[inventory_reservations]] ({ReservationColumns})
+                    VALUES (@tenant, @id, @product_id, @variant_id, @quantity, @expires_at, @cart_id, 'active', @created_at, NULL)
+                    ON CONFLICT DO NOTHING
+                    """), reservations, r => [Tenant, ("@id", r.Id), ("@product_id", r.ProductId), ("@variant_id", r.VariantId),
+                    ("@quantity", (long)r.Quantity), ("@expires_at", r.ExpiresAt), ("@cart_id", r.CartId), ("@created_at", r.CreatedAt)]);
+                var duplicate = Array.IndexOf(changes, 0);
+                return duplicate < 0 ? ReservationOutcome.Done : throw new DriverRollback(duplicate);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DriverRollback rollback)
         {
-            foreach (var demand in demands) EnsureStock(s, demand);
-            InsertReservations(s, prepared);
-        }, cancellationToken);
+            return ReservationOutcome.Duplicate(rollback.Item);
+        }
     }
 
-    public Task<int> GetReservedQuantityAsync(string productId, string? variantId, CancellationToken cancellationToken)
-    {
-        Check.Id(productId, "product_id");
-        if (variantId is not null) Check.Id(variantId, "variant_id");
-        return ReadAsync(s => (int)Math.Min(int.MaxValue, ReservedQuantity(s, new StockKey(productId, variantId))), cancellationToken);
-    }
+    public Task<long> SumActiveReservationsAsync(StockKey key, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReadAsync(s => ActiveUnits(s, key, now), cancellationToken);
 
-    public Task<IReadOnlyList<InventoryReservation>> ListActiveReservationsForCartAsync(string cartId, CancellationToken cancellationToken)
-    {
-        Check.Id(cartId, "cart id");
-        return ReadAsync<IReadOnlyList<InventoryReservation>>(s => s.List($"""
-            SELECT {ReservationColumns} FROM {Tables.InventoryReservations.Quoted}
+    public Task<IReadOnlyList<InventoryReservation>> SelectActiveCartReservationsAsync(string cartId, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<InventoryReservation>>(s => s.List(Sql($"""
+            SELECT {ReservationColumns} FROM [[inventory_reservations]]
             WHERE tenant_id = @tenant AND cart_id = @cart AND status = 'active' AND expires_at > @now
             ORDER BY created_at, id
-            """, ReadReservation, Tenant, ("@cart", cartId), ("@now", Now)), cancellationToken);
-    }
+            """), ReadReservation, Tenant, ("@cart", cartId), ("@now", now)), cancellationToken);
 
-    public Task<int> ReleaseInventoryReservationsAsync(string cartId, DateTimeOffset releasedAt, CancellationToken cancellationToken)
-    {
-        Check.Id(cartId, "cart id");
-        var at = StorageTime.Micro(releasedAt);
-        return WriteAsync(s => s.Execute($"""
-            UPDATE {Tables.InventoryReservations.Quoted} SET status = 'released', status_updated_at = @at
+    public Task<int> ReleaseCartReservationsAsync(string cartId, DateTimeOffset at, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(Sql("""
+            UPDATE [[inventory_reservations]] SET status = 'released', status_updated_at = @at
             WHERE tenant_id = @tenant AND cart_id = @cart AND status = 'active'
-            """, Tenant, ("@cart", cartId), ("@at", at)), cancellationToken);
-    }
+            """), Tenant, ("@cart", cartId), ("@at", at)), cancellationToken);
 
-    public Task<int> ConvertInventoryReservationsAsync(string cartId, DateTimeOffset convertedAt, CancellationToken cancellationToken)
-    {
-        Check.Id(cartId, "cart id");
-        var at = StorageTime.Micro(convertedAt);
-        return WriteAsync(s => s.Execute($"""
-            UPDATE {Tables.InventoryReservations.Quoted} SET status = 'converted', status_updated_at = @at
+    public Task<int> ConvertCartReservationsAsync(string cartId, DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(Sql("""
+            UPDATE [[inventory_reservations]] SET status = 'converted', status_updated_at = @at
             WHERE tenant_id = @tenant AND cart_id = @cart AND status = 'active' AND expires_at > @now
-            """, Tenant, ("@cart", cartId), ("@at", at), ("@now", Now)), cancellationToken);
-    }
+            """), Tenant, ("@cart", cartId), ("@at", at), ("@now", now)), cancellationToken);
 
-    public async Task<int> CleanupExpiredInventoryReservationsAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var cutoff = StorageTime.Micro(now);
-        var total = await LoopAsync(s => s.Execute($"""
-            UPDATE {Tables.InventoryReservations.Quoted} SET status = 'released', status_updated_at = @cutoff
-            WHERE rowid IN (SELECT rowid FROM {Tables.InventoryReservations.Quoted}
+    public Task<int> ReleaseExpiredReservationsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(Sql("""
+            UPDATE [[inventory_reservations]] SET status = 'released', status_updated_at = @cutoff
+            WHERE rowid IN (SELECT rowid FROM [[inventory_reservations]]
                             WHERE status = 'active' AND expires_at <= @cutoff LIMIT @batch)
-            """, ("@cutoff", cutoff), ("@batch", BatchSize)), cancellationToken).ConfigureAwait(false);
-        return (int)Math.Min(int.MaxValue, total);
-    }
+            """), ("@cutoff", cutoff), ("@batch", batchSize)), cancellationToken);
 
-    private void InsertReservations(SqliteSession s, InventoryReservation[] reservations)
-    {
-        var changes = s.ForEach($"""
-            INSERT INTO {Tables.InventoryReservations.Quoted} ({ReservationColumns})
-            VALUES (@tenant, @id, @product_id, @variant_id, @quantity, @expires_at, @cart_id, 'active', @created_at, NULL)
-            ON CONFLICT DO NOTHING
-            """, reservations, r => [Tenant, ("@id", r.Id), ("@product_id", r.ProductId), ("@variant_id", r.VariantId),
-            ("@quantity", (long)r.Quantity), ("@expires_at", r.ExpiresAt), ("@cart_id", r.CartId), ("@created_at", r.CreatedAt)]);
-        var duplicate = Array.IndexOf(changes, 0);
-        if (duplicate >= 0)
-            throw Conflicts.AlreadyExists("inventory reservation", reservations[duplicate].Id, reservations.Length > 1 ? duplicate : null);
-    }
-
-    /// <summary>Checked inside the write transaction, so no other reserver (in any process) can slip in between.</summary>
-    private void EnsureStock(SqliteSession s, StockDemand demand) =>
-        PrepareReservations.EnsureFits(demand, ReservedQuantity(s, demand.Key));
-
-    private long ReservedQuantity(SqliteSession s, StockKey key) => s.Long($"""
-        SELECT coalesce(sum(quantity), 0) FROM {Tables.InventoryReservations.Quoted}
+    private long ActiveUnits(SqliteSession s, StockKey key, DateTimeOffset now) => s.Long(Sql("""
+        SELECT coalesce(sum(quantity), 0) FROM [[inventory_reservations]]
         WHERE tenant_id = @tenant AND product_id = @product AND variant_id IS @variant AND status = 'active' AND expires_at > @now
-        """, Tenant, ("@product", key.ProductId), ("@variant", key.VariantId), ("@now", Now));
+        """), Tenant, ("@product", key.ProductId), ("@variant", key.VariantId), ("@now", now));
 }

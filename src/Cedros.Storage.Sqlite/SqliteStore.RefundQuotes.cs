@@ -1,11 +1,10 @@
-using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor.Drivers;
 using Microsoft.Data.Sqlite;
 using static Cedros.Storage.Sqlite.SqliteRow;
 
 namespace Cedros.Storage.Sqlite;
 
-internal sealed partial class SqliteStore
+internal sealed partial class SqliteStore : IRefundQuoteDriver
 {
     private const string RefundQuoteColumns = "tenant_id, id, original_purchase_id, recipient_wallet, amount, amount_asset, token, " +
         "token_mint, token_decimals, status, processed_by, processed_at, signature, reason, metadata, created_at, expires_at";
@@ -32,8 +31,8 @@ internal sealed partial class SqliteStore
     };
 
     /// <summary>Upsert that leaves a processed refund untouched (0 changes = Conflict).</summary>
-    private string UpsertRefundQuoteSql => $"""
-        INSERT INTO {Tables.RefundQuotes.Quoted} ({RefundQuoteColumns})
+    private string UpsertRefundQuoteSql => Sql($"""
+        INSERT INTO [[refund_quotes]] ({RefundQuoteColumns})
         VALUES (@tenant, @id, @original_purchase_id, @recipient_wallet, @amount, @amount_asset, @token, @token_mint, @token_decimals,
                 @status, @processed_by, @processed_at, @signature, @reason, @metadata, @created_at, @expires_at)
         ON CONFLICT (tenant_id, id) DO UPDATE SET
@@ -43,7 +42,7 @@ internal sealed partial class SqliteStore
             processed_at = excluded.processed_at, signature = excluded.signature, reason = excluded.reason,
             metadata = excluded.metadata, created_at = excluded.created_at, expires_at = excluded.expires_at
         WHERE status <> 'processed'
-        """;
+        """);
 
     private (string, object?)[] RefundQuoteArgs(RefundQuote q) =>
     [
@@ -54,128 +53,86 @@ internal sealed partial class SqliteStore
         ("@created_at", q.CreatedAt), ("@expires_at", q.ExpiresAt),
     ];
 
-    public Task SaveRefundQuoteAsync(RefundQuote quote, CancellationToken cancellationToken)
+    /// <summary>One write transaction; a processed quote rolls the whole call back.</summary>
+    public async Task<int> UpsertRefundQuotesAsync(IReadOnlyList<RefundQuote> quotes, CancellationToken cancellationToken)
     {
-        var prepared = Prepare.RefundQuote(TenantId, quote, Now);
-        return WriteAsync(s =>
+        try
         {
-            if (s.Execute(UpsertRefundQuoteSql, RefundQuoteArgs(prepared)) == 0)
-                throw new StorageConflictException($"refund quote '{prepared.Id}' was processed and can no longer change.");
-        }, cancellationToken);
+            return await WriteAsync(s =>
+            {
+                var processed = Array.IndexOf(s.ForEach(UpsertRefundQuoteSql, quotes, RefundQuoteArgs), 0);
+                return processed < 0 ? -1 : throw new DriverRollback(processed);
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DriverRollback rollback)
+        {
+            return rollback.Item;
+        }
     }
 
-    public Task<RefundQuote?> GetRefundQuoteAsync(string refundId, CancellationToken cancellationToken)
-    {
-        Check.Id(refundId, "refund id");
-        return ReadAsync(s => s.One($"SELECT {RefundQuoteColumns} FROM {Tables.RefundQuotes.Quoted} WHERE tenant_id = @tenant AND id = @id",
+    public Task<RefundQuote?> SelectRefundQuoteAsync(string refundId, CancellationToken cancellationToken) =>
+        ReadAsync(s => s.One(Sql($"SELECT {RefundQuoteColumns} FROM [[refund_quotes]] WHERE tenant_id = @tenant AND id = @id"),
             ReadRefundQuote, Tenant, ("@id", refundId)), cancellationToken);
-    }
 
-    public Task<RefundQuote?> GetRefundQuoteByOriginalPurchaseIdAsync(string originalPurchaseId, CancellationToken cancellationToken)
-    {
-        Check.Id(originalPurchaseId, "original_purchase_id");
-        return ReadAsync(s => s.One($"""
-            SELECT {RefundQuoteColumns} FROM {Tables.RefundQuotes.Quoted}
+    public Task<IReadOnlyList<RefundQuote>> SelectRefundQuotesForPurchaseAsync(string originalPurchaseId, int? limit,
+        CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<RefundQuote>>(s => s.List(Sql($"""
+            SELECT {RefundQuoteColumns} FROM [[refund_quotes]]
             WHERE tenant_id = @tenant AND original_purchase_id = @purchase
-            ORDER BY created_at DESC, id DESC LIMIT 1
-            """, ReadRefundQuote, Tenant, ("@purchase", originalPurchaseId)), cancellationToken);
-    }
+            ORDER BY created_at DESC, id DESC LIMIT @limit
+            """), ReadRefundQuote, Tenant, ("@purchase", originalPurchaseId), ("@limit", (long)(limit ?? -1))), cancellationToken);
 
-    public Task<IReadOnlyList<RefundQuote>> ListRefundsForPurchaseAsync(string originalPurchaseId, CancellationToken cancellationToken)
-    {
-        Check.Id(originalPurchaseId, "original_purchase_id");
-        return ReadAsync<IReadOnlyList<RefundQuote>>(s => s.List($"""
-            SELECT {RefundQuoteColumns} FROM {Tables.RefundQuotes.Quoted}
-            WHERE tenant_id = @tenant AND original_purchase_id = @purchase
-            ORDER BY created_at DESC, id DESC
-            """, ReadRefundQuote, Tenant, ("@purchase", originalPurchaseId)), cancellationToken);
-    }
-
-    public Task<IReadOnlyList<RefundQuote>> ListPendingRefundsAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<RefundQuote>>(s => s.List($"""
-            SELECT {RefundQuoteColumns} FROM {Tables.RefundQuotes.Quoted}
+    public Task<IReadOnlyList<RefundQuote>> SelectPendingRefundQuotesAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<RefundQuote>>(s => s.List(Sql($"""
+            SELECT {RefundQuoteColumns} FROM [[refund_quotes]]
             WHERE tenant_id = @tenant AND status = 'pending'
             ORDER BY created_at, id
-            """, ReadRefundQuote, Tenant), cancellationToken);
+            """), ReadRefundQuote, Tenant), cancellationToken);
 
-    public Task<string?> TryBeginRefundPayoutAsync(string refundId, string processedBy, TimeSpan leaseTtl, CancellationToken cancellationToken)
-    {
-        Check.Id(refundId, "refund id");
-        Check.Required(processedBy, "processed_by");
-        Check.Lease(leaseTtl, "lease_ttl");
-        var token = Ids.NewToken();
-        return WriteAsync<string?>(s =>
+    /// <summary>One conditional UPDATE claims; only when it changes nothing is the row looked up, in the same write
+    /// transaction.</summary>
+    public Task<PayoutClaim> ClaimRefundPayoutAsync(string refundId, string token, string processedBy, DateTimeOffset until,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        WriteAsync(s =>
         {
-            var now = Now;
-            var claimed = s.Execute($"""
-                UPDATE {Tables.RefundQuotes.Quoted} SET payout_claim_token = @token, payout_claim_until = @until
+            var claimed = s.Execute(Sql("""
+                UPDATE [[refund_quotes]] SET payout_claim_token = @token, payout_claim_until = @until
                 WHERE tenant_id = @tenant AND id = @id AND status IN ('pending', 'approved') AND expires_at > @now
                   AND (payout_claim_token IS NULL OR payout_claim_until <= @now)
-                """, Tenant, ("@id", refundId), ("@token", token), ("@until", StorageTime.Micro(now + leaseTtl)), ("@now", now));
-            if (claimed == 1) return token;
-            if (!s.Exists($"SELECT 1 FROM {Tables.RefundQuotes.Quoted} WHERE tenant_id = @tenant AND id = @id", Tenant, ("@id", refundId)))
-                throw new StorageNotFoundException("refund quote", refundId);
-            return null;
+                """), Tenant, ("@id", refundId), ("@token", token), ("@until", until), ("@now", now));
+            if (claimed == 1) return PayoutClaim.Claimed;
+            return s.Exists(Sql("SELECT 1 FROM [[refund_quotes]] WHERE tenant_id = @tenant AND id = @id"), Tenant, ("@id", refundId))
+                ? PayoutClaim.NotClaimable : PayoutClaim.Missing;
         }, cancellationToken);
-    }
 
-    public Task<bool> ReleaseRefundPayoutAsync(string refundId, string claimToken, CancellationToken cancellationToken)
-    {
-        Check.Id(refundId, "refund id");
-        Check.Id(claimToken, "claim token");
-        return WriteAsync(s => s.Execute($"""
-            UPDATE {Tables.RefundQuotes.Quoted} SET payout_claim_token = NULL, payout_claim_until = NULL
+    public Task<bool> ReleaseRefundPayoutAsync(string refundId, string token, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(Sql("""
+            UPDATE [[refund_quotes]] SET payout_claim_token = NULL, payout_claim_until = NULL
             WHERE tenant_id = @tenant AND id = @id AND payout_claim_token = @token
-            """, Tenant, ("@id", refundId), ("@token", claimToken)) == 1, cancellationToken);
-    }
+            """), Tenant, ("@id", refundId), ("@token", token)) == 1, cancellationToken);
 
-    public Task MarkRefundProcessedAsync(string refundId, string processedBy, string signature, CancellationToken cancellationToken)
-    {
-        Check.Id(refundId, "refund id");
-        Check.Required(processedBy, "processed_by");
-        Check.Required(signature, "signature");
-        return WriteAsync(s =>
+    public Task<RefundStatusUpdate> MarkRefundProcessedAsync(string refundId, string processedBy, string signature, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        WriteAsync(s =>
         {
-            var updated = s.Execute($"""
-                UPDATE {Tables.RefundQuotes.Quoted}
+            var updated = s.Execute(Sql("""
+                UPDATE [[refund_quotes]]
                 SET status = 'processed', processed_by = @by, processed_at = @now, signature = @signature,
                     payout_claim_token = NULL, payout_claim_until = NULL
                 WHERE tenant_id = @tenant AND id = @id AND status NOT IN ('processed', 'denied')
-                """, Tenant, ("@id", refundId), ("@by", processedBy), ("@now", Now), ("@signature", signature));
-            if (updated == 1) return;
-            var status = s.One($"SELECT status FROM {Tables.RefundQuotes.Quoted} WHERE tenant_id = @tenant AND id = @id",
-                r => r.GetString(0), Tenant, ("@id", refundId));
-            if (status is null) throw new StorageNotFoundException("refund quote", refundId);
-            throw new StorageConflictException($"refund quote '{refundId}' is {status} and cannot be processed.");
+                """), Tenant, ("@id", refundId), ("@by", processedBy), ("@now", now), ("@signature", signature));
+            if (updated == 1) return new RefundStatusUpdate(true, null);
+            return new RefundStatusUpdate(false, s.One(Sql("SELECT status FROM [[refund_quotes]] WHERE tenant_id = @tenant AND id = @id"),
+                r => r.GetString(0), Tenant, ("@id", refundId)));
         }, cancellationToken);
-    }
 
-    public Task DeleteRefundQuoteAsync(string refundId, CancellationToken cancellationToken)
-    {
-        Check.Id(refundId, "refund id");
-        return WriteAsync(s =>
+    public Task<RefundDeletion> DeleteRefundQuoteAsync(string refundId, CancellationToken cancellationToken) =>
+        WriteAsync(s =>
         {
-            var deleted = s.Execute($"""
-                DELETE FROM {Tables.RefundQuotes.Quoted} WHERE tenant_id = @tenant AND id = @id AND status <> 'processed'
-                """, Tenant, ("@id", refundId));
-            if (deleted == 1) return;
-            if (!s.Exists($"SELECT 1 FROM {Tables.RefundQuotes.Quoted} WHERE tenant_id = @tenant AND id = @id", Tenant, ("@id", refundId)))
-                throw new StorageNotFoundException("refund quote", refundId);
-            throw new StorageConflictException($"refund quote '{refundId}' was processed and stays as the audit trail.");
+            var deleted = s.Execute(Sql("DELETE FROM [[refund_quotes]] WHERE tenant_id = @tenant AND id = @id AND status <> 'processed'"),
+                Tenant, ("@id", refundId));
+            if (deleted == 1) return RefundDeletion.Deleted;
+            return s.Exists(Sql("SELECT 1 FROM [[refund_quotes]] WHERE tenant_id = @tenant AND id = @id"), Tenant, ("@id", refundId))
+                ? RefundDeletion.Processed : RefundDeletion.Missing;
         }, cancellationToken);
-    }
-
-    public Task SaveRefundQuotesAsync(IReadOnlyList<RefundQuote> quotes, CancellationToken cancellationToken)
-    {
-        Check.Batch(quotes, "quotes");
-        var prepared = quotes.Select((q, i) => Prepare.RefundQuote(TenantId, q, Now, i)).ToArray();
-        Check.Distinct(prepared, q => q.Id, "refund id");
-        return WriteAsync(s =>
-        {
-            var changes = s.ForEach(UpsertRefundQuoteSql, prepared, RefundQuoteArgs);
-            var processed = Array.IndexOf(changes, 0);
-            if (processed >= 0)
-                throw new StorageConflictException($"item {processed}: refund quote '{prepared[processed].Id}' was processed and can no longer change.");
-        }, cancellationToken);
-    }
 }

@@ -10,10 +10,10 @@ namespace Cedros.Storage.FrontDoor;
 /// </summary>
 internal interface IStoreDriver :
     ICartQuoteDriver,
-    IRefundQuoteStore,
-    IOrderStore,
-    IFulfillmentStore,
-    IInventoryStore,
+    IRefundQuoteDriver,
+    IOrderDriver,
+    IFulfillmentDriver,
+    IInventoryDriver,
     IPaymentDriver,
     INonceDriver,
     IWebhookQueue,

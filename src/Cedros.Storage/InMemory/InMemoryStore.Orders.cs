@@ -1,157 +1,78 @@
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.InMemory;
 
-internal sealed partial class InMemoryStore
+internal sealed partial class InMemoryStore : IOrderDriver
 {
-    public Task<bool> TryStoreOrderAsync(Order order, CancellationToken cancellationToken)
-    {
-        var prepared = Prepare.Order(TenantId, order, Now);
-        return RunAsync(t =>
+    public Task<bool> InsertOrderAsync(Order order, CancellationToken cancellationToken) =>
+        RunAsync(t =>
         {
-            if (t.Orders.ContainsKey(Key(prepared.Id)) || FindOrderByPurchase(t, prepared.Source, prepared.PurchaseId) is not null)
-                return false;
-            t.Orders = t.Orders.Add(Key(prepared.Id), prepared);
+            if (t.Orders.ContainsKey(Key(order.Id)) || FindOrderByPurchase(t, order.Source, order.PurchaseId) is not null) return false;
+            t.Orders = t.Orders.Add(Key(order.Id), order);
             return true;
         }, cancellationToken);
-    }
 
-    public Task<Order?> GetOrderAsync(string orderId, CancellationToken cancellationToken)
-    {
-        Check.Id(orderId, "order id");
-        return RunAsync(t => t.Orders.GetValueOrDefault(Key(orderId)), cancellationToken);
-    }
+    public Task<Order?> SelectOrderAsync(string orderId, CancellationToken cancellationToken) =>
+        RunAsync(t => t.Orders.GetValueOrDefault(Key(orderId)), cancellationToken);
 
-    public Task<Order?> GetOrderByPurchaseAsync(string source, string purchaseId, CancellationToken cancellationToken)
-    {
-        Check.Required(source, "source");
-        Check.Id(purchaseId, "purchase_id");
-        return RunAsync(t => FindOrderByPurchase(t, source, purchaseId), cancellationToken);
-    }
+    public Task<Order?> SelectOrderByPurchaseAsync(string source, string purchaseId, CancellationToken cancellationToken) =>
+        RunAsync(t => FindOrderByPurchase(t, source, purchaseId), cancellationToken);
 
-    public Task<IReadOnlyList<Order>> ListOrdersAsync(int limit, int offset, CancellationToken cancellationToken)
-    {
-        Check.Page(limit, offset);
-        return RunAsync<IReadOnlyList<Order>>(t => NewestOrdersFirst(TenantOrders(t)).Skip(offset).Take(limit).ToList().AsReadOnly(),
+    public Task<IReadOnlyList<Order>> SelectOrdersAsync(int limit, int offset, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<Order>>(t => NewestOrdersFirst(TenantOrders(t)).Skip(offset).Take(limit).ToList().AsReadOnly(),
             cancellationToken);
-    }
 
-    public Task<OrderPage> ListOrdersFilteredAsync(OrderStatus? status, string? search, DateTimeOffset? createdBefore,
-        DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
-    {
-        var needle = PrepareArguments.OrderFilter(status, search, limit, offset);
-        var before = StorageTime.Micro(createdBefore);
-        var after = StorageTime.Micro(createdAfter);
-        return RunAsync(t =>
+    public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,
+        DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken) =>
+        RunAsync(t =>
         {
             var matches = NewestOrdersFirst(TenantOrders(t).Where(o =>
                 (status is null || o.Status == status)
-                && (before is null || o.CreatedAt < before)
-                && (after is null || o.CreatedAt >= after)
+                && (createdBefore is null || o.CreatedAt < createdBefore)
+                && (createdAfter is null || o.CreatedAt >= createdAfter)
                 && (needle is null || OrderMatches(o, needle)))).ToList();
             return new OrderPage(matches.Skip(offset).Take(limit).ToList().AsReadOnly(), matches.Count);
         }, cancellationToken);
-    }
 
-    public Task UpdateOrderStatusAsync(string orderId, OrderStatus status, DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt,
-        CancellationToken cancellationToken)
-    {
-        Check.Id(orderId, "order id");
-        Check.Defined(status, "status");
-        var statusAt = StorageTime.Micro(statusUpdatedAt);
-        var updateAt = StorageTime.Micro(updatedAt);
-        return RunAsync(t => { ApplyOrderStatus(t, orderId, status, statusAt, updateAt); }, cancellationToken);
-    }
-
-    public Task UpdateOrderStatusAsync(string orderId, OrderStatus expectedStatus, OrderStatus status, DateTimeOffset statusUpdatedAt,
-        DateTimeOffset updatedAt, CancellationToken cancellationToken)
-    {
-        PrepareStatusChange.CompareAndSet(orderId, expectedStatus, status);
-        var statusAt = StorageTime.Micro(statusUpdatedAt);
-        var updateAt = StorageTime.Micro(updatedAt);
-        return RunAsync(t => { ApplyExpectedStatus(t, orderId, expectedStatus, status, statusAt, updateAt); }, cancellationToken);
-    }
-
-    public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus expectedStatus, OrderStatus status,
-        DateTimeOffset at, string? note, string? actor, CancellationToken cancellationToken)
-    {
-        PrepareStatusChange.CompareAndSet(orderId, expectedStatus, status);
-        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor, Now);
-        var entryId = Ids.NewSortableId(Engine.Time);
-        return RunAsync(t =>
+    public Task<OrderStatusUpdate> UpdateOrderStatusIfInAsync(string orderId, IReadOnlyList<OrderStatus> allowedFrom, OrderStatus status,
+        DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt, CancellationToken cancellationToken) =>
+        RunAsync(t =>
         {
-            if (!ApplyExpectedStatus(t, orderId, expectedStatus, status, when, when)) return null;
-            var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, expectedStatus, status, when, note, actor);
+            if (!t.Orders.TryGetValue(Key(orderId), out var order)) return new OrderStatusUpdate(false, null);
+            if (!allowedFrom.Contains(order.Status)) return new OrderStatusUpdate(false, EnumText<OrderStatus>.ToText(order.Status));
+            t.Orders = t.Orders.SetItem(Key(orderId), order with { Status = status, StatusUpdatedAt = statusUpdatedAt, UpdatedAt = updatedAt });
+            return OrderStatusUpdate.Done;
+        }, cancellationToken);
+
+    /// <summary>The engine's lock (held by the transaction) keeps the row as read.</summary>
+    public Task<string?> SelectOrderStatusAsync(string orderId, bool lockRow, CancellationToken cancellationToken) =>
+        RunAsync<string?>(t => t.Orders.TryGetValue(Key(orderId), out var order) ? EnumText<OrderStatus>.ToText(order.Status) : null,
+            cancellationToken);
+
+    public Task SetOrderStatusAsync(string orderId, OrderStatus status, DateTimeOffset at, CancellationToken cancellationToken) =>
+        RunAsync(t =>
+        {
+            if (t.Orders.TryGetValue(Key(orderId), out var order))
+                t.Orders = t.Orders.SetItem(Key(orderId), order with { Status = status, StatusUpdatedAt = at, UpdatedAt = at });
+        }, cancellationToken);
+
+    public Task<bool> InsertOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken) =>
+        RunAsync(t =>
+        {
+            if (t.OrderHistory.ContainsKey(Key(entry.Id))) return false;
             t.OrderHistory = t.OrderHistory.Add(Key(entry.Id), entry);
-            return entry;
+            return true;
         }, cancellationToken);
-    }
 
-    /// <summary>Moves the order from <paramref name="expected"/> to <paramref name="status"/> (the rule was checked by
-    /// <see cref="PrepareStatusChange.CompareAndSet"/>). Returns false for the no-op expected = status.</summary>
-    private bool ApplyExpectedStatus(InMemoryTables t, string orderId, OrderStatus expected, OrderStatus status,
-        DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt)
-    {
-        if (!t.Orders.TryGetValue(Key(orderId), out var order)) throw new StorageNotFoundException("order", orderId);
-        if (order.Status != expected)
-            throw PrepareStatusChange.NotInExpectedStatus(orderId, expected, EnumText<OrderStatus>.ToText(order.Status));
-        if (expected == status) return false;
-        t.Orders = t.Orders.SetItem(Key(orderId), order with { Status = status, StatusUpdatedAt = statusUpdatedAt, UpdatedAt = updatedAt });
-        return true;
-    }
-
-    public Task AppendOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken)
-    {
-        var prepared = Prepare.HistoryEntry(TenantId, entry, Now);
-        return RunAsync(t =>
-        {
-            if (t.OrderHistory.ContainsKey(Key(prepared.Id)))
-                throw Conflicts.AlreadyExists("order history entry", prepared.Id);
-            t.OrderHistory = t.OrderHistory.Add(Key(prepared.Id), prepared);
-        }, cancellationToken);
-    }
-
-    public Task<IReadOnlyList<OrderHistoryEntry>> ListOrderHistoryAsync(string orderId, int limit, CancellationToken cancellationToken)
-    {
-        Check.Id(orderId, "order id");
-        Check.Page(limit);
-        return RunAsync<IReadOnlyList<OrderHistoryEntry>>(t => t.OrderHistory.Values
+    public Task<IReadOnlyList<OrderHistoryEntry>> SelectOrderHistoryAsync(string orderId, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<OrderHistoryEntry>>(t => t.OrderHistory.Values
             .Where(h => h.TenantId == TenantId && string.Equals(h.OrderId, orderId, StringComparison.Ordinal))
             .OrderByDescending(h => h.CreatedAt)
             .ThenByDescending(h => h.Id, Utf8Order.Instance)
             .Take(limit)
             .ToList()
             .AsReadOnly(), cancellationToken);
-    }
-
-    public Task<OrderHistoryEntry?> UpdateOrderStatusWithHistoryAsync(string orderId, OrderStatus status, DateTimeOffset at,
-        string? note, string? actor, CancellationToken cancellationToken)
-    {
-        var when = PrepareStatusChange.WithHistory(orderId, status, at, note, actor, Now);
-        var entryId = Ids.NewSortableId(Engine.Time);
-        return RunAsync(t =>
-        {
-            var from = ApplyOrderStatus(t, orderId, status, when, when);
-            if (from is null) return null;
-            var entry = PrepareStatusChange.Entry(TenantId, entryId, orderId, from.Value, status, when, note, actor);
-            t.OrderHistory = t.OrderHistory.Add(Key(entry.Id), entry);
-            return entry;
-        }, cancellationToken);
-    }
-
-    /// <summary>Checks the transition rule and writes the new status in the same step. Returns the previous status,
-    /// or null when the order already had <paramref name="status"/> (no-op).</summary>
-    private OrderStatus? ApplyOrderStatus(InMemoryTables t, string orderId, OrderStatus status, DateTimeOffset statusUpdatedAt,
-        DateTimeOffset updatedAt)
-    {
-        if (!t.Orders.TryGetValue(Key(orderId), out var order)) throw new StorageNotFoundException("order", orderId);
-        if (order.Status == status) return null;
-        if (!OrderStatus.CanTransition(order.Status, status))
-            throw PrepareStatusChange.Forbidden(orderId, order.Status, status);
-        t.Orders = t.Orders.SetItem(Key(orderId), order with { Status = status, StatusUpdatedAt = statusUpdatedAt, UpdatedAt = updatedAt });
-        return order.Status;
-    }
 
     private IEnumerable<Order> TenantOrders(InMemoryTables t) => t.Orders.Values.Where(o => o.TenantId == TenantId);
 
