@@ -18,6 +18,25 @@ internal sealed class PostgresMigrator(PostgresContext context)
     /// <summary>The embedded migrations, ordered by version.</summary>
     public static IReadOnlyList<MigrationScript> All { get; } = MigrationScripts.Load(typeof(PostgresMigrator).Assembly);
 
+    /// <summary>The newest version among the embedded migrations.</summary>
+    public static long KnownVersion { get; } = All.Count == 0 ? 0 : All.Max(m => m.Version);
+
+    /// <summary>Reads the newest applied version (one connection, one query); a missing history table is an error.</summary>
+    public async Task<Observability.SchemaVersion> GetSchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using var max = new NpgsqlCommand(context.Sql("SELECT coalesce(max(version), 0) FROM [[schema_migrations]]"), connection);
+            var applied = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
+            return new(applied, KnownVersion);
+        }
+        catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
+        {
+            throw PostgresErrors.Translate(ex);
+        }
+    }
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         try

@@ -1,4 +1,5 @@
 using Cedros.Storage.Configuration;
+using Cedros.Storage.Observability;
 using Npgsql;
 
 namespace Cedros.Storage.Postgres;
@@ -8,7 +9,7 @@ namespace Cedros.Storage.Postgres;
 /// share it. Every session runs with <c>TimeZone=UTC</c>, so instants are stored and read as UTC in both the seed's
 /// <c>TIMESTAMP</c> and <c>TIMESTAMPTZ</c> columns whatever the server's or the connection string's time zone.
 /// </summary>
-public sealed class PostgresStorage : ICedrosStorage, IDisposable
+public sealed class PostgresStorage : ICedrosStorage, IDisposable, IStorageHealth, IObservedStorage
 {
     private const string ConnectionKey = "storage.postgres.connection_string";
     private readonly PostgresContext _context;
@@ -50,6 +51,12 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable
 
     /// <inheritdoc />
     public Task MigrateAsync(CancellationToken cancellationToken = default) => new PostgresMigrator(_context).MigrateAsync(cancellationToken);
+
+    StorageTelemetry IObservedStorage.Telemetry => _door.Telemetry;
+
+    /// <inheritdoc />
+    Task<SchemaVersion> IStorageHealth.GetSchemaVersionAsync(CancellationToken cancellationToken) =>
+        new PostgresMigrator(_context).GetSchemaVersionAsync(cancellationToken);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

@@ -12,6 +12,16 @@ internal static class SqliteMigrator
     /// <summary>The embedded scripts, ordered by version.</summary>
     public static IReadOnlyList<MigrationScript> Scripts { get; } = MigrationScripts.Load(typeof(SqliteMigrator).Assembly);
 
+    /// <summary>The newest version among the embedded scripts.</summary>
+    public static long KnownVersion { get; } = Scripts.Count == 0 ? 0 : Scripts.Max(s => s.Version);
+
+    /// <summary>The newest version recorded in the file's history table (0 when it has none).</summary>
+    public static long AppliedVersion(SqliteEngine engine)
+    {
+        using var connection = engine.Open();
+        return new SqliteSession(connection).Long($"SELECT coalesce(max(version), 0) FROM {engine.Tables.SchemaMigrations.Quoted}");
+    }
+
     public static void Migrate(SqliteEngine engine, IReadOnlyList<MigrationScript>? scripts = null)
     {
         scripts ??= Scripts;

@@ -1,4 +1,5 @@
 using Cedros.Storage.Configuration;
+using Cedros.Storage.Observability;
 
 namespace Cedros.Storage.Sqlite;
 
@@ -8,7 +9,7 @@ namespace Cedros.Storage.Sqlite;
 /// lock, and then fails with <see cref="StorageUnavailableException"/>. Commits are durable per
 /// <see cref="SqliteOptions.Synchronous"/> (FULL by default: an acknowledged write survives power loss).
 /// </summary>
-public sealed class SqliteStorage : ICedrosStorage, IDisposable
+public sealed class SqliteStorage : ICedrosStorage, IDisposable, IStorageHealth, IObservedStorage
 {
     private readonly SqliteEngine _engine;
     private readonly PooledExecutor _executor;
@@ -69,6 +70,23 @@ public sealed class SqliteStorage : ICedrosStorage, IDisposable
         finally
         {
             _engine.WriteGate.Release();
+        }
+    }
+
+    StorageTelemetry IObservedStorage.Telemetry => _door.Telemetry;
+
+    /// <summary>Opens the file and reads the newest applied migration (a read; takes no writer lock).</summary>
+    async Task<SchemaVersion> IStorageHealth.GetSchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        try
+        {
+            return new SchemaVersion(SqliteMigrator.AppliedVersion(_engine), SqliteMigrator.KnownVersion);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            throw SqliteErrors.TranslateOpen(ex, _engine.Options.Sqlite.Path);
         }
     }
 

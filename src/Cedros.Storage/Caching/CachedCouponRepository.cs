@@ -10,7 +10,7 @@ namespace Cedros.Storage.Caching;
 /// <param name="inner">The repository of the tenant.</param>
 /// <param name="cache">The shared cache state.</param>
 /// <param name="tenantId">The tenant of <paramref name="inner"/> (part of every cache key).</param>
-public sealed class CachedCouponRepository(ICouponRepository inner, StorageCatalogCache cache, string tenantId) : ICouponRepository
+internal sealed class CachedCouponRepository(ICouponRepository inner, StorageCatalogCache cache, string tenantId) : ICouponRepository
 {
     private const string Catalogue = "coupons";
     private readonly string _tenant = TenantIds.Require(tenantId);

@@ -7,7 +7,7 @@ namespace Cedros.Storage.Caching;
 /// <param name="inner">The repository of the tenant.</param>
 /// <param name="cache">The shared cache state.</param>
 /// <param name="tenantId">The tenant of <paramref name="inner"/> (part of every cache key).</param>
-public sealed class CachedProductRepository(IProductRepository inner, StorageCatalogCache cache, string tenantId) : IProductRepository
+internal sealed class CachedProductRepository(IProductRepository inner, StorageCatalogCache cache, string tenantId) : IProductRepository
 {
     private const string Catalogue = "products";
     private readonly string _tenant = TenantIds.Require(tenantId);

@@ -11,7 +11,7 @@ namespace Cedros.Storage.Caching;
 /// so it cannot bring the old value back. Writes made elsewhere (another process, <see cref="ITenantStorage.Products"/>
 /// directly, or inside <c>InTransactionAsync</c>) are seen after at most the TTL.
 /// </summary>
-public sealed class StorageCatalogCache
+internal sealed class StorageCatalogCache
 {
     private readonly IMemoryCache _cache;
     private readonly TimeProvider _time;

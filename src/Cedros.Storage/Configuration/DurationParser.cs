@@ -9,7 +9,7 @@ namespace Cedros.Storage.Configuration;
 /// <c>1.00:00:00</c>). A bare number other than <c>0</c> is rejected: <c>10</c> is ambiguous (Go refuses it, .NET reads
 /// it as ten days). Precision is one tick (100 ns); finer fractions are truncated.
 /// </summary>
-public static class DurationParser
+internal static class DurationParser
 {
     /// <summary>Parses <paramref name="value"/> or throws <see cref="StorageConfigurationException"/> naming <paramref name="key"/>.</summary>
     public static TimeSpan Parse(string value, string key) =>

@@ -7,7 +7,7 @@ namespace Cedros.Storage.Configuration;
 /// (user and password percent-decoded, <c>sslmode</c> kept) becomes the key=value form Npgsql reads; a key=value string
 /// is returned unchanged. Pure text conversion: no driver needed.
 /// </summary>
-public static class PostgresConnectionString
+internal static class PostgresConnectionString
 {
     private const string Key = "storage.postgres.connection_string";
 

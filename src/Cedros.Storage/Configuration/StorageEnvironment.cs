@@ -4,7 +4,7 @@ namespace Cedros.Storage.Configuration;
 /// The environment variables the storage layer reads, exactly as the seed names them. A configuration key, when set,
 /// wins over its environment variable; the variable fills in what configuration leaves unset.
 /// </summary>
-public static class StorageEnvironment
+internal static class StorageEnvironment
 {
     /// <summary><c>CEDROS_STORAGE_ARCHIVAL_ENABLED</c> (default false) → <c>storage.archival.enabled</c>.</summary>
     public const string ArchivalEnabled = "CEDROS_STORAGE_ARCHIVAL_ENABLED";

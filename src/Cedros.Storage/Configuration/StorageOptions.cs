@@ -55,7 +55,7 @@ public sealed class StorageOptions
     public Microsoft.Extensions.Logging.ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>Validated table names (throws naming the bad key).</summary>
-    public ResolvedTables ResolveTables() => SchemaMapping.Resolve(Archival.ArchiveTable);
+    internal ResolvedTables ResolveTables() => SchemaMapping.Resolve(Archival.ArchiveTable);
 }
 
 /// <summary><c>storage.sqlite.*</c>.</summary>

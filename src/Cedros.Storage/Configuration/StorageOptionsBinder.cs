@@ -18,7 +18,7 @@ namespace Cedros.Storage.Configuration;
 /// environment variable the value came from). Semantic checks (ranges, table names, required connection string) are
 /// <see cref="StorageOptionsValidator"/>'s job.
 /// </remarks>
-public static class StorageOptionsBinder
+internal static class StorageOptionsBinder
 {
     /// <summary>The configuration section: <c>storage</c>.</summary>
     public const string SectionName = "storage";

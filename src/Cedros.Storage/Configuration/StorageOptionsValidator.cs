@@ -7,7 +7,7 @@ namespace Cedros.Storage.Configuration;
 /// needs. Registered by <c>AddCedrosStorage</c> with <c>ValidateOnStart</c>, so a bad setting stops the host at
 /// start-up; every message names the key.
 /// </summary>
-public sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     // PeriodicTimer accepts 1 ms ..< uint.MaxValue ms.
     private static readonly TimeSpan MaxTimerPeriod = TimeSpan.FromMilliseconds(uint.MaxValue - 1);

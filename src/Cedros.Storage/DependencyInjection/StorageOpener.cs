@@ -1,5 +1,6 @@
 using Cedros.Storage;
 using Cedros.Storage.Configuration;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,8 @@ internal static class StorageOpener
         var factory = FindFactory(services.GetServices<IStorageBackendFactory>(), options.Backend)
             ?? throw NoFactory(options.Backend);
         var time = services.GetRequiredService<TimeProvider>();
+        // Slow-call warnings go to the container's logging unless the application set its own factory.
+        options.LoggerFactory ??= services.GetService<ILoggerFactory>();
         // Sync-over-async, once per container; Task.Run keeps any synchronisation context out of the way.
         return Task.Run(() => factory.OpenAsync(options, time)).GetAwaiter().GetResult();
     }

@@ -1,4 +1,5 @@
 using Cedros.Storage.Configuration;
+using Cedros.Storage.Observability;
 
 namespace Cedros.Storage.InMemory;
 
@@ -6,7 +7,7 @@ namespace Cedros.Storage.InMemory;
 /// The in-memory backend: every contract guarantee, for tests and development. One lock serialises all writes; a
 /// transaction holds it for its whole callback and rolls back to a snapshot if the callback throws.
 /// </summary>
-public sealed class InMemoryStorage : ICedrosStorage, IDisposable
+public sealed class InMemoryStorage : ICedrosStorage, IDisposable, IStorageHealth, IObservedStorage
 {
     private readonly InMemoryEngine _engine;
     private readonly FrontDoor.StorageFrontDoor _door;
@@ -30,6 +31,15 @@ public sealed class InMemoryStorage : ICedrosStorage, IDisposable
 
     /// <inheritdoc />
     public Task MigrateAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
+
+    StorageTelemetry IObservedStorage.Telemetry => _door.Telemetry;
+
+    /// <summary>Memory has no schema: always current.</summary>
+    Task<SchemaVersion> IStorageHealth.GetSchemaVersionAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(new SchemaVersion(0, 0));
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

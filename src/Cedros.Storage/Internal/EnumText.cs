@@ -4,7 +4,7 @@ using System.Text;
 namespace Cedros.Storage.Internal;
 
 /// <summary>Maps status enums to the lower snake-case text stored in every backend (<c>PastDue</c> ⇄ <c>past_due</c>).</summary>
-public static class EnumText<T> where T : struct, Enum
+internal static class EnumText<T> where T : struct, Enum
 {
     private static readonly FrozenDictionary<T, string> ToTextMap =
         Enum.GetValues<T>().ToFrozenDictionary(v => v, v => Snake(v.ToString()));

@@ -1,7 +1,7 @@
 namespace Cedros.Storage.Internal;
 
 /// <summary>Id and token generation shared by every backend.</summary>
-public static class Ids
+internal static class Ids
 {
     /// <summary>A time-sortable id (UUIDv7, lower-case, no braces).</summary>
     public static string NewSortableId(TimeProvider time) => Guid.CreateVersion7(time.GetUtcNow()).ToString();

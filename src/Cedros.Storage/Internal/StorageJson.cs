@@ -21,7 +21,7 @@ namespace Cedros.Storage.Internal;
 /// What still cannot be mapped (an object where a list is expected, a required id missing, text where a number is
 /// expected) is an <see cref="StorageErrorKind.Internal"/> error.
 /// </summary>
-public static class StorageJson
+internal static class StorageJson
 {
     /// <summary>Options every JSON column is written with (the canonical form).</summary>
     public static JsonSerializerOptions Options { get; } = new()

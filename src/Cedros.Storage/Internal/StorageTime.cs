@@ -1,7 +1,7 @@
 namespace Cedros.Storage.Internal;
 
 /// <summary>Time helpers shared by every backend.</summary>
-public static class StorageTime
+internal static class StorageTime
 {
     /// <summary>Truncates to whole microseconds in UTC: what every backend stores and reads back.</summary>
     public static DateTimeOffset Micro(DateTimeOffset value)

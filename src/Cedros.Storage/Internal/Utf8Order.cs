@@ -6,7 +6,7 @@ namespace Cedros.Storage.Internal;
 /// order; it differs from <see cref="StringComparer.Ordinal"/> (UTF-16 code units) only where a surrogate pair (a code
 /// point ≥ U+10000) meets a character in U+E000..U+FFFF: code units put the pair first, bytes put it last.
 /// </summary>
-public sealed class Utf8Order : IComparer<string>
+internal sealed class Utf8Order : IComparer<string>
 {
     /// <summary>The one instance.</summary>
     public static Utf8Order Instance { get; } = new();

@@ -11,7 +11,7 @@ namespace Cedros.Storage.Maintenance;
 /// ledger rows created before <c>now − storage.archival.retention_period</c> to the archive table (across all tenants).
 /// Several instances may run it at once: each batch moves rows in one transaction.
 /// </summary>
-public sealed class ArchivalService(
+internal sealed class ArchivalService(
     IServiceProvider services,
     IOptions<StorageOptions> options,
     TimeProvider timeProvider,
@@ -33,9 +33,11 @@ public sealed class ArchivalService(
     /// <inheritdoc />
     protected override async Task RunPassAsync(ICedrosStorage storage, CancellationToken cancellationToken)
     {
+        var started = TimeProvider.GetTimestamp();
         var cutoff = TimeProvider.GetUtcNow() - _archival.RetentionPeriod;
         var count = await storage.Default.ArchiveOldPaymentsAsync(cutoff, cancellationToken).ConfigureAwait(false);
         Metrics.RecordRows(HousekeepingKinds.ArchivedPayments, count);
-        MaintenanceLog.Archived(Logger, count, cutoff);
+        var elapsedMs = TimeProvider.GetElapsedTime(started).TotalMilliseconds;
+        MaintenanceLog.Archived(Logger, count, cutoff, elapsedMs);
     }
 }

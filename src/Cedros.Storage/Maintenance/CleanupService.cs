@@ -11,7 +11,7 @@ namespace Cedros.Storage.Maintenance;
 /// reservations (released) and webhooks completed more than <c>storage.cleanup.completed_webhook_retention</c> ago.
 /// Each step runs even when an earlier one failed; failures are logged and counted. All steps act on every tenant.
 /// </summary>
-public sealed class CleanupService(
+internal sealed class CleanupService(
     IServiceProvider services,
     IOptions<StorageOptions> options,
     TimeProvider timeProvider,
@@ -33,6 +33,7 @@ public sealed class CleanupService(
     /// <inheritdoc />
     protected override async Task RunPassAsync(ICedrosStorage storage, CancellationToken cancellationToken)
     {
+        var started = TimeProvider.GetTimestamp();
         var store = storage.Default;
         var now = TimeProvider.GetUtcNow();
         var nonces = await StepAsync(HousekeepingKinds.ExpiredNonces,
@@ -45,10 +46,11 @@ public sealed class CleanupService(
         var webhooks = await StepAsync(HousekeepingKinds.CompletedWebhooks,
             () => store.CleanupCompletedWebhooksAsync(now - _cleanup.CompletedWebhookRetention, cancellationToken),
             cancellationToken).ConfigureAwait(false);
+        var elapsedMs = TimeProvider.GetElapsedTime(started).TotalMilliseconds;
         if (nonces + keys + reservations + webhooks > 0)
-            MaintenanceLog.Cleaned(Logger, nonces, keys, reservations, webhooks);
+            MaintenanceLog.Cleaned(Logger, nonces, keys, reservations, webhooks, elapsedMs);
         else
-            MaintenanceLog.NothingToClean(Logger);
+            MaintenanceLog.NothingToClean(Logger, elapsedMs);
     }
 
     private async Task<long> StepAsync(string kind, Func<Task<long>> step, CancellationToken cancellationToken)

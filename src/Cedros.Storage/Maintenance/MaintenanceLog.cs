@@ -20,13 +20,13 @@ internal static partial class MaintenanceLog
     [LoggerMessage(EventId = 1004, Level = LogLevel.Error, Message = "Storage cleanup of {Kind} failed; retrying at the next interval.")]
     public static partial void StepFailed(ILogger logger, Exception exception, string kind);
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Archived {Count} payments created before {Cutoff:O}.")]
-    public static partial void Archived(ILogger logger, long count, DateTimeOffset cutoff);
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Information, Message = "Archived {Count} payments created before {Cutoff:O} in {ElapsedMs:0.0} ms.")]
+    public static partial void Archived(ILogger logger, long count, DateTimeOffset cutoff, double elapsedMs);
 
     [LoggerMessage(EventId = 1020, Level = LogLevel.Information,
-        Message = "Cleanup removed {Nonces} expired nonces and {IdempotencyKeys} expired idempotency keys, released {Reservations} expired inventory reservations, deleted {Webhooks} completed webhooks.")]
-    public static partial void Cleaned(ILogger logger, long nonces, long idempotencyKeys, long reservations, long webhooks);
+        Message = "Cleanup removed {Nonces} expired nonces and {IdempotencyKeys} expired idempotency keys, released {Reservations} expired inventory reservations, deleted {Webhooks} completed webhooks in {ElapsedMs:0.0} ms.")]
+    public static partial void Cleaned(ILogger logger, long nonces, long idempotencyKeys, long reservations, long webhooks, double elapsedMs);
 
-    [LoggerMessage(EventId = 1021, Level = LogLevel.Debug, Message = "Cleanup found nothing to remove.")]
-    public static partial void NothingToClean(ILogger logger);
+    [LoggerMessage(EventId = 1021, Level = LogLevel.Information, Message = "Cleanup found nothing to remove in {ElapsedMs:0.0} ms.")]
+    public static partial void NothingToClean(ILogger logger, double elapsedMs);
 }

@@ -12,7 +12,7 @@ namespace Cedros.Storage.Maintenance;
 /// The storage is resolved from the container when a pass runs (the <c>StorageInitializer</c> has normally opened it
 /// already), so constructing the service never blocks on the database.
 /// </summary>
-public abstract class MaintenanceService : BackgroundService
+internal abstract class MaintenanceService : BackgroundService
 {
     private readonly IServiceProvider _services;
 

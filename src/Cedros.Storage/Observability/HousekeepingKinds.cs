@@ -1,7 +1,7 @@
 namespace Cedros.Storage.Observability;
 
 /// <summary>Tag values of the housekeeping metrics and logs.</summary>
-public static class HousekeepingKinds
+internal static class HousekeepingKinds
 {
     /// <summary>Payments moved to the archive table (or deleted when archival deletes).</summary>
     public const string ArchivedPayments = "archived_payments";

@@ -15,7 +15,7 @@ namespace Cedros.Storage.Observability;
 /// Created through <see cref="IMeterFactory"/> when one is registered (the generic host registers one), so the meter's
 /// lifetime follows the container.
 /// </summary>
-public sealed class StorageMetrics : IDisposable
+internal sealed class StorageMetrics : IDisposable
 {
     /// <summary>The meter name: <c>Cedros.Storage</c>.</summary>
     public const string MeterName = "Cedros.Storage";

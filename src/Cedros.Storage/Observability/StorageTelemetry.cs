@@ -115,9 +115,21 @@ internal sealed partial class StorageTelemetry : IDisposable
     /// <summary>The <c>error.type</c> of a failure: the storage error kind, or the exception's type.</summary>
     internal static string ErrorType(Exception ex) => ex switch
     {
-        StorageException storage => storage.Kind.ToString().ToLowerInvariant(),
+        StorageException storage => KindTag(storage.Kind),
         OperationCanceledException => "cancelled",
         _ => ex.GetType().FullName ?? ex.GetType().Name,
+    };
+
+    /// <summary>The snake_case tag value of an error kind (<c>not_found</c>, <c>limit_reached</c>, …).</summary>
+    internal static string KindTag(StorageErrorKind kind) => kind switch
+    {
+        StorageErrorKind.NotFound => "not_found",
+        StorageErrorKind.Conflict => "conflict",
+        StorageErrorKind.Validation => "validation",
+        StorageErrorKind.Expired => "expired",
+        StorageErrorKind.LimitReached => "limit_reached",
+        StorageErrorKind.Unavailable => "unavailable",
+        _ => "internal",
     };
 
     [LoggerMessage(EventId = 1, EventName = "SlowStorageCall", Level = LogLevel.Warning,

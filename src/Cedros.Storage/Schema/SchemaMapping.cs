@@ -38,7 +38,7 @@ public sealed class SchemaMapping
     public string SchemaMigrations { get; set; } = "schema_migrations";
 
     /// <summary>The configuration key of each entity and its current value, in a stable order.</summary>
-    public IEnumerable<(string Entity, string Value)> Entries() =>
+    internal IEnumerable<(string Entity, string Value)> Entries() =>
     [
         ("payments", Payments), ("sessions", Sessions), ("products", Products), ("coupons", Coupons),
         ("cart_quotes", CartQuotes), ("refund_quotes", RefundQuotes), ("admin_nonces", AdminNonces),
@@ -48,7 +48,7 @@ public sealed class SchemaMapping
     ];
 
     /// <summary>Validates every name and resolves the archive table; throws naming the bad key.</summary>
-    public ResolvedTables Resolve(string? archiveTable)
+    internal ResolvedTables Resolve(string? archiveTable)
     {
         TableName T(string entity, string value) => TableName.Parse(value, $"storage.schema_mapping.{entity}.table_name");
         var payments = T("payments", Payments);
@@ -85,7 +85,7 @@ public sealed class SchemaMapping
 }
 
 /// <summary>Every table name, validated; what a backend uses in its SQL.</summary>
-public sealed class ResolvedTables
+internal sealed class ResolvedTables
 {
     /// <summary>Payment ledger.</summary>
     public required TableName Payments { get; init; }

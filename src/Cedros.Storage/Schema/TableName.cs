@@ -6,7 +6,7 @@ namespace Cedros.Storage.Schema;
 /// A validated table name, optionally schema-qualified (<c>schema.table</c>). Always emitted quoted, so a mapped name
 /// can never inject SQL.
 /// </summary>
-public sealed partial record TableName
+internal sealed partial record TableName
 {
     private TableName(string? schema, string name)
     {

@@ -6,7 +6,7 @@ using Cedros.Storage.Internal;
 namespace Cedros.Storage.Validation;
 
 /// <summary>Field-level rules. Each throws <see cref="StorageValidationException"/> naming the field.</summary>
-public static partial class Check
+internal static partial class Check
 {
     /// <summary>An id: 1–255 chars, not only whitespace, well-formed (<see cref="WellFormed"/>).</summary>
     public static string Id(string? value, string field, int? item = null)

@@ -1,7 +1,7 @@
 namespace Cedros.Storage;
 
 /// <summary>Input limits enforced before any write, identical on every backend.</summary>
-public static class Limits
+internal static class Limits
 {
     /// <summary>Maximum id length.</summary>
     public const int MaxIdLength = 255;

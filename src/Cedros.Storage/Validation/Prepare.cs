@@ -7,7 +7,7 @@ namespace Cedros.Storage.Validation;
 /// instants to microseconds, returning the copy a backend stores. Every backend calls these before writing, so a
 /// rejected call writes nothing and all backends reject the same inputs.
 /// </summary>
-public static class Prepare
+internal static class Prepare
 {
     /// <summary>Validates and normalises a cart quote (an unset created_at defaults to <paramref name="now"/>).</summary>
     public static CartQuote CartQuote(string tenantId, CartQuote? quote, DateTimeOffset now, int? item = null)

@@ -19,6 +19,7 @@ public sealed class PostgresWebhookQueueTests(PostgresFixture f) : WebhookQueueC
 public sealed class PostgresIdempotencyTests(PostgresFixture f) : IdempotencyConformance<PostgresFixture>(f);
 public sealed class PostgresRaceTests(PostgresFixture f) : RaceConformance<PostgresFixture>(f);
 public sealed class PostgresBadInputTests(PostgresFixture f) : BadInputConformance<PostgresFixture>(f);
+public sealed class PostgresObservabilityTests(PostgresFixture f) : ObservabilityConformance<PostgresFixture>(f);
 
 // The same classes with every table renamed through the schema mapping (a custom mapping passes the suite).
 public sealed class PostgresRenamedOrderTests(PostgresRenamedTablesFixture f) : OrderConformance<PostgresRenamedTablesFixture>(f);

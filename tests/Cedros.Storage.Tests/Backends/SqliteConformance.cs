@@ -19,6 +19,7 @@ public sealed class SqliteWebhookQueueTests(SqliteFixture f) : WebhookQueueConfo
 public sealed class SqliteIdempotencyTests(SqliteFixture f) : IdempotencyConformance<SqliteFixture>(f);
 public sealed class SqliteRaceTests(SqliteFixture f) : RaceConformance<SqliteFixture>(f);
 public sealed class SqliteBadInputTests(SqliteFixture f) : BadInputConformance<SqliteFixture>(f);
+public sealed class SqliteObservabilityTests(SqliteFixture f) : ObservabilityConformance<SqliteFixture>(f);
 
 // Rows written by earlier servers, inserted through a raw connection (LegacyRowFixtures.cs).
 public sealed class SqliteLegacyJsonTests(SqliteLegacyFixture f) : LegacyJsonConformance<SqliteLegacyFixture>(f);

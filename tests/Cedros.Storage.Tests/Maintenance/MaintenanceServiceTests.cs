@@ -208,6 +208,25 @@ public sealed class MaintenanceServiceTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task A_cleanup_pass_that_finds_nothing_is_still_logged_at_information_with_its_duration()
+    {
+        foreach (var name in new[]
+        {
+            nameof(IAdminNonceStore.CleanupExpiredNoncesAsync), nameof(IIdempotencyStore.CleanupExpiredIdempotencyKeysAsync),
+            nameof(IInventoryStore.CleanupExpiredInventoryReservationsAsync), nameof(IWebhookQueue.CleanupCompletedWebhooksAsync),
+        })
+            _storage.Behaviour[name] = (_, _) => Task.FromResult(0L);
+        var service = await StartCleanupAsync();
+        await _storage.NextCallsAsync(4);
+        await StopAsync(service);
+
+        var line = Assert.Single(_cleanupLog.Entries, e => e.EventId.Id == 1021);
+        Assert.Equal(LogLevel.Information, line.Level);
+        Assert.StartsWith("Cleanup found nothing to remove in ", line.Message, StringComparison.Ordinal);
+        Assert.EndsWith(" ms.", line.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Cleanup_logs_and_counts_each_kind()
     {
         _storage.Behaviour[nameof(IAdminNonceStore.CleanupExpiredNoncesAsync)] = (_, _) => Task.FromResult(1L);
@@ -223,6 +242,7 @@ public sealed class MaintenanceServiceTests : IAsyncDisposable
         Assert.Contains("2 expired idempotency keys", line.Message, StringComparison.Ordinal);
         Assert.Contains("3 expired inventory reservations", line.Message, StringComparison.Ordinal);
         Assert.Contains("4 completed webhooks", line.Message, StringComparison.Ordinal);
+        Assert.EndsWith(" ms.", line.Message, StringComparison.Ordinal);
         const string Rows = "cedros.storage.housekeeping.rows";
         Assert.Equal(1, _recorded.Sum(Rows, "kind", HousekeepingKinds.ExpiredNonces));
         Assert.Equal(2, _recorded.Sum(Rows, "kind", HousekeepingKinds.ExpiredIdempotencyKeys));
