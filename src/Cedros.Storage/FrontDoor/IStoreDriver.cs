@@ -16,7 +16,7 @@ internal interface IStoreDriver :
     IInventoryStore,
     IPaymentLedger,
     INonceDriver,
-    IWebhookQueue,
+    IWebhookDriver,
     IIdempotencyStore,
     IStripeSessionStore
 {

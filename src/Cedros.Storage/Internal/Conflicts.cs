@@ -10,4 +10,12 @@ internal static class Conflicts
     /// <summary>A Stripe subscription id held by another subscription of the tenant.</summary>
     public static StorageConflictException StripeSubscriptionTaken(string? stripeSubscriptionId) =>
         new($"stripe subscription '{stripeSubscriptionId}' already belongs to another subscription.");
+
+    /// <summary>A webhook id (the event id) already used by another tenant's webhook.</summary>
+    public static StorageConflictException WebhookIdInUse(string webhookId) =>
+        new($"webhook id '{webhookId}' is already in use.");
+
+    /// <summary>A retry of a webhook that is being delivered.</summary>
+    public static StorageConflictException WebhookBeingDelivered(string webhookId) =>
+        new($"webhook '{webhookId}' is being delivered; retrying it would deliver it twice.");
 }
