@@ -24,8 +24,8 @@ internal sealed partial class PostgresStore : IStoreDriver
     }
 
     public string TenantId { get; }
-    public IProductRepository Products { get; }
-    public ICouponRepository Coupons { get; }
+    public FrontDoor.Drivers.IProductDriver Products { get; }
+    public FrontDoor.Drivers.ICouponDriver Coupons { get; }
     public ISubscriptionRepository Subscriptions { get; }
 
     internal PostgresContext Context { get; }

@@ -26,8 +26,8 @@ internal sealed partial class SqliteStore : IStoreDriver
     }
 
     public string TenantId { get; }
-    public IProductRepository Products { get; }
-    public ICouponRepository Coupons { get; }
+    public FrontDoor.Drivers.IProductDriver Products { get; }
+    public FrontDoor.Drivers.ICouponDriver Coupons { get; }
     public ISubscriptionRepository Subscriptions { get; }
 
     internal SqliteEngine Engine => _executor.Engine;

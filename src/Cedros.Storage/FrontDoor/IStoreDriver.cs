@@ -27,10 +27,10 @@ internal interface IStoreDriver :
     bool InTransaction { get; }
 
     /// <summary>The product catalogue's driver.</summary>
-    IProductRepository Products { get; }
+    IProductDriver Products { get; }
 
     /// <summary>The coupon catalogue's driver.</summary>
-    ICouponRepository Coupons { get; }
+    ICouponDriver Coupons { get; }
 
     /// <summary>The subscriptions' driver.</summary>
     ISubscriptionRepository Subscriptions { get; }

@@ -22,8 +22,8 @@ internal sealed partial class InMemoryStore : IStoreDriver
     }
 
     public string TenantId { get; }
-    public IProductRepository Products { get; }
-    public ICouponRepository Coupons { get; }
+    public FrontDoor.Drivers.IProductDriver Products { get; }
+    public FrontDoor.Drivers.ICouponDriver Coupons { get; }
     public ISubscriptionRepository Subscriptions { get; }
 
     internal InMemoryEngine Engine => _engine;
