@@ -33,7 +33,7 @@ internal interface IStoreDriver :
     ICouponDriver Coupons { get; }
 
     /// <summary>The subscriptions' driver.</summary>
-    ISubscriptionRepository Subscriptions { get; }
+    ISubscriptionDriver Subscriptions { get; }
 
     /// <summary>Runs <paramref name="work"/> in a new transaction with a driver bound to it: commits when it returns,
     /// rolls back when it throws. On a driver already bound to a transaction, checks that it is still live and joins it

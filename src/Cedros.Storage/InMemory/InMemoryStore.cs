@@ -24,7 +24,7 @@ internal sealed partial class InMemoryStore : IStoreDriver
     public string TenantId { get; }
     public FrontDoor.Drivers.IProductDriver Products { get; }
     public FrontDoor.Drivers.ICouponDriver Coupons { get; }
-    public ISubscriptionRepository Subscriptions { get; }
+    public FrontDoor.Drivers.ISubscriptionDriver Subscriptions { get; }
 
     internal InMemoryEngine Engine => _engine;
     internal DateTimeOffset Now => _engine.Now;

@@ -18,4 +18,8 @@ internal static class Conflicts
     /// <summary>A retry of a webhook that is being delivered.</summary>
     public static StorageConflictException WebhookBeingDelivered(string webhookId) =>
         new($"webhook '{webhookId}' is being delivered; retrying it would deliver it twice.");
+
+    /// <summary>A compare-and-set renewal of a subscription whose period end moved meanwhile.</summary>
+    public static StorageConflictException SubscriptionRenewedElsewhere(string id) =>
+        new($"subscription '{id}' was renewed by someone else (its period no longer ends at the expected time).");
 }
