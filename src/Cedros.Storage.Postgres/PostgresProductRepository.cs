@@ -1,11 +1,11 @@
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
 using Npgsql;
 
 namespace Cedros.Storage.Postgres;
 
 /// <summary>Products of one tenant (contract §10).</summary>
-internal sealed class PostgresProductRepository(PostgresStore store) : IProductRepository
+internal sealed class PostgresProductRepository(PostgresStore store) : IProductDriver
 {
     private const string ProductColumns = "id, tenant_id, description, fiat_amount, fiat_currency, stripe_price_id, crypto_amount, crypto_token, " +
         "crypto_account, memo_template, metadata, active, subscription_config, created_at, updated_at";
@@ -31,70 +31,42 @@ internal sealed class PostgresProductRepository(PostgresStore store) : IProductR
         UpdatedAt = PgRow.Time(r, 14),
     };
 
-    public Task<Product?> GetProductAsync(string id, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "product id");
-        return _store.RunAsync(c => c.OneAsync($"SELECT {ProductColumns} FROM [[products]] WHERE tenant_id = @t AND id = @id AND active",
+    public Task<Product?> SelectActiveProductAsync(string id, CancellationToken cancellationToken) =>
+        _store.RunAsync(c => c.OneAsync($"SELECT {ProductColumns} FROM [[products]] WHERE tenant_id = @t AND id = @id AND active",
             ReadProduct, ("t", _store.TenantId), ("id", id)), cancellationToken);
-    }
 
-    public Task<Product?> GetProductByStripePriceIdAsync(string stripePriceId, CancellationToken cancellationToken)
-    {
-        Check.Id(stripePriceId, "stripe_price_id");
-        return _store.RunAsync(c => c.OneAsync($"""
+    public Task<Product?> SelectActiveProductByStripePriceAsync(string stripePriceId, CancellationToken cancellationToken) =>
+        _store.RunAsync(c => c.OneAsync($"""
             SELECT {ProductColumns} FROM [[products]] WHERE tenant_id = @t AND stripe_price_id = @p AND active ORDER BY id COLLATE "C" LIMIT 1
             """, ReadProduct, ("t", _store.TenantId), ("p", stripePriceId)), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Product>> ListProductsAsync(CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Product>> SelectActiveProductsAsync(CancellationToken cancellationToken) =>
         _store.RunAsync<IReadOnlyList<Product>>(async c => await c.ListAsync(
             $"SELECT {ProductColumns} FROM [[products]] WHERE tenant_id = @t AND active ORDER BY id COLLATE \"C\"",
             ReadProduct, ("t", _store.TenantId)).ConfigureAwait(false), cancellationToken);
 
-    public Task CreateProductAsync(Product product, CancellationToken cancellationToken)
-    {
-        var p = Prepare.Product(_store.TenantId, product, _store.Now);
-        return _store.RunAsync(async c =>
-        {
-            var inserted = await c.ExecuteAsync("""
-                INSERT INTO [[products]] (id, tenant_id, description, fiat_amount, fiat_currency, stripe_price_id, crypto_amount, crypto_token,
-                    crypto_account, memo_template, metadata, active, subscription_config, created_at, updated_at)
-                VALUES (@id, @t, @description, @fiat, @fiat_currency, @price, @crypto, @token, @account, @memo, @meta, @active, @config,
-                    @created, @updated)
-                ON CONFLICT (tenant_id, id) DO NOTHING
-                """, Args(p)).ConfigureAwait(false);
-            if (inserted == 0) throw Conflicts.AlreadyExists("product", p.Id);
-        }, cancellationToken);
-    }
+    public Task<bool> InsertProductAsync(Product p, CancellationToken cancellationToken) =>
+        _store.RunAsync(async c => await c.ExecuteAsync("""
+            INSERT INTO [[products]] (id, tenant_id, description, fiat_amount, fiat_currency, stripe_price_id, crypto_amount, crypto_token,
+                crypto_account, memo_template, metadata, active, subscription_config, created_at, updated_at)
+            VALUES (@id, @t, @description, @fiat, @fiat_currency, @price, @crypto, @token, @account, @memo, @meta, @active, @config,
+                @created, @updated)
+            ON CONFLICT (tenant_id, id) DO NOTHING
+            """, Args(p)).ConfigureAwait(false) == 1, cancellationToken);
 
-    public Task UpdateProductAsync(Product product, CancellationToken cancellationToken)
-    {
-        var now = _store.Now;
-        var p = Prepare.Product(_store.TenantId, product, now) with { UpdatedAt = now };
-        return _store.RunAsync(async c =>
-        {
-            var updated = await c.ExecuteAsync("""
-                UPDATE [[products]] SET description = @description, fiat_amount = @fiat, fiat_currency = @fiat_currency,
-                       stripe_price_id = @price, crypto_amount = @crypto, crypto_token = @token, crypto_account = @account,
-                       memo_template = @memo, metadata = @meta, active = @active, subscription_config = @config, updated_at = @updated
-                 WHERE tenant_id = @t AND id = @id
-                """, Args(p)).ConfigureAwait(false);
-            if (updated == 0) throw new StorageNotFoundException("product", p.Id);
-        }, cancellationToken);
-    }
+    public Task<bool> ReplaceProductAsync(Product p, CancellationToken cancellationToken) =>
+        _store.RunAsync(async c => await c.ExecuteAsync("""
+            UPDATE [[products]] SET description = @description, fiat_amount = @fiat, fiat_currency = @fiat_currency,
+                   stripe_price_id = @price, crypto_amount = @crypto, crypto_token = @token, crypto_account = @account,
+                   memo_template = @memo, metadata = @meta, active = @active, subscription_config = @config, updated_at = @updated
+             WHERE tenant_id = @t AND id = @id
+            """, Args(p)).ConfigureAwait(false) == 1, cancellationToken);
 
-    public Task DeleteProductAsync(string id, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "product id");
-        return _store.RunAsync(async c =>
-        {
-            var (_, exists) = await c.RowAsync("""
-                WITH u AS (UPDATE [[products]] SET active = false, updated_at = @now WHERE tenant_id = @t AND id = @id AND active IS DISTINCT FROM false RETURNING 1)
-                SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM [[products]] WHERE tenant_id = @t AND id = @id)
-                """, r => (r.GetBoolean(0), r.GetBoolean(1)), ("t", _store.TenantId), ("id", id), ("now", _store.Now)).ConfigureAwait(false);
-            if (!exists) throw new StorageNotFoundException("product", id);
-        }, cancellationToken);
-    }
+    public Task<bool> DeactivateProductAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.RunAsync(c => c.RowAsync("""
+            WITH u AS (UPDATE [[products]] SET active = false, updated_at = @now WHERE tenant_id = @t AND id = @id AND active IS DISTINCT FROM false RETURNING 1)
+            SELECT EXISTS (SELECT 1 FROM u) OR EXISTS (SELECT 1 FROM [[products]] WHERE tenant_id = @t AND id = @id)
+            """, r => r.GetBoolean(0), ("t", _store.TenantId), ("id", id), ("now", now)), cancellationToken);
 
     private (string, object?)[] Args(Product p) =>
     [

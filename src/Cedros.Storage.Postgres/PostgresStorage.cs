@@ -19,6 +19,8 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable, IStorageHealt
     {
         _context = context;
         _door = new FrontDoor.StorageFrontDoor("postgresql", context.Options, context.Time);
+        _door.ObserveWebhookQueue(ct =>
+            new PostgresStore(_context, TenantIds.Default, new PostgresExecutor(_context, session: null)).ReadWebhookQueueStatsAsync(ct));
         Default = ForTenant(TenantIds.Default);
     }
 

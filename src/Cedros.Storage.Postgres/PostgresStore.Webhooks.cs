@@ -1,11 +1,10 @@
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
-using Cedros.Storage.Webhooks;
 using Npgsql;
 
 namespace Cedros.Storage.Postgres;
 
-internal sealed partial class PostgresStore
+internal sealed partial class PostgresStore : IWebhookDriver
 {
     /// <summary>The payload is read from payload_raw (byte-exact); rows written by the seed's code only have JSONB.</summary>
     private const string WebhookColumns = "id, tenant_id, url, COALESCE(payload_raw, payload::text), headers, event_type, status, attempts, " +
@@ -34,10 +33,8 @@ internal sealed partial class PostgresStore
         ClaimToken = PgRow.OptStr(r, 15),
     };
 
-    public Task<string> EnqueueWebhookAsync(PendingWebhook webhook, CancellationToken cancellationToken)
-    {
-        var w = Prepare.Webhook(TenantId, webhook, Now, Context.Time);
-        return RunAsync(async c =>
+    public Task<WebhookInsert> InsertWebhookAsync(PendingWebhook w, CancellationToken cancellationToken) =>
+        RunAsync(async c =>
         {
             var inserted = await c.ExecuteAsync("""
                 INSERT INTO [[webhook_queue]] (id, tenant_id, url, payload, payload_raw, headers, event_type, status, attempts, max_attempts,
@@ -46,29 +43,23 @@ internal sealed partial class PostgresStore
                 ON CONFLICT (id) DO NOTHING
                 """, ("id", w.Id), ("t", TenantId), ("url", w.Url), ("payload", w.Payload), ("headers", PgRow.Json(w.Headers)),
                 ("event", w.EventType), ("max", w.MaxAttempts), ("next", w.NextAttemptAt), ("created", w.CreatedAt)).ConfigureAwait(false);
-            if (inserted == 1) return w.Id;
-            // The id is the event id: a repeat in the same tenant is the same event. The same id in another tenant is
-            // a collision that must neither overwrite nor reveal the other tenant's row.
+            if (inserted == 1) return WebhookInsert.Inserted;
             var owner = await c.OneAsync("SELECT tenant_id FROM [[webhook_queue]] WHERE id = @id", r => r.GetString(0), ("id", w.Id))
                 .ConfigureAwait(false);
-            if (owner is null || owner == TenantId) return w.Id;
-            throw new StorageConflictException($"webhook id '{w.Id}' is already in use.");
+            return owner is null || owner == TenantId ? WebhookInsert.Exists : WebhookInsert.OtherTenant;
         }, cancellationToken);
-    }
 
-    public Task<IReadOnlyList<PendingWebhook>> DequeueWebhooksAsync(int limit, CancellationToken cancellationToken)
-    {
-        Check.Page(limit);
-        if (limit == 0) return Task.FromResult<IReadOnlyList<PendingWebhook>>([]);
-        var now = Now;
-        return RunAsync<IReadOnlyList<PendingWebhook>>(async c =>
+    public Task<IReadOnlyList<ClaimedWebhook>> ClaimDueWebhooksAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil,
+        CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<ClaimedWebhook>>(async c =>
         {
             // SKIP LOCKED: concurrent workers (any process) pass over rows another worker is claiming, so no webhook is
             // claimed twice and nobody waits. In a transaction, so the claimed rows are read before the commit: a row that
-            // cannot be read un-claims them all, and a call that committed never throws afterwards.
+            // cannot be read un-claims them all, and a call that committed never throws afterwards. The locked row's
+            // status before the claim says whether it was taken over from a lapsed lease.
             var claimed = await c.ListAsync($"""
                 WITH ready AS (
-                    SELECT id AS ready_id FROM [[webhook_queue]]
+                    SELECT id AS ready_id, status AS ready_status FROM [[webhook_queue]]
                      WHERE (status = 'pending' AND next_attempt_at <= @now) OR (status = 'processing' AND locked_until <= @now)
                      ORDER BY next_attempt_at, id
                      LIMIT @limit
@@ -78,19 +69,15 @@ internal sealed partial class PostgresStore
                        locked_until = @until, claim_token = {NewClaimToken}
                   FROM ready
                  WHERE w.id = ready.ready_id
-                RETURNING {WebhookColumns}
-                """, ReadWebhook, ("now", now), ("limit", limit), ("until", now + Context.Options.Webhooks.VisibilityTimeout))
+                RETURNING {WebhookColumns}, ready.ready_status = 'processing'
+                """, r => new ClaimedWebhook(ReadWebhook(r), r.GetBoolean(16)), ("now", now), ("limit", limit), ("until", leaseUntil))
                 .ConfigureAwait(false);
-            return claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal).ToList().AsReadOnly();
+            return claimed.OrderBy(x => x.Webhook.NextAttemptAt).ThenBy(x => x.Webhook.Id, StringComparer.Ordinal).ToArray();
         }, cancellationToken, atomic: true);
-    }
 
-    public Task<PendingWebhook> MarkWebhookProcessingAsync(string webhookId, CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        var now = Now;
-        // In a transaction, so the returned row is read before the commit (see DequeueWebhooksAsync).
-        return RunAsync(async c =>
+    public Task<WebhookChange> ClaimWebhookAsync(string webhookId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        // In a transaction, so the returned row is read before the commit (see ClaimDueWebhooksAsync).
+        RunAsync(async c =>
         {
             var updated = await c.OneAsync($"""
                 UPDATE [[webhook_queue]] w SET
@@ -101,147 +88,99 @@ internal sealed partial class PostgresStore
                     locked_until = @until
                  WHERE w.id = @id AND w.status IN ('pending', 'processing')
                 RETURNING {WebhookColumns}
-                """, ReadWebhook, ("id", webhookId), ("now", now), ("until", now + Context.Options.Webhooks.VisibilityTimeout))
-                .ConfigureAwait(false);
-            if (updated is not null) return updated;
-            var status = await WebhookStatusAsync(c, webhookId).ConfigureAwait(false);
-            throw WebhookDelivery.NotHeld(webhookId, status, "pending or processing");
+                """, ReadWebhook, ("id", webhookId), ("now", now), ("until", leaseUntil)).ConfigureAwait(false);
+            return updated is not null
+                ? WebhookChange.Done(updated)
+                : WebhookChange.Unchanged(await StoredWebhookStatusAsync(c, webhookId).ConfigureAwait(false));
         }, cancellationToken, atomic: true);
-    }
 
-    public Task MarkWebhookSuccessAsync(string webhookId, CancellationToken cancellationToken) =>
-        MarkWebhookSuccessCoreAsync(webhookId, null, cancellationToken);
+    public Task<WebhookChange> CompleteWebhookAsync(string webhookId, string? claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(async c => await c.ExecuteAsync("""
+            UPDATE [[webhook_queue]] SET status = 'success', completed_at = @now, locked_until = NULL, claim_token = NULL
+             WHERE id = @id AND status = 'processing' AND (@token IS NULL OR claim_token = @token)
+            """, ("id", webhookId), ("now", now), ("token", TextParam(claimToken))).ConfigureAwait(false) == 1
+            ? WebhookChange.Done()
+            : WebhookChange.Unchanged(await StoredWebhookStatusAsync(c, webhookId).ConfigureAwait(false)), cancellationToken);
 
-    public Task MarkWebhookSuccessAsync(string webhookId, string claimToken, CancellationToken cancellationToken) =>
-        MarkWebhookSuccessCoreAsync(webhookId, Check.Id(claimToken, "claim token"), cancellationToken);
+    public Task<WebhookChange> FailWebhookAsync(string webhookId, string? claimToken, string error, DateTimeOffset nextAttemptAt,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        // Dead-letter when the claimed attempts are used up, else back to pending at the given time.
+        RunAsync(async c => await c.ExecuteAsync("""
+            UPDATE [[webhook_queue]] SET
+                last_error = @error,
+                status = CASE WHEN COALESCE(attempts, 0) >= COALESCE(max_attempts, 5) THEN 'failed' ELSE 'pending' END,
+                completed_at = CASE WHEN COALESCE(attempts, 0) >= COALESCE(max_attempts, 5) THEN @now ELSE NULL END,
+                next_attempt_at = CASE WHEN COALESCE(attempts, 0) >= COALESCE(max_attempts, 5) THEN next_attempt_at ELSE @next END,
+                locked_until = NULL,
+                claim_token = NULL
+             WHERE id = @id AND status = 'processing' AND (@token IS NULL OR claim_token = @token)
+            """, ("id", webhookId), ("error", error), ("now", now), ("next", nextAttemptAt), ("token", TextParam(claimToken)))
+            .ConfigureAwait(false) == 1
+            ? WebhookChange.Done()
+            : WebhookChange.Unchanged(await StoredWebhookStatusAsync(c, webhookId).ConfigureAwait(false)), cancellationToken);
 
-    private Task MarkWebhookSuccessCoreAsync(string webhookId, string? claimToken, CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        return RunAsync(async c =>
-        {
-            var updated = await c.ExecuteAsync("""
-                UPDATE [[webhook_queue]] SET status = 'success', completed_at = @now, locked_until = NULL, claim_token = NULL
-                 WHERE id = @id AND status = 'processing' AND (@token IS NULL OR claim_token = @token)
-                """, ("id", webhookId), ("now", Now), ("token", TextParam(claimToken))).ConfigureAwait(false);
-            if (updated == 0) await ThrowNotHeldAsync(c, webhookId).ConfigureAwait(false);
-        }, cancellationToken);
-    }
-
-    public Task MarkWebhookFailedAsync(string webhookId, string errorMessage, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken) =>
-        MarkWebhookFailedCoreAsync(webhookId, errorMessage, nextAttemptAt, null, cancellationToken);
-
-    public Task MarkWebhookFailedAsync(string webhookId, string errorMessage, DateTimeOffset nextAttemptAt, string claimToken, CancellationToken cancellationToken) =>
-        MarkWebhookFailedCoreAsync(webhookId, errorMessage, nextAttemptAt, Check.Id(claimToken, "claim token"), cancellationToken);
-
-    private Task MarkWebhookFailedCoreAsync(string webhookId, string? errorMessage, DateTimeOffset nextAttemptAt, string? claimToken,
-        CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        var error = WebhookDelivery.ErrorText(errorMessage);
-        return RunAsync(async c =>
-        {
-            // Dead-letter when the claimed attempts are used up, else back to pending at the given time.
-            var updated = await c.ExecuteAsync("""
-                UPDATE [[webhook_queue]] SET
-                    last_error = @error,
-                    status = CASE WHEN COALESCE(attempts, 0) >= COALESCE(max_attempts, 5) THEN 'failed' ELSE 'pending' END,
-                    completed_at = CASE WHEN COALESCE(attempts, 0) >= COALESCE(max_attempts, 5) THEN @now ELSE NULL END,
-                    next_attempt_at = CASE WHEN COALESCE(attempts, 0) >= COALESCE(max_attempts, 5) THEN next_attempt_at ELSE @next END,
-                    locked_until = NULL,
-                    claim_token = NULL
-                 WHERE id = @id AND status = 'processing' AND (@token IS NULL OR claim_token = @token)
-                """, ("id", webhookId), ("error", error), ("now", Now), ("next", StorageTime.Micro(nextAttemptAt)),
-                ("token", TextParam(claimToken))).ConfigureAwait(false);
-            if (updated == 0) await ThrowNotHeldAsync(c, webhookId).ConfigureAwait(false);
-        }, cancellationToken);
-    }
-
-    public Task<PendingWebhook?> GetWebhookAsync(string webhookId, CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        return RunAsync(c => c.OneAsync($"SELECT {WebhookColumns} FROM [[webhook_queue]] WHERE id = @id AND tenant_id = @t",
+    public Task<PendingWebhook?> SelectWebhookAsync(string webhookId, CancellationToken cancellationToken) =>
+        RunAsync(c => c.OneAsync($"SELECT {WebhookColumns} FROM [[webhook_queue]] WHERE id = @id AND tenant_id = @t",
             ReadWebhook, ("id", webhookId), ("t", TenantId)), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<PendingWebhook>> ListWebhooksAsync(WebhookStatus? status, int limit, CancellationToken cancellationToken)
-    {
-        Check.Page(limit);
-        if (status is { } s) Check.Defined(s, "status");
-        return RunAsync<IReadOnlyList<PendingWebhook>>(async c => await c.ListAsync($"""
+    public Task<IReadOnlyList<PendingWebhook>> SelectWebhooksAsync(WebhookStatus? status, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<PendingWebhook>>(async c => await c.ListAsync($"""
             SELECT {WebhookColumns} FROM [[webhook_queue]]
              WHERE tenant_id = @t AND (@status IS NULL OR status = @status)
              ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit
             """, ReadWebhook, ("t", TenantId), ("status", TextParam(status is { } st ? PgRow.Text(st) : null)), ("limit", limit))
             .ConfigureAwait(false), cancellationToken);
-    }
 
-    public Task<IReadOnlyDictionary<WebhookStatus, long>> CountWebhooksByStatusAsync(CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyDictionary<WebhookStatus, long>>(async c =>
+    public Task<IReadOnlyDictionary<WebhookStatus, long>> CountWebhooksAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyDictionary<WebhookStatus, long>>(async c => CountByStatus(await c.ListAsync(
+            "SELECT COALESCE(status, 'pending'), count(*) FROM [[webhook_queue]] WHERE tenant_id = @t GROUP BY 1",
+            r => (EnumText<WebhookStatus>.Parse(r.GetString(0)), r.GetInt64(1)), ("t", TenantId)).ConfigureAwait(false)), cancellationToken);
+
+    public Task<WebhookChange> ResetWebhookAsync(string webhookId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(c => c.RowAsync("""
+            WITH u AS (
+                UPDATE [[webhook_queue]] SET status = 'pending', attempts = 0, next_attempt_at = @now, last_error = NULL,
+                       completed_at = NULL, locked_until = NULL, claim_token = NULL
+                 WHERE id = @id AND tenant_id = @t AND status IS DISTINCT FROM 'processing'
+                RETURNING 1)
+            SELECT EXISTS (SELECT 1 FROM u), (SELECT COALESCE(status, 'pending') FROM [[webhook_queue]] WHERE id = @id AND tenant_id = @t)
+            """, r => r.GetBoolean(0) ? WebhookChange.Done() : WebhookChange.Unchanged(PgRow.OptStr(r, 1)),
+            ("id", webhookId), ("t", TenantId), ("now", now)), cancellationToken);
+
+    public Task<bool> DeleteWebhookRowAsync(string webhookId, CancellationToken cancellationToken) =>
+        RunAsync(async c => await c.ExecuteAsync("DELETE FROM [[webhook_queue]] WHERE id = @id AND tenant_id = @t",
+            ("id", webhookId), ("t", TenantId)).ConfigureAwait(false) == 1, cancellationToken);
+
+    public Task<int> DeleteCompletedWebhooksAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(c => c.ExecuteAsync("""
+            DELETE FROM [[webhook_queue]] WHERE id IN (
+                SELECT id FROM [[webhook_queue]]
+                 WHERE status IN ('success', 'failed') AND completed_at < @cutoff
+                 LIMIT @n FOR UPDATE SKIP LOCKED)
+            """, ("cutoff", cutoff), ("n", batchSize)), cancellationToken);
+
+    public Task<WebhookQueueStats> ReadWebhookQueueStatsAsync(CancellationToken cancellationToken) =>
+        RunAsync(async c =>
         {
-            var counts = Enum.GetValues<WebhookStatus>().ToDictionary(s => s, _ => 0L);
-            var rows = await c.ListAsync("SELECT COALESCE(status, 'pending'), count(*) FROM [[webhook_queue]] WHERE tenant_id = @t GROUP BY 1",
-                r => (Status: EnumText<WebhookStatus>.Parse(r.GetString(0)), Count: r.GetInt64(1)), ("t", TenantId)).ConfigureAwait(false);
-            foreach (var (status, count) in rows) counts[status] += count;
-            return counts.AsReadOnly();
+            // One statement, so the depth and the oldest pending times come from one snapshot.
+            var rows = await c.ListAsync("""
+                SELECT COALESCE(status, 'pending'), count(*), min(created_at), min(next_attempt_at)
+                  FROM [[webhook_queue]] GROUP BY 1
+                """, r => (Status: EnumText<WebhookStatus>.Parse(r.GetString(0)), Count: r.GetInt64(1),
+                    Created: PgRow.OptTime(r, 2), Next: PgRow.OptTime(r, 3))).ConfigureAwait(false);
+            var pending = rows.Where(x => x.Status == WebhookStatus.Pending).ToArray();
+            return new WebhookQueueStats(CountByStatus(rows.Select(x => (x.Status, x.Count))),
+                pending.Length == 0 ? null : pending.Min(x => x.Created), pending.Length == 0 ? null : pending.Min(x => x.Next));
         }, cancellationToken);
 
-    public Task RetryWebhookAsync(string webhookId, CancellationToken cancellationToken)
+    private static System.Collections.ObjectModel.ReadOnlyDictionary<WebhookStatus, long> CountByStatus(IEnumerable<(WebhookStatus Status, long Count)> rows)
     {
-        Check.Id(webhookId, "webhook id");
-        return RunAsync(async c =>
-        {
-            var (updated, status) = await c.RowAsync("""
-                WITH u AS (
-                    UPDATE [[webhook_queue]] SET status = 'pending', attempts = 0, next_attempt_at = @now, last_error = NULL,
-                           completed_at = NULL, locked_until = NULL, claim_token = NULL
-                     WHERE id = @id AND tenant_id = @t AND status IS DISTINCT FROM 'processing'
-                    RETURNING 1)
-                SELECT EXISTS (SELECT 1 FROM u), (SELECT COALESCE(status, 'pending') FROM [[webhook_queue]] WHERE id = @id AND tenant_id = @t)
-                """, r => (r.GetBoolean(0), PgRow.OptStr(r, 1)), ("id", webhookId), ("t", TenantId), ("now", Now)).ConfigureAwait(false);
-            if (updated) return;
-            if (status is null) throw new StorageNotFoundException("webhook", webhookId);
-            throw new StorageConflictException($"webhook '{webhookId}' is being delivered; retrying it would deliver it twice.");
-        }, cancellationToken);
+        var counts = Enum.GetValues<WebhookStatus>().ToDictionary(s => s, _ => 0L);
+        foreach (var (status, count) in rows) counts[status] += count;
+        return counts.AsReadOnly();
     }
 
-    public Task DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        return RunAsync(async c =>
-        {
-            var deleted = await c.ExecuteAsync("DELETE FROM [[webhook_queue]] WHERE id = @id AND tenant_id = @t", ("id", webhookId), ("t", TenantId))
-                .ConfigureAwait(false);
-            if (deleted == 0) throw new StorageNotFoundException("webhook", webhookId);
-        }, cancellationToken);
-    }
-
-    public async Task<long> CleanupCompletedWebhooksAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
-    {
-        var cutoff = StorageTime.Micro(olderThan);
-        long total = 0;
-        while (true)
-        {
-            var deleted = await RunAsync(c => c.ExecuteAsync("""
-                DELETE FROM [[webhook_queue]] WHERE id IN (
-                    SELECT id FROM [[webhook_queue]]
-                     WHERE status IN ('success', 'failed') AND completed_at < @cutoff
-                     LIMIT @n FOR UPDATE SKIP LOCKED)
-                """, ("cutoff", cutoff), ("n", Context.BatchSize)), cancellationToken).ConfigureAwait(false);
-            if (deleted == 0) return total;
-            total += deleted;
-        }
-    }
-
-    /// <summary>Throws NotFound when the webhook is missing, else Conflict (not processing, or the claim was lost).</summary>
-    private static async Task ThrowNotHeldAsync(PgConn c, string webhookId)
-    {
-        var status = await WebhookStatusAsync(c, webhookId).ConfigureAwait(false);
-        throw WebhookDelivery.NotHeld(webhookId, status, "processing");
-    }
-
-    /// <summary>The status of any tenant's webhook (delivery methods serve the whole deployment), else NotFound.</summary>
-    private static async Task<string> WebhookStatusAsync(PgConn c, string webhookId) =>
-        await c.OneAsync("SELECT COALESCE(status, 'pending') FROM [[webhook_queue]] WHERE id = @id", r => r.GetString(0), ("id", webhookId))
-            .ConfigureAwait(false) ?? throw new StorageNotFoundException("webhook", webhookId);
+    /// <summary>The stored status of any tenant's webhook (delivery serves the whole deployment), or null.</summary>
+    private static Task<string?> StoredWebhookStatusAsync(PgConn c, string webhookId) =>
+        c.OneAsync("SELECT COALESCE(status, 'pending') FROM [[webhook_queue]] WHERE id = @id", r => r.GetString(0), ("id", webhookId));
 }

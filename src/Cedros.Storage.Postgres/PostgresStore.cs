@@ -24,9 +24,9 @@ internal sealed partial class PostgresStore : IStoreDriver
     }
 
     public string TenantId { get; }
-    public IProductRepository Products { get; }
-    public ICouponRepository Coupons { get; }
-    public ISubscriptionRepository Subscriptions { get; }
+    public FrontDoor.Drivers.IProductDriver Products { get; }
+    public FrontDoor.Drivers.ICouponDriver Coupons { get; }
+    public FrontDoor.Drivers.ISubscriptionDriver Subscriptions { get; }
 
     internal PostgresContext Context { get; }
     internal DateTimeOffset Now => Context.Now;

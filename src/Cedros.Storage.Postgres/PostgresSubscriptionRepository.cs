@@ -1,11 +1,10 @@
-using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor.Drivers;
 using Npgsql;
 
 namespace Cedros.Storage.Postgres;
 
 /// <summary>Subscriptions of one tenant (contract §10).</summary>
-internal sealed class PostgresSubscriptionRepository(PostgresStore store) : ISubscriptionRepository
+internal sealed class PostgresSubscriptionRepository(PostgresStore store) : ISubscriptionDriver
 {
     private const string SubscriptionColumns = "id, tenant_id, product_id, wallet, stripe_customer_id, stripe_subscription_id, payment_method, " +
         "billing_period, billing_interval, status, current_period_start, current_period_end, trial_end, cancelled_at, cancel_at_period_end, " +
@@ -38,11 +37,9 @@ internal sealed class PostgresSubscriptionRepository(PostgresStore store) : ISub
         UpdatedAt = PgRow.Time(r, 17),
     };
 
-    public Task CreateAsync(Subscription subscription, CancellationToken cancellationToken)
-    {
-        var s = Prepare.Subscription(_store.TenantId, subscription, _store.Now);
-        // A duplicate id or Stripe subscription id inserts nothing → Conflict naming which.
-        return _store.RunAsync(async c =>
+    public Task<SubscriptionWrite> InsertSubscriptionAsync(Subscription s, CancellationToken cancellationToken) =>
+        // A duplicate id or Stripe subscription id inserts nothing; then which one is read.
+        _store.RunAsync(async c =>
         {
             var inserted = await c.ExecuteAsync("""
             INSERT INTO [[subscriptions]] (id, tenant_id, product_id, wallet, stripe_customer_id, stripe_subscription_id, payment_method,
@@ -52,123 +49,72 @@ internal sealed class PostgresSubscriptionRepository(PostgresStore store) : ISub
                 @cancel_at_end, @meta, @created, @updated)
             ON CONFLICT DO NOTHING
             """, Args(s)).ConfigureAwait(false);
-            if (inserted == 1) return;
+            if (inserted == 1) return SubscriptionWrite.Done;
             var idTaken = await c.RowAsync("SELECT EXISTS (SELECT 1 FROM [[subscriptions]] WHERE tenant_id = @t AND id = @id)",
                 r => r.GetBoolean(0), ("t", _store.TenantId), ("id", s.Id)).ConfigureAwait(false);
-            throw idTaken ? Conflicts.AlreadyExists("subscription", s.Id) : Conflicts.StripeSubscriptionTaken(s.StripeSubscriptionId);
+            return idTaken ? SubscriptionWrite.IdTaken : SubscriptionWrite.StripeIdTaken;
         }, cancellationToken);
-    }
 
-    public Task<Subscription?> GetAsync(string id, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "subscription id");
-        return _store.RunAsync(c => c.OneAsync($"SELECT {SubscriptionColumns} FROM [[subscriptions]] WHERE tenant_id = @t AND id = @id",
+    public Task<Subscription?> SelectSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        _store.RunAsync(c => c.OneAsync($"SELECT {SubscriptionColumns} FROM [[subscriptions]] WHERE tenant_id = @t AND id = @id",
             ReadSubscription, ("t", _store.TenantId), ("id", id)), cancellationToken);
-    }
 
-    public Task UpdateAsync(Subscription subscription, CancellationToken cancellationToken)
-    {
-        var now = _store.Now;
-        var s = Prepare.Subscription(_store.TenantId, subscription, now) with { UpdatedAt = now };
-        return _store.RunAsync(async c =>
-        {
-            var updated = await c.ExecuteAsync("""
-                UPDATE [[subscriptions]] SET product_id = @product, wallet = @wallet, stripe_customer_id = @customer,
-                       stripe_subscription_id = @stripe, payment_method = @method, billing_period = @period, billing_interval = @interval,
-                       status = @status, current_period_start = @start, current_period_end = @end, trial_end = @trial,
-                       cancelled_at = @cancelled, cancel_at_period_end = @cancel_at_end, metadata = @meta, updated_at = @updated
-                 WHERE tenant_id = @t AND id = @id
-                """, Args(s)).ConfigureAwait(false);
-            if (updated == 0) throw new StorageNotFoundException("subscription", s.Id);
-        }, cancellationToken);
-    }
+    /// <summary>A Stripe subscription id taken by another row fails the unique index (PostgresErrors names it).</summary>
+    public Task<SubscriptionWrite> ReplaceSubscriptionAsync(Subscription s, CancellationToken cancellationToken) =>
+        _store.RunAsync(async c => await c.ExecuteAsync("""
+            UPDATE [[subscriptions]] SET product_id = @product, wallet = @wallet, stripe_customer_id = @customer,
+                   stripe_subscription_id = @stripe, payment_method = @method, billing_period = @period, billing_interval = @interval,
+                   status = @status, current_period_start = @start, current_period_end = @end, trial_end = @trial,
+                   cancelled_at = @cancelled, cancel_at_period_end = @cancel_at_end, metadata = @meta, updated_at = @updated
+             WHERE tenant_id = @t AND id = @id
+            """, Args(s)).ConfigureAwait(false) == 1 ? SubscriptionWrite.Done : SubscriptionWrite.Missing, cancellationToken);
 
-    public Task DeleteAsync(string id, CancellationToken cancellationToken) => UpdateStatusAsync(id, SubscriptionStatus.Cancelled, cancellationToken);
-
-    public Task<Subscription?> GetByWalletAsync(string wallet, string productId, CancellationToken cancellationToken)
-    {
-        Check.Required(wallet, "wallet");
-        Check.Id(productId, "product_id");
-        return _store.RunAsync(c => c.OneAsync($"""
+    public Task<Subscription?> SelectCurrentSubscriptionAsync(string wallet, string productId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.RunAsync(c => c.OneAsync($"""
             SELECT {SubscriptionColumns} FROM [[subscriptions]]
              WHERE tenant_id = @t AND wallet = @wallet AND product_id = @product AND {Live}
                AND current_period_start <= @now AND @now < current_period_end
              {NewestFirst} LIMIT 1
-            """, ReadSubscription, ("t", _store.TenantId), ("wallet", wallet), ("product", productId), ("now", _store.Now)), cancellationToken);
-    }
+            """, ReadSubscription, ("t", _store.TenantId), ("wallet", wallet), ("product", productId), ("now", now)), cancellationToken);
 
-    public Task<Subscription?> GetByStripeSubscriptionIdAsync(string stripeSubscriptionId, CancellationToken cancellationToken)
-    {
-        Check.Id(stripeSubscriptionId, "stripe_subscription_id");
-        return _store.RunAsync(c => c.OneAsync($"SELECT {SubscriptionColumns} FROM [[subscriptions]] WHERE tenant_id = @t AND stripe_subscription_id = @s",
+    public Task<Subscription?> SelectSubscriptionByStripeIdAsync(string stripeSubscriptionId, CancellationToken cancellationToken) =>
+        _store.RunAsync(c => c.OneAsync($"SELECT {SubscriptionColumns} FROM [[subscriptions]] WHERE tenant_id = @t AND stripe_subscription_id = @s",
             ReadSubscription, ("t", _store.TenantId), ("s", stripeSubscriptionId)), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Subscription>> GetByStripeCustomerIdAsync(string customerId, CancellationToken cancellationToken)
-    {
-        Check.Id(customerId, "stripe_customer_id");
-        return List($"WHERE tenant_id = @t AND stripe_customer_id = @x {NewestFirst}", customerId, cancellationToken);
-    }
+    public Task<IReadOnlyList<Subscription>> SelectSubscriptionsByCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        List($"WHERE tenant_id = @t AND stripe_customer_id = @x {NewestFirst}", customerId, cancellationToken);
 
-    public Task<IReadOnlyList<Subscription>> ListByProductAsync(string productId, CancellationToken cancellationToken)
-    {
-        Check.Id(productId, "product_id");
-        return List($"WHERE tenant_id = @t AND product_id = @x {NewestFirst}", productId, cancellationToken);
-    }
+    public Task<IReadOnlyList<Subscription>> SelectSubscriptionsByProductAsync(string productId, CancellationToken cancellationToken) =>
+        List($"WHERE tenant_id = @t AND product_id = @x {NewestFirst}", productId, cancellationToken);
 
-    public Task<IReadOnlyList<Subscription>> ListActiveAsync(string? productId, CancellationToken cancellationToken)
-    {
-        if (productId is not null) Check.Id(productId, "product_id");
-        return productId is null
+    public Task<IReadOnlyList<Subscription>> SelectLiveSubscriptionsAsync(string? productId, CancellationToken cancellationToken) =>
+        productId is null
             ? List($"WHERE tenant_id = @t AND {Live} {NewestFirst}", null, cancellationToken)
             : List($"WHERE tenant_id = @t AND {Live} AND product_id = @x {NewestFirst}", productId, cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Subscription>> ListExpiringAsync(DateTimeOffset before, CancellationToken cancellationToken) =>
-        List($"WHERE tenant_id = @t AND {Live} AND current_period_end < @x ORDER BY current_period_end, id COLLATE \"C\"", StorageTime.Micro(before), cancellationToken);
+    public Task<IReadOnlyList<Subscription>> SelectLiveSubscriptionsEndingBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        List($"WHERE tenant_id = @t AND {Live} AND current_period_end < @x ORDER BY current_period_end, id COLLATE \"C\"", cutoff, cancellationToken);
 
-    public Task UpdateStatusAsync(string id, SubscriptionStatus status, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "subscription id");
-        Check.Defined(status, "status");
-        return _store.RunAsync(async c =>
-        {
-            // The first cancellation time is kept; other statuses leave cancelled_at as it was.
-            var updated = await c.ExecuteAsync("""
-                UPDATE [[subscriptions]] SET status = @status, updated_at = @now,
-                       cancelled_at = CASE WHEN @status = 'cancelled' THEN COALESCE(cancelled_at, @now) ELSE cancelled_at END
-                 WHERE tenant_id = @t AND id = @id
-                """, ("t", _store.TenantId), ("id", id), ("status", PgRow.Text(status)), ("now", _store.Now)).ConfigureAwait(false);
-            if (updated == 0) throw new StorageNotFoundException("subscription", id);
-        }, cancellationToken);
-    }
-
-    public Task ExtendPeriodAsync(string id, DateTimeOffset newStart, DateTimeOffset newEnd, CancellationToken cancellationToken) =>
-        ExtendAsync(id, newStart, newEnd, null, cancellationToken);
-
-    public Task ExtendPeriodAsync(string id, DateTimeOffset newStart, DateTimeOffset newEnd, DateTimeOffset expectedCurrentEnd,
-        CancellationToken cancellationToken) =>
-        ExtendAsync(id, newStart, newEnd, StorageTime.Micro(expectedCurrentEnd), cancellationToken);
+    public Task<bool> SetSubscriptionStatusAsync(string id, SubscriptionStatus status, DateTimeOffset now, CancellationToken cancellationToken) =>
+        // The first cancellation time is kept; other statuses leave cancelled_at as it was.
+        _store.RunAsync(async c => await c.ExecuteAsync("""
+            UPDATE [[subscriptions]] SET status = @status, updated_at = @now,
+                   cancelled_at = CASE WHEN @status = 'cancelled' THEN COALESCE(cancelled_at, @now) ELSE cancelled_at END
+             WHERE tenant_id = @t AND id = @id
+            """, ("t", _store.TenantId), ("id", id), ("status", PgRow.Text(status)), ("now", now)).ConfigureAwait(false) == 1, cancellationToken);
 
     /// <summary>Moves the period in one conditional UPDATE (compare-and-set on the current end when expected).</summary>
-    private Task ExtendAsync(string id, DateTimeOffset newStart, DateTimeOffset newEnd, DateTimeOffset? expectedCurrentEnd, CancellationToken cancellationToken)
-    {
-        var (start, end) = PrepareArguments.ExtendPeriod(id, newStart, newEnd);
-        return _store.RunAsync(async c =>
-        {
-            var (updated, exists) = await c.RowAsync("""
-                WITH u AS (
-                    UPDATE [[subscriptions]] SET current_period_start = @start, current_period_end = @end, updated_at = @now
-                     WHERE tenant_id = @t AND id = @id AND (@expected IS NULL OR current_period_end = @expected)
-                    RETURNING 1)
-                SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM [[subscriptions]] WHERE tenant_id = @t AND id = @id)
-                """, r => (r.GetBoolean(0), r.GetBoolean(1)), ("t", _store.TenantId), ("id", id), ("start", start), ("end", end),
-                ("now", _store.Now), ("expected", PostgresStore.Tz(expectedCurrentEnd))).ConfigureAwait(false);
-            if (updated) return;
-            if (!exists) throw new StorageNotFoundException("subscription", id);
-            throw new StorageConflictException($"subscription '{id}' was renewed by someone else (its period no longer ends at the expected time).");
-        }, cancellationToken);
-    }
+    public Task<SubscriptionWrite> MoveSubscriptionPeriodAsync(string id, DateTimeOffset start, DateTimeOffset end, DateTimeOffset? expectedCurrentEnd,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.RunAsync(c => c.RowAsync("""
+            WITH u AS (
+                UPDATE [[subscriptions]] SET current_period_start = @start, current_period_end = @end, updated_at = @now
+                 WHERE tenant_id = @t AND id = @id AND (@expected IS NULL OR current_period_end = @expected)
+                RETURNING 1)
+            SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM [[subscriptions]] WHERE tenant_id = @t AND id = @id)
+            """, r => r.GetBoolean(0) ? SubscriptionWrite.Done : r.GetBoolean(1) ? SubscriptionWrite.PeriodMoved : SubscriptionWrite.Missing,
+            ("t", _store.TenantId), ("id", id), ("start", start), ("end", end), ("now", now), ("expected", PostgresStore.Tz(expectedCurrentEnd))),
+            cancellationToken);
 
     private Task<IReadOnlyList<Subscription>> List(string where, object? x, CancellationToken cancellationToken) =>
         _store.RunAsync<IReadOnlyList<Subscription>>(async c => await c.ListAsync($"SELECT {SubscriptionColumns} FROM [[subscriptions]] {where}",

@@ -1,5 +1,4 @@
-using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor.Drivers;
 using Microsoft.Data.Sqlite;
 using static Cedros.Storage.Sqlite.SqliteRow;
 
@@ -9,7 +8,7 @@ namespace Cedros.Storage.Sqlite;
 /// Coupons of one tenant. The code column is <c>COLLATE NOCASE</c>, so the primary key (tenant_id, code) makes codes
 /// unique case-insensitively (ASCII) and every lookup by code finds <c>SAVE10</c> for <c>save10</c>.
 /// </summary>
-internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponRepository
+internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponDriver
 {
     private const string Columns = "tenant_id, code, discount_type, discount_value, currency, scope, product_ids, payment_method, " +
         "auto_apply, applies_at, usage_limit, usage_count, starts_at, expires_at, active, metadata, created_at, updated_at";
@@ -23,7 +22,6 @@ internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponReposit
         """;
 
     private readonly SqliteStore _store = store;
-    private string Table => _store.Tables.Coupons.Quoted;
 
     private static Coupon ReadCoupon(SqliteDataReader r) => new()
     {
@@ -56,102 +54,59 @@ internal sealed class SqliteCouponRepository(SqliteStore store) : ICouponReposit
         ("@metadata", Json(c.Metadata)), ("@created_at", c.CreatedAt), ("@updated_at", c.UpdatedAt),
     ];
 
-    public Task<Coupon?> GetCouponAsync(string code, CancellationToken cancellationToken)
-    {
-        Check.CouponCode(code);
-        return _store.ReadAsync(s => s.One($"SELECT {Columns} FROM {Table} WHERE tenant_id = @tenant AND code = @code AND active = 1",
+    public Task<Coupon?> SelectActiveCouponAsync(string code, CancellationToken cancellationToken) =>
+        _store.ReadAsync(s => s.One(_store.Sql($"SELECT {Columns} FROM [[coupons]] WHERE tenant_id = @tenant AND code = @code AND active = 1"),
             ReadCoupon, _store.Tenant, ("@code", code)), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Coupon>> ListCouponsAsync(CancellationToken cancellationToken) =>
-        _store.ReadAsync<IReadOnlyList<Coupon>>(s => s.List($"SELECT {Columns} FROM {Table} WHERE tenant_id = @tenant AND active = 1 {Order}",
+    public Task<IReadOnlyList<Coupon>> SelectActiveCouponsAsync(CancellationToken cancellationToken) =>
+        _store.ReadAsync<IReadOnlyList<Coupon>>(s => s.List(_store.Sql($"SELECT {Columns} FROM [[coupons]] WHERE tenant_id = @tenant AND active = 1 {Order}"),
             ReadCoupon, _store.Tenant), cancellationToken);
 
-    public Task<IReadOnlyList<Coupon>> GetAutoApplyCouponsForPaymentAsync(string productId, string paymentMethod, CancellationToken cancellationToken)
-    {
-        Check.Id(productId, "product_id");
-        var method = AutoApplyCoupons.Method(paymentMethod);
-        return _store.ReadAsync<IReadOnlyList<Coupon>>(s => s.List($"""
-            SELECT {Columns} FROM {Table}
+    public Task<IReadOnlyList<Coupon>> SelectAutoApplicableCouponsAsync(string paymentMethod, string? productId, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        _store.ReadAsync<IReadOnlyList<Coupon>>(s => s.List(_store.Sql($"""
+            SELECT {Columns} FROM [[coupons]]
             WHERE {AutoApplicable}
-              AND (scope = 'all' OR EXISTS (SELECT 1 FROM json_each(product_ids) WHERE value = @product))
+              AND (@product IS NULL OR scope = 'all' OR EXISTS (SELECT 1 FROM json_each(product_ids) WHERE value = @product))
             {Order}
-            """, ReadCoupon, _store.Tenant, ("@now", _store.Now), ("@method", method), ("@product", productId)), cancellationToken);
-    }
+            """), ReadCoupon, _store.Tenant, ("@now", now), ("@method", paymentMethod), ("@product", productId)), cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>> GetAllAutoApplyCouponsForPaymentAsync(string paymentMethod,
-        CancellationToken cancellationToken)
-    {
-        var method = AutoApplyCoupons.Method(paymentMethod);
-        return _store.ReadAsync<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>>(s =>
-        {
-            return AutoApplyCoupons.ByProduct(s.List($"SELECT {Columns} FROM {Table} WHERE {AutoApplicable} {Order}", ReadCoupon,
-                _store.Tenant, ("@now", _store.Now), ("@method", method)));
-        }, cancellationToken);
-    }
+    public Task<bool> InsertCouponAsync(Coupon c, CancellationToken cancellationToken) =>
+        _store.WriteAsync(s => s.Execute(_store.Sql($"""
+            INSERT INTO [[coupons]] ({Columns})
+            VALUES (@tenant, @code, @discount_type, @discount_value, @currency, @scope, @product_ids, @payment_method, @auto_apply,
+                    @applies_at, @usage_limit, @usage_count, @starts_at, @expires_at, @active, @metadata, @created_at, @updated_at)
+            ON CONFLICT DO NOTHING
+            """), Args(c)) == 1, cancellationToken);
 
-    public Task CreateCouponAsync(Coupon coupon, CancellationToken cancellationToken)
-    {
-        var c = Prepare.Coupon(_store.TenantId, coupon, _store.Now);
-        return _store.WriteAsync(s =>
-        {
-            var inserted = s.Execute($"""
-                INSERT INTO {Table} ({Columns})
-                VALUES (@tenant, @code, @discount_type, @discount_value, @currency, @scope, @product_ids, @payment_method, @auto_apply,
-                        @applies_at, @usage_limit, @usage_count, @starts_at, @expires_at, @active, @metadata, @created_at, @updated_at)
-                ON CONFLICT DO NOTHING
-                """, Args(c));
-            if (inserted == 0) throw Conflicts.AlreadyExists("coupon", c.Code);
-        }, cancellationToken);
-    }
+    public Task<bool> ReplaceCouponAsync(Coupon c, CancellationToken cancellationToken) =>
+        _store.WriteAsync(s => s.Execute(_store.Sql("""
+            UPDATE [[coupons]] SET discount_type = @discount_type, discount_value = @discount_value, currency = @currency,
+                scope = @scope, product_ids = @product_ids, payment_method = @payment_method, auto_apply = @auto_apply,
+                applies_at = @applies_at, usage_limit = @usage_limit, starts_at = @starts_at, expires_at = @expires_at,
+                active = @active, metadata = @metadata, updated_at = @updated_at
+            WHERE tenant_id = @tenant AND code = @code
+            """), Args(c)) == 1, cancellationToken);
 
-    public Task UpdateCouponAsync(Coupon coupon, CancellationToken cancellationToken)
-    {
-        var now = _store.Now;
-        var c = Prepare.Coupon(_store.TenantId, coupon, now) with { UpdatedAt = now };
-        return _store.WriteAsync(s =>
-        {
-            // The code's spelling, creation time and usage count belong to the stored row: usage only moves through
-            // IncrementUsageAsync, so an admin edit can never undo concurrent redemptions.
-            var updated = s.Execute($"""
-                UPDATE {Table} SET discount_type = @discount_type, discount_value = @discount_value, currency = @currency,
-                    scope = @scope, product_ids = @product_ids, payment_method = @payment_method, auto_apply = @auto_apply,
-                    applies_at = @applies_at, usage_limit = @usage_limit, starts_at = @starts_at, expires_at = @expires_at,
-                    active = @active, metadata = @metadata, updated_at = @updated_at
-                WHERE tenant_id = @tenant AND code = @code
-                """, Args(c));
-            if (updated == 0) throw new StorageNotFoundException("coupon", c.Code);
-        }, cancellationToken);
-    }
-
-    public Task<int> IncrementUsageAsync(string code, CancellationToken cancellationToken)
-    {
-        Check.CouponCode(code);
-        return _store.WriteAsync(s =>
+    public Task<CouponUse> IncrementCouponUsageAsync(string code, CancellationToken cancellationToken) =>
+        _store.WriteAsync(s =>
         {
             // One conditional UPDATE: never past usage_limit, whatever the number of concurrent callers or processes.
-            var count = s.One($"""
-                UPDATE {Table} SET usage_count = usage_count + 1
+            var count = s.One(_store.Sql("""
+                UPDATE [[coupons]] SET usage_count = usage_count + 1
                 WHERE tenant_id = @tenant AND code = @code AND (usage_limit IS NULL OR usage_count < usage_limit) AND usage_count < 2147483647
                 RETURNING usage_count
-                """, r => (int?)r.GetInt32(0), _store.Tenant, ("@code", code));
-            if (count is { } c) return c;
-            var row = s.One($"SELECT code, usage_limit FROM {Table} WHERE tenant_id = @tenant AND code = @code",
-                r => (Code: r.Str(0), Limit: r.IntOrNull(1)), _store.Tenant, ("@code", code));
-            if (row.Code is null or "") throw new StorageNotFoundException("coupon", code);
-            throw PrepareArguments.UsageExhausted(row.Code, row.Limit);
+                """), r => (int?)r.GetInt32(0), _store.Tenant, ("@code", code));
+            if (count is not null) return new CouponUse(count, null, null);
+            // Nothing changed: the row as it is, read in the same write transaction.
+            return s.One(_store.Sql("SELECT code, usage_limit FROM [[coupons]] WHERE tenant_id = @tenant AND code = @code"),
+                r => (CouponUse?)new CouponUse(null, r.Str(0), r.IntOrNull(1)), _store.Tenant, ("@code", code)) ?? new CouponUse(null, null, null);
         }, cancellationToken);
-    }
 
-    public Task DeleteCouponAsync(string code, CancellationToken cancellationToken)
-    {
-        Check.CouponCode(code);
-        return _store.WriteAsync(s =>
-        {
-            if (s.Execute($"UPDATE {Table} SET active = 0, updated_at = @now WHERE tenant_id = @tenant AND code = @code AND active = 1",
-                    _store.Tenant, ("@code", code), ("@now", _store.Now)) == 1) return;
-            if (!s.Exists($"SELECT 1 FROM {Table} WHERE tenant_id = @tenant AND code = @code", _store.Tenant, ("@code", code)))
-                throw new StorageNotFoundException("coupon", code);
-        }, cancellationToken);
-    }
+    public Task<bool> DeactivateCouponAsync(string code, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.WriteAsync(s =>
+            s.Execute(_store.Sql("UPDATE [[coupons]] SET active = 0, updated_at = @now WHERE tenant_id = @tenant AND code = @code AND active = 1"),
+                _store.Tenant, ("@code", code), ("@now", now)) == 1
+            || s.Exists(_store.Sql("SELECT 1 FROM [[coupons]] WHERE tenant_id = @tenant AND code = @code"), _store.Tenant, ("@code", code)),
+            cancellationToken);
 }

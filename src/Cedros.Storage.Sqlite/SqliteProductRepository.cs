@@ -1,18 +1,16 @@
-using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
+using Cedros.Storage.FrontDoor.Drivers;
 using Microsoft.Data.Sqlite;
 using static Cedros.Storage.Sqlite.SqliteRow;
 
 namespace Cedros.Storage.Sqlite;
 
 /// <summary>Products of one tenant (soft delete: active = 0).</summary>
-internal sealed class SqliteProductRepository(SqliteStore store) : IProductRepository
+internal sealed class SqliteProductRepository(SqliteStore store) : IProductDriver
 {
     private const string Columns = "tenant_id, id, description, fiat_amount, fiat_currency, stripe_price_id, crypto_amount, crypto_token, " +
         "crypto_account, memo_template, metadata, active, subscription_config, created_at, updated_at";
 
     private readonly SqliteStore _store = store;
-    private string Table => _store.Tables.Products.Quoted;
 
     private static Product ReadProduct(SqliteDataReader r) => new()
     {
@@ -42,67 +40,42 @@ internal sealed class SqliteProductRepository(SqliteStore store) : IProductRepos
         ("@updated_at", p.UpdatedAt),
     ];
 
-    public Task<Product?> GetProductAsync(string id, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "product id");
-        return _store.ReadAsync(s => s.One($"SELECT {Columns} FROM {Table} WHERE tenant_id = @tenant AND id = @id AND active = 1",
+    public Task<Product?> SelectActiveProductAsync(string id, CancellationToken cancellationToken) =>
+        _store.ReadAsync(s => s.One(_store.Sql($"SELECT {Columns} FROM [[products]] WHERE tenant_id = @tenant AND id = @id AND active = 1"),
             ReadProduct, _store.Tenant, ("@id", id)), cancellationToken);
-    }
 
-    public Task<Product?> GetProductByStripePriceIdAsync(string stripePriceId, CancellationToken cancellationToken)
-    {
-        Check.Id(stripePriceId, "stripe_price_id");
-        return _store.ReadAsync(s => s.One($"""
-            SELECT {Columns} FROM {Table} WHERE tenant_id = @tenant AND stripe_price_id = @price AND active = 1 ORDER BY id LIMIT 1
-            """, ReadProduct, _store.Tenant, ("@price", stripePriceId)), cancellationToken);
-    }
+    public Task<Product?> SelectActiveProductByStripePriceAsync(string stripePriceId, CancellationToken cancellationToken) =>
+        _store.ReadAsync(s => s.One(_store.Sql($"""
+            SELECT {Columns} FROM [[products]] WHERE tenant_id = @tenant AND stripe_price_id = @price AND active = 1 ORDER BY id LIMIT 1
+            """), ReadProduct, _store.Tenant, ("@price", stripePriceId)), cancellationToken);
 
-    public Task<IReadOnlyList<Product>> ListProductsAsync(CancellationToken cancellationToken) =>
-        _store.ReadAsync<IReadOnlyList<Product>>(s => s.List($"SELECT {Columns} FROM {Table} WHERE tenant_id = @tenant AND active = 1 ORDER BY id",
+    public Task<IReadOnlyList<Product>> SelectActiveProductsAsync(CancellationToken cancellationToken) =>
+        _store.ReadAsync<IReadOnlyList<Product>>(s => s.List(
+            _store.Sql($"SELECT {Columns} FROM [[products]] WHERE tenant_id = @tenant AND active = 1 ORDER BY id"),
             ReadProduct, _store.Tenant), cancellationToken);
 
-    public Task CreateProductAsync(Product product, CancellationToken cancellationToken)
-    {
-        var p = Prepare.Product(_store.TenantId, product, _store.Now);
-        return _store.WriteAsync(s =>
-        {
-            var inserted = s.Execute($"""
-                INSERT INTO {Table} ({Columns})
-                VALUES (@tenant, @id, @description, @fiat_amount, @fiat_currency, @stripe_price_id, @crypto_amount, @crypto_token,
-                        @crypto_account, @memo_template, @metadata, @active, @subscription_config, @created_at, @updated_at)
-                ON CONFLICT DO NOTHING
-                """, Args(p));
-            if (inserted == 0) throw Conflicts.AlreadyExists("product", p.Id);
-        }, cancellationToken);
-    }
+    public Task<bool> InsertProductAsync(Product p, CancellationToken cancellationToken) =>
+        _store.WriteAsync(s => s.Execute(_store.Sql($"""
+            INSERT INTO [[products]] ({Columns})
+            VALUES (@tenant, @id, @description, @fiat_amount, @fiat_currency, @stripe_price_id, @crypto_amount, @crypto_token,
+                    @crypto_account, @memo_template, @metadata, @active, @subscription_config, @created_at, @updated_at)
+            ON CONFLICT DO NOTHING
+            """), Args(p)) == 1, cancellationToken);
 
-    public Task UpdateProductAsync(Product product, CancellationToken cancellationToken)
-    {
-        var now = _store.Now;
-        var p = Prepare.Product(_store.TenantId, product, now) with { UpdatedAt = now };
-        return _store.WriteAsync(s =>
-        {
-            // created_at belongs to the stored row.
-            var updated = s.Execute($"""
-                UPDATE {Table} SET description = @description, fiat_amount = @fiat_amount, fiat_currency = @fiat_currency,
-                    stripe_price_id = @stripe_price_id, crypto_amount = @crypto_amount, crypto_token = @crypto_token,
-                    crypto_account = @crypto_account, memo_template = @memo_template, metadata = @metadata, active = @active,
-                    subscription_config = @subscription_config, updated_at = @updated_at
-                WHERE tenant_id = @tenant AND id = @id
-                """, Args(p));
-            if (updated == 0) throw new StorageNotFoundException("product", p.Id);
-        }, cancellationToken);
-    }
+    public Task<bool> ReplaceProductAsync(Product p, CancellationToken cancellationToken) =>
+        // created_at belongs to the stored row.
+        _store.WriteAsync(s => s.Execute(_store.Sql("""
+            UPDATE [[products]] SET description = @description, fiat_amount = @fiat_amount, fiat_currency = @fiat_currency,
+                stripe_price_id = @stripe_price_id, crypto_amount = @crypto_amount, crypto_token = @crypto_token,
+                crypto_account = @crypto_account, memo_template = @memo_template, metadata = @metadata, active = @active,
+                subscription_config = @subscription_config, updated_at = @updated_at
+            WHERE tenant_id = @tenant AND id = @id
+            """), Args(p)) == 1, cancellationToken);
 
-    public Task DeleteProductAsync(string id, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "product id");
-        return _store.WriteAsync(s =>
-        {
-            if (s.Execute($"UPDATE {Table} SET active = 0, updated_at = @now WHERE tenant_id = @tenant AND id = @id AND active = 1",
-                    _store.Tenant, ("@id", id), ("@now", _store.Now)) == 1) return;
-            if (!s.Exists($"SELECT 1 FROM {Table} WHERE tenant_id = @tenant AND id = @id", _store.Tenant, ("@id", id)))
-                throw new StorageNotFoundException("product", id);
-        }, cancellationToken);
-    }
+    public Task<bool> DeactivateProductAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.WriteAsync(s =>
+            s.Execute(_store.Sql("UPDATE [[products]] SET active = 0, updated_at = @now WHERE tenant_id = @tenant AND id = @id AND active = 1"),
+                _store.Tenant, ("@id", id), ("@now", now)) == 1
+            || s.Exists(_store.Sql("SELECT 1 FROM [[products]] WHERE tenant_id = @tenant AND id = @id"), _store.Tenant, ("@id", id)),
+            cancellationToken);
 }

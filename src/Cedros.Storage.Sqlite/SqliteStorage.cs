@@ -20,6 +20,7 @@ public sealed class SqliteStorage : ICedrosStorage, IDisposable, IStorageHealth,
         _engine = engine;
         _executor = new PooledExecutor(engine);
         _door = new FrontDoor.StorageFrontDoor("sqlite", engine.Options, engine.Time);
+        _door.ObserveWebhookQueue(ct => new SqliteStore(_executor, TenantIds.Default).ReadWebhookQueueStatsAsync(ct));
         Default = ForTenant(TenantIds.Default);
     }
 

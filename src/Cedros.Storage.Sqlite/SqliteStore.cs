@@ -26,9 +26,9 @@ internal sealed partial class SqliteStore : IStoreDriver
     }
 
     public string TenantId { get; }
-    public IProductRepository Products { get; }
-    public ICouponRepository Coupons { get; }
-    public ISubscriptionRepository Subscriptions { get; }
+    public FrontDoor.Drivers.IProductDriver Products { get; }
+    public FrontDoor.Drivers.ICouponDriver Coupons { get; }
+    public FrontDoor.Drivers.ISubscriptionDriver Subscriptions { get; }
 
     internal SqliteEngine Engine => _executor.Engine;
     internal ResolvedTables Tables => _executor.Engine.Tables;

@@ -6,7 +6,6 @@ namespace Cedros.Storage.FrontDoor;
 /// What a backend implements for one tenant: the database side of every contract area, below the front door
 /// (<see cref="TenantStore"/>). The front door owns argument checks, normalisation, overloads, domain errors, spans and
 /// metrics; a driver turns narrow operations into SQL (or locked in-memory steps) and reports raw outcomes.
-/// Areas not yet narrowed still expose their contract interface here; the front door forwards to them.
 /// </summary>
 internal interface IStoreDriver :
     ICartQuoteDriver,
@@ -16,7 +15,7 @@ internal interface IStoreDriver :
     IInventoryDriver,
     IPaymentDriver,
     INonceDriver,
-    IWebhookQueue,
+    IWebhookDriver,
     IIdempotencyDriver,
     IStripeSessionDriver
 {
@@ -27,13 +26,13 @@ internal interface IStoreDriver :
     bool InTransaction { get; }
 
     /// <summary>The product catalogue's driver.</summary>
-    IProductRepository Products { get; }
+    IProductDriver Products { get; }
 
     /// <summary>The coupon catalogue's driver.</summary>
-    ICouponRepository Coupons { get; }
+    ICouponDriver Coupons { get; }
 
     /// <summary>The subscriptions' driver.</summary>
-    ISubscriptionRepository Subscriptions { get; }
+    ISubscriptionDriver Subscriptions { get; }
 
     /// <summary>Runs <paramref name="work"/> in a new transaction with a driver bound to it: commits when it returns,
     /// rolls back when it throws. On a driver already bound to a transaction, checks that it is still live and joins it

@@ -20,6 +20,11 @@ internal sealed class StorageFrontDoor : IDisposable
     public StorageOptions Options { get; }
     public StorageTelemetry Telemetry { get; }
     public DateTimeOffset Now => StorageTime.Now(_time);
+    public TimeProvider Time => _time;
+
+    /// <summary>Registers the webhook queue gauges, fed by <paramref name="read"/> (the backend's whole-queue read).</summary>
+    public void ObserveWebhookQueue(Func<CancellationToken, Task<FrontDoor.Drivers.WebhookQueueStats>> read) =>
+        _ = new WebhookQueueGauges(Telemetry.Meter, Telemetry.System, read, () => Now);
 
     /// <summary>The front door of <paramref name="driver"/>'s tenant.</summary>
     public ITenantStorage Bind(IStoreDriver driver) => new TenantStore(this, driver);

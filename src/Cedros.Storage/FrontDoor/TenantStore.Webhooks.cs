@@ -1,53 +1,135 @@
+using Cedros.Storage.Internal;
+using Cedros.Storage.Validation;
+using Cedros.Storage.Webhooks;
+
 namespace Cedros.Storage.FrontDoor;
 
 internal sealed partial class TenantStore
 {
     public Task<string> EnqueueWebhookAsync(PendingWebhook webhook, CancellationToken cancellationToken = default) =>
-        Call("EnqueueWebhook", "webhook_queue", ct => Driver.EnqueueWebhookAsync(webhook, ct), cancellationToken);
+        Call("EnqueueWebhook", "webhook_queue", async ct =>
+        {
+            var prepared = Prepare.Webhook(TenantId, webhook, Now, _door.Time);
+            // The id is the event id: a repeat in the same tenant is the same event. The same id in another tenant is a
+            // collision that must neither overwrite nor reveal the other tenant's row.
+            return await Driver.InsertWebhookAsync(prepared, ct).ConfigureAwait(false) == Drivers.WebhookInsert.OtherTenant
+                ? throw Conflicts.WebhookIdInUse(prepared.Id)
+                : prepared.Id;
+        }, cancellationToken);
 
     public Task<IReadOnlyList<PendingWebhook>> DequeueWebhooksAsync(int limit, CancellationToken cancellationToken = default) =>
-        Call("DequeueWebhooks", "webhook_queue", async ct =>
+        Call<IReadOnlyList<PendingWebhook>>("DequeueWebhooks", "webhook_queue", async ct =>
         {
-            var claimed = await Driver.DequeueWebhooksAsync(limit, ct).ConfigureAwait(false);
+            Check.Page(limit);
+            if (limit == 0) return [];
+            var now = Now;
+            var claimed = await Driver.ClaimDueWebhooksAsync(limit, now, LeaseEnd(now), ct).ConfigureAwait(false);
             Refusals.Claims(claimed.Count);
-            return claimed;
+            Refusals.Takeovers(claimed.Count(c => c.TakenOver));
+            return claimed.Select(c => c.Webhook).ToArray();
         }, cancellationToken);
 
     public Task<PendingWebhook> MarkWebhookProcessingAsync(string webhookId, CancellationToken cancellationToken = default) =>
         Call("MarkWebhookProcessing", "webhook_queue", async ct =>
         {
-            var claimed = await Driver.MarkWebhookProcessingAsync(webhookId, ct).ConfigureAwait(false);
+            Check.Id(webhookId, "webhook id");
+            var now = Now;
+            var change = await Driver.ClaimWebhookAsync(webhookId, now, LeaseEnd(now), ct).ConfigureAwait(false);
+            if (!change.Changed) throw WebhookNotHeld(webhookId, change, "pending or processing");
+            // A processing webhook keeps its claim (only the lease is extended): counted as a claim, not a takeover.
             Refusals.Claims(1);
-            return claimed;
+            return change.Row!;
         }, cancellationToken);
 
     public Task MarkWebhookSuccessAsync(string webhookId, CancellationToken cancellationToken = default) =>
-        Call("MarkWebhookSuccess", "webhook_queue", ct => Driver.MarkWebhookSuccessAsync(webhookId, ct), cancellationToken);
+        Call("MarkWebhookSuccess", "webhook_queue", ct => CompleteWebhookCoreAsync(webhookId, null, ct), cancellationToken);
 
     public Task MarkWebhookSuccessAsync(string webhookId, string claimToken, CancellationToken cancellationToken = default) =>
-        Call("MarkWebhookSuccess", "webhook_queue", ct => Driver.MarkWebhookSuccessAsync(webhookId, claimToken, ct), cancellationToken);
+        Call("MarkWebhookSuccess", "webhook_queue",
+            ct => CompleteWebhookCoreAsync(webhookId, Check.Id(claimToken, "claim token"), ct), cancellationToken);
+
+    private async Task CompleteWebhookCoreAsync(string webhookId, string? claimToken, CancellationToken cancellationToken)
+    {
+        Check.Id(webhookId, "webhook id");
+        var change = await Driver.CompleteWebhookAsync(webhookId, claimToken, Now, cancellationToken).ConfigureAwait(false);
+        if (!change.Changed) throw ReleaseRefused(webhookId, claimToken, change);
+    }
 
     public Task MarkWebhookFailedAsync(string webhookId, string errorMessage, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken = default) =>
-        Call("MarkWebhookFailed", "webhook_queue", ct => Driver.MarkWebhookFailedAsync(webhookId, errorMessage, nextAttemptAt, ct), cancellationToken);
+        Call("MarkWebhookFailed", "webhook_queue", ct => FailWebhookCoreAsync(webhookId, errorMessage, nextAttemptAt, null, ct), cancellationToken);
 
     public Task MarkWebhookFailedAsync(string webhookId, string errorMessage, DateTimeOffset nextAttemptAt, string claimToken, CancellationToken cancellationToken = default) =>
-        Call("MarkWebhookFailed", "webhook_queue", ct => Driver.MarkWebhookFailedAsync(webhookId, errorMessage, nextAttemptAt, claimToken, ct), cancellationToken);
+        Call("MarkWebhookFailed", "webhook_queue",
+            ct => FailWebhookCoreAsync(webhookId, errorMessage, nextAttemptAt, Check.Id(claimToken, "claim token"), ct), cancellationToken);
+
+    private async Task FailWebhookCoreAsync(string webhookId, string? errorMessage, DateTimeOffset nextAttemptAt, string? claimToken,
+        CancellationToken cancellationToken)
+    {
+        Check.Id(webhookId, "webhook id");
+        var error = WebhookDelivery.ErrorText(errorMessage);
+        var change = await Driver.FailWebhookAsync(webhookId, claimToken, error, StorageTime.Micro(nextAttemptAt), Now, cancellationToken)
+            .ConfigureAwait(false);
+        if (!change.Changed) throw ReleaseRefused(webhookId, claimToken, change);
+    }
 
     public Task<PendingWebhook?> GetWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
-        Call("GetWebhook", "webhook_queue", ct => Driver.GetWebhookAsync(webhookId, ct), cancellationToken);
+        Call("GetWebhook", "webhook_queue", ct =>
+        {
+            Check.Id(webhookId, "webhook id");
+            return Driver.SelectWebhookAsync(webhookId, ct);
+        }, cancellationToken);
 
     public Task<IReadOnlyList<PendingWebhook>> ListWebhooksAsync(WebhookStatus? status, int limit, CancellationToken cancellationToken = default) =>
-        Call("ListWebhooks", "webhook_queue", ct => Driver.ListWebhooksAsync(status, limit, ct), cancellationToken);
+        Call("ListWebhooks", "webhook_queue", ct =>
+        {
+            Check.Page(limit);
+            if (status is { } s) Check.Defined(s, "status");
+            return Driver.SelectWebhooksAsync(status, limit, ct);
+        }, cancellationToken);
 
     public Task<IReadOnlyDictionary<WebhookStatus, long>> CountWebhooksByStatusAsync(CancellationToken cancellationToken = default) =>
-        Call("CountWebhooksByStatus", "webhook_queue", ct => Driver.CountWebhooksByStatusAsync(ct), cancellationToken);
+        Call("CountWebhooksByStatus", "webhook_queue", ct => Driver.CountWebhooksAsync(ct), cancellationToken);
 
     public Task RetryWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
-        Call("RetryWebhook", "webhook_queue", ct => Driver.RetryWebhookAsync(webhookId, ct), cancellationToken);
+        Call("RetryWebhook", "webhook_queue", async ct =>
+        {
+            Check.Id(webhookId, "webhook id");
+            var change = await Driver.ResetWebhookAsync(webhookId, Now, ct).ConfigureAwait(false);
+            if (change.Changed) return;
+            if (change.StatusWas is null) throw new StorageNotFoundException("webhook", webhookId);
+            throw Conflicts.WebhookBeingDelivered(webhookId);
+        }, cancellationToken);
 
     public Task DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
-        Call("DeleteWebhook", "webhook_queue", ct => Driver.DeleteWebhookAsync(webhookId, ct), cancellationToken);
+        Call("DeleteWebhook", "webhook_queue", async ct =>
+        {
+            Check.Id(webhookId, "webhook id");
+            if (!await Driver.DeleteWebhookRowAsync(webhookId, ct).ConfigureAwait(false))
+                throw new StorageNotFoundException("webhook", webhookId);
+        }, cancellationToken);
 
     public Task<long> CleanupCompletedWebhooksAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
-        Call("CleanupCompletedWebhooks", "webhook_queue", ct => Driver.CleanupCompletedWebhooksAsync(olderThan, ct), cancellationToken);
+        Call("CleanupCompletedWebhooks", "webhook_queue", ct =>
+        {
+            var cutoff = StorageTime.Micro(olderThan);
+            return InBatchesAsync((size, innerCt) => Driver.DeleteCompletedWebhooksAsync(cutoff, size, innerCt), ct);
+        }, cancellationToken);
+
+    /// <summary>The end of a claim's lease taken at <paramref name="now"/>.</summary>
+    private DateTimeOffset LeaseEnd(DateTimeOffset now) => StorageTime.Micro(now + _door.Options.Webhooks.VisibilityTimeout);
+
+    /// <summary>NotFound when there was no webhook, else the Conflict of its status.</summary>
+    private static StorageException WebhookNotHeld(string webhookId, Drivers.WebhookChange change, string expected) =>
+        change.StatusWas is { } status
+            ? WebhookDelivery.NotHeld(webhookId, status, expected)
+            : new StorageNotFoundException("webhook", webhookId);
+
+    /// <summary>The error of a success/failure mark that changed nothing. With a claim token, a Conflict means the
+    /// caller's lease was lost (another worker took the webhook over, or it was completed meanwhile): a takeover.</summary>
+    private StorageException ReleaseRefused(string webhookId, string? claimToken, Drivers.WebhookChange change)
+    {
+        var error = WebhookNotHeld(webhookId, change, "processing");
+        if (claimToken is not null && error is StorageConflictException) Refusals.Takeovers(1);
+        return error;
+    }
 }

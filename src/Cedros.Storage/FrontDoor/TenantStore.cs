@@ -26,6 +26,7 @@ internal sealed partial class TenantStore : ITenantStorage
     public ISubscriptionRepository Subscriptions { get; }
 
     internal IStoreDriver Driver { get; }
+    internal StorageFrontDoor Door => _door;
     internal DateTimeOffset Now => _door.Now;
     internal Observability.RefusalCounters Refusals => _door.Telemetry.Refusals;
 

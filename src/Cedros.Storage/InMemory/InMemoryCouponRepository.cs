@@ -1,5 +1,5 @@
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.InMemory;
 
@@ -7,99 +7,68 @@ namespace Cedros.Storage.InMemory;
 /// Coupons of one tenant, keyed by the upper-cased code (codes are ASCII, so this is an ASCII case fold): <c>save10</c>
 /// finds <c>SAVE10</c>. The code keeps the spelling it was created with.
 /// </summary>
-internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponRepository
+internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponDriver
 {
     private readonly InMemoryStore _store = store;
 
-    public Task<Coupon?> GetCouponAsync(string code, CancellationToken cancellationToken)
-    {
-        var key = KeyOf(code);
-        return _store.RunAsync(t => t.Coupons.TryGetValue(key, out var c) && c.Active ? c : null, cancellationToken);
-    }
+    public Task<Coupon?> SelectActiveCouponAsync(string code, CancellationToken cancellationToken) =>
+        _store.RunAsync(t => t.Coupons.TryGetValue(KeyOf(code), out var c) && c.Active ? c : null, cancellationToken);
 
-    public Task<IReadOnlyList<Coupon>> ListCouponsAsync(CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Coupon>> SelectActiveCouponsAsync(CancellationToken cancellationToken) =>
         _store.RunAsync<IReadOnlyList<Coupon>>(t => Ordered(TenantCoupons(t).Where(c => c.Active)).ToArray(), cancellationToken);
 
-    public Task<IReadOnlyList<Coupon>> GetAutoApplyCouponsForPaymentAsync(string productId, string paymentMethod, CancellationToken cancellationToken)
-    {
-        Check.Id(productId, "product_id");
-        var method = AutoApplyCoupons.Method(paymentMethod);
-        return _store.RunAsync<IReadOnlyList<Coupon>>(t =>
-        {
-            var now = _store.Now;
-            return Ordered(TenantCoupons(t).Where(c => IsAutoApplicable(c, method, now)
-                && (c.Scope == CouponScope.All || c.ProductIds.Contains(productId, StringComparer.Ordinal)))).ToArray();
-        }, cancellationToken);
-    }
+    public Task<IReadOnlyList<Coupon>> SelectAutoApplicableCouponsAsync(string paymentMethod, string? productId, DateTimeOffset now,
+        CancellationToken cancellationToken) =>
+        _store.RunAsync<IReadOnlyList<Coupon>>(t => Ordered(TenantCoupons(t).Where(c => IsAutoApplicable(c, paymentMethod, now)
+            && (productId is null || c.Scope == CouponScope.All || c.ProductIds.Contains(productId, StringComparer.Ordinal)))).ToArray(),
+            cancellationToken);
 
-    public Task<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>> GetAllAutoApplyCouponsForPaymentAsync(string paymentMethod, CancellationToken cancellationToken)
-    {
-        var method = AutoApplyCoupons.Method(paymentMethod);
-        return _store.RunAsync<IReadOnlyDictionary<string, IReadOnlyList<Coupon>>>(t =>
+    public Task<bool> InsertCouponAsync(Coupon coupon, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            var now = _store.Now;
-            return AutoApplyCoupons.ByProduct(Ordered(TenantCoupons(t).Where(c => IsAutoApplicable(c, method, now))));
+            var key = KeyOf(coupon.Code);
+            if (t.Coupons.ContainsKey(key)) return false;
+            t.Coupons = t.Coupons.Add(key, coupon);
+            return true;
         }, cancellationToken);
-    }
 
-    public Task CreateCouponAsync(Coupon coupon, CancellationToken cancellationToken)
-    {
-        var prepared = Prepare.Coupon(_store.TenantId, coupon, _store.Now);
-        var key = KeyOf(prepared.Code);
-        return _store.RunAsync(t =>
+    public Task<bool> ReplaceCouponAsync(Coupon coupon, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (t.Coupons.ContainsKey(key)) throw Conflicts.AlreadyExists("coupon", prepared.Code);
-            t.Coupons = t.Coupons.Add(key, prepared);
-        }, cancellationToken);
-    }
-
-    public Task UpdateCouponAsync(Coupon coupon, CancellationToken cancellationToken)
-    {
-        var now = _store.Now;
-        var prepared = Prepare.Coupon(_store.TenantId, coupon, now);
-        var key = KeyOf(prepared.Code);
-        return _store.RunAsync(t =>
-        {
-            if (!t.Coupons.TryGetValue(key, out var existing)) throw new StorageNotFoundException("coupon", prepared.Code);
-            // The code's spelling, creation time and usage count belong to the stored row: usage only moves through
-            // IncrementUsageAsync, so an admin edit can never undo concurrent redemptions.
-            t.Coupons = t.Coupons.SetItem(key, prepared with
+            var key = KeyOf(coupon.Code);
+            if (!t.Coupons.TryGetValue(key, out var existing)) return false;
+            t.Coupons = t.Coupons.SetItem(key, coupon with
             {
                 Code = existing.Code,
                 UsageCount = existing.UsageCount,
                 CreatedAt = existing.CreatedAt,
-                UpdatedAt = now,
             });
+            return true;
         }, cancellationToken);
-    }
 
-    public Task<int> IncrementUsageAsync(string code, CancellationToken cancellationToken)
-    {
-        var key = KeyOf(code);
-        return _store.RunAsync(t =>
+    public Task<CouponUse> IncrementCouponUsageAsync(string code, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (!t.Coupons.TryGetValue(key, out var existing)) throw new StorageNotFoundException("coupon", code);
+            var key = KeyOf(code);
+            if (!t.Coupons.TryGetValue(key, out var existing)) return new CouponUse(null, null, null);
             if ((existing.UsageLimit is { } limit && existing.UsageCount >= limit) || existing.UsageCount == int.MaxValue)
-                throw PrepareArguments.UsageExhausted(existing.Code, existing.UsageLimit);
+                return new CouponUse(null, existing.Code, existing.UsageLimit);
             var count = existing.UsageCount + 1;
             t.Coupons = t.Coupons.SetItem(key, existing with { UsageCount = count });
-            return count;
+            return new CouponUse(count, existing.Code, existing.UsageLimit);
         }, cancellationToken);
-    }
 
-    public Task DeleteCouponAsync(string code, CancellationToken cancellationToken)
-    {
-        var key = KeyOf(code);
-        return _store.RunAsync(t =>
+    public Task<bool> DeactivateCouponAsync(string code, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (!t.Coupons.TryGetValue(key, out var existing)) throw new StorageNotFoundException("coupon", code);
-            if (!existing.Active) return;
-            t.Coupons = t.Coupons.SetItem(key, existing with { Active = false, UpdatedAt = _store.Now });
+            var key = KeyOf(code);
+            if (!t.Coupons.TryGetValue(key, out var existing)) return false;
+            if (existing.Active) t.Coupons = t.Coupons.SetItem(key, existing with { Active = false, UpdatedAt = now });
+            return true;
         }, cancellationToken);
-    }
 
-    /// <summary>The table key of a code: validated (ASCII only), then upper-cased.</summary>
-    private (string, string) KeyOf(string code) => _store.Key(Check.CouponCode(code).ToUpperInvariant());
+    /// <summary>The table key of a (checked, ASCII) code: upper-cased.</summary>
+    private (string, string) KeyOf(string code) => _store.Key(code.ToUpperInvariant());
 
     private IEnumerable<Coupon> TenantCoupons(InMemoryTables t) =>
         t.Coupons.Where(p => p.Key.Tenant == _store.TenantId).Select(p => p.Value);

@@ -1,61 +1,46 @@
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.InMemory;
 
 /// <summary>Products of one tenant. Reads see active products only; a soft-deleted product keeps its id.</summary>
-internal sealed class InMemoryProductRepository(InMemoryStore store) : IProductRepository
+internal sealed class InMemoryProductRepository(InMemoryStore store) : IProductDriver
 {
     private readonly InMemoryStore _store = store;
 
-    public Task<Product?> GetProductAsync(string id, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "product id");
-        return _store.RunAsync(t => t.Products.TryGetValue(_store.Key(id), out var p) && p.Active ? p : null, cancellationToken);
-    }
+    public Task<Product?> SelectActiveProductAsync(string id, CancellationToken cancellationToken) =>
+        _store.RunAsync(t => t.Products.TryGetValue(_store.Key(id), out var p) && p.Active ? p : null, cancellationToken);
 
-    public Task<Product?> GetProductByStripePriceIdAsync(string stripePriceId, CancellationToken cancellationToken)
-    {
-        Check.Id(stripePriceId, "stripe_price_id");
-        return _store.RunAsync(t => ActiveProducts(t)
+    public Task<Product?> SelectActiveProductByStripePriceAsync(string stripePriceId, CancellationToken cancellationToken) =>
+        _store.RunAsync(t => ActiveProducts(t)
             .FirstOrDefault(p => string.Equals(p.StripePriceId, stripePriceId, StringComparison.Ordinal)), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Product>> ListProductsAsync(CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<Product>> SelectActiveProductsAsync(CancellationToken cancellationToken) =>
         _store.RunAsync<IReadOnlyList<Product>>(t => ActiveProducts(t).ToArray(), cancellationToken);
 
-    public Task CreateProductAsync(Product product, CancellationToken cancellationToken)
-    {
-        var prepared = Prepare.Product(_store.TenantId, product, _store.Now);
-        return _store.RunAsync(t =>
+    public Task<bool> InsertProductAsync(Product product, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (t.Products.ContainsKey(_store.Key(prepared.Id)))
-                throw Conflicts.AlreadyExists("product", prepared.Id);
-            t.Products = t.Products.Add(_store.Key(prepared.Id), prepared);
+            if (t.Products.ContainsKey(_store.Key(product.Id))) return false;
+            t.Products = t.Products.Add(_store.Key(product.Id), product);
+            return true;
         }, cancellationToken);
-    }
 
-    public Task UpdateProductAsync(Product product, CancellationToken cancellationToken)
-    {
-        var now = _store.Now;
-        var prepared = Prepare.Product(_store.TenantId, product, now);
-        return _store.RunAsync(t =>
+    public Task<bool> ReplaceProductAsync(Product product, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (!t.Products.TryGetValue(_store.Key(prepared.Id), out var existing)) throw new StorageNotFoundException("product", prepared.Id);
-            t.Products = t.Products.SetItem(_store.Key(prepared.Id), prepared with { CreatedAt = existing.CreatedAt, UpdatedAt = now });
+            if (!t.Products.TryGetValue(_store.Key(product.Id), out var existing)) return false;
+            t.Products = t.Products.SetItem(_store.Key(product.Id), product with { CreatedAt = existing.CreatedAt });
+            return true;
         }, cancellationToken);
-    }
 
-    public Task DeleteProductAsync(string id, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "product id");
-        return _store.RunAsync(t =>
+    public Task<bool> DeactivateProductAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (!t.Products.TryGetValue(_store.Key(id), out var existing)) throw new StorageNotFoundException("product", id);
-            if (!existing.Active) return;
-            t.Products = t.Products.SetItem(_store.Key(id), existing with { Active = false, UpdatedAt = _store.Now });
+            if (!t.Products.TryGetValue(_store.Key(id), out var existing)) return false;
+            if (existing.Active) t.Products = t.Products.SetItem(_store.Key(id), existing with { Active = false, UpdatedAt = now });
+            return true;
         }, cancellationToken);
-    }
 
     /// <summary>This tenant's active products ordered by id (ordinal).</summary>
     private IEnumerable<Product> ActiveProducts(InMemoryTables t) => t.Products

@@ -20,6 +20,7 @@ public sealed class InMemoryStorage : ICedrosStorage, IDisposable, IStorageHealt
         StorageOptionsValidator.ThrowIfInvalid(options);
         _engine = new InMemoryEngine(options, timeProvider ?? TimeProvider.System);
         _door = new FrontDoor.StorageFrontDoor("memory", options, timeProvider ?? TimeProvider.System);
+        _door.ObserveWebhookQueue(ct => new InMemoryStore(_engine, TenantIds.Default).ReadWebhookQueueStatsAsync(ct));
         Default = ForTenant(TenantIds.Default);
     }
 

@@ -1,176 +1,119 @@
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
-using Cedros.Storage.Webhooks;
 
 namespace Cedros.Storage.InMemory;
 
-internal sealed partial class InMemoryStore
+internal sealed partial class InMemoryStore : IWebhookDriver
 {
-    public Task<string> EnqueueWebhookAsync(PendingWebhook webhook, CancellationToken cancellationToken)
-    {
-        var prepared = Prepare.Webhook(TenantId, webhook, Now, Engine.Time);
-        return RunAsync(tables =>
+    public Task<WebhookInsert> InsertWebhookAsync(PendingWebhook webhook, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
-            if (tables.Webhooks.TryGetValue(prepared.Id, out var existing))
-            {
-                // The id is the event id: a repeat in the same tenant is the same event. The same id in another
-                // tenant is a collision that must neither overwrite nor reveal the other tenant's row.
-                if (existing.TenantId == TenantId) return prepared.Id;
-                throw new StorageConflictException($"webhook id '{prepared.Id}' is already in use.");
-            }
-            tables.Webhooks = tables.Webhooks.Add(prepared.Id, prepared);
-            return prepared.Id;
+            if (tables.Webhooks.TryGetValue(webhook.Id, out var existing))
+                return existing.TenantId == TenantId ? WebhookInsert.Exists : WebhookInsert.OtherTenant;
+            tables.Webhooks = tables.Webhooks.Add(webhook.Id, webhook);
+            return WebhookInsert.Inserted;
         }, cancellationToken);
-    }
 
-    public Task<IReadOnlyList<PendingWebhook>> DequeueWebhooksAsync(int limit, CancellationToken cancellationToken)
-    {
-        Check.Page(limit);
-        return RunAsync<IReadOnlyList<PendingWebhook>>(tables =>
+    public Task<IReadOnlyList<ClaimedWebhook>> ClaimDueWebhooksAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil,
+        CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<ClaimedWebhook>>(tables =>
         {
-            var now = Now;
-            var ready = tables.Webhooks.Values
-                .Where(w => IsClaimable(w, now))
+            var claimed = tables.Webhooks.Values
+                .Where(w => w.Status switch
+                {
+                    WebhookStatus.Pending => w.NextAttemptAt <= now,
+                    WebhookStatus.Processing => w.LockedUntil <= now,
+                    _ => false,
+                })
                 .OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, Utf8Order.Instance)
                 .Take(limit)
-                .Select(w => Claim(w, now))
+                .Select(w => new ClaimedWebhook(Claim(w, now, leaseUntil), w.Status == WebhookStatus.Processing))
                 .ToArray();
-            tables.Webhooks = tables.Webhooks.SetItems(ready.Select(w => KeyValuePair.Create(w.Id, w)));
-            return ready;
+            tables.Webhooks = tables.Webhooks.SetItems(claimed.Select(c => KeyValuePair.Create(c.Webhook.Id, c.Webhook)));
+            return claimed;
         }, cancellationToken);
-    }
 
-    public Task<PendingWebhook> MarkWebhookProcessingAsync(string webhookId, CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        return RunAsync(tables =>
+    public Task<WebhookChange> ClaimWebhookAsync(string webhookId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
-            var now = Now;
-            var webhook = FindWebhook(tables, webhookId);
+            if (!tables.Webhooks.TryGetValue(webhookId, out var webhook)) return WebhookChange.Unchanged(null);
             var updated = webhook.Status switch
             {
-                WebhookStatus.Pending => Claim(webhook, now),
-                WebhookStatus.Processing => webhook with { LockedUntil = now + Engine.Options.Webhooks.VisibilityTimeout },
-                _ => throw WebhookDelivery.NotHeld(webhookId, EnumText<WebhookStatus>.ToText(webhook.Status), "pending or processing"),
+                WebhookStatus.Pending => Claim(webhook, now, leaseUntil),
+                WebhookStatus.Processing => webhook with { LockedUntil = leaseUntil },
+                _ => null,
             };
+            if (updated is null) return WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(webhook.Status));
             tables.Webhooks = tables.Webhooks.SetItem(webhookId, updated);
-            return updated;
+            return WebhookChange.Done(updated);
         }, cancellationToken);
-    }
 
-    public Task MarkWebhookSuccessAsync(string webhookId, CancellationToken cancellationToken) =>
-        MarkWebhookSuccessCoreAsync(webhookId, null, cancellationToken);
+    public Task<WebhookChange> CompleteWebhookAsync(string webhookId, string? claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReleaseAsync(webhookId, claimToken, w => w with { Status = WebhookStatus.Success, CompletedAt = now }, cancellationToken);
 
-    public Task MarkWebhookSuccessAsync(string webhookId, string claimToken, CancellationToken cancellationToken) =>
-        MarkWebhookSuccessCoreAsync(webhookId, Check.Id(claimToken, "claim token"), cancellationToken);
-
-    private Task MarkWebhookSuccessCoreAsync(string webhookId, string? claimToken, CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        return RunAsync(tables =>
-        {
-            var webhook = HeldWebhook(tables, webhookId, claimToken);
-            tables.Webhooks = tables.Webhooks.SetItem(webhookId, webhook with
-            {
-                Status = WebhookStatus.Success,
-                CompletedAt = Now,
-                LockedUntil = null,
-                ClaimToken = null,
-            });
-        }, cancellationToken);
-    }
-
-    public Task MarkWebhookFailedAsync(string webhookId, string errorMessage, DateTimeOffset nextAttemptAt, CancellationToken cancellationToken) =>
-        MarkWebhookFailedCoreAsync(webhookId, errorMessage, nextAttemptAt, null, cancellationToken);
-
-    public Task MarkWebhookFailedAsync(string webhookId, string errorMessage, DateTimeOffset nextAttemptAt, string claimToken, CancellationToken cancellationToken) =>
-        MarkWebhookFailedCoreAsync(webhookId, errorMessage, nextAttemptAt, Check.Id(claimToken, "claim token"), cancellationToken);
-
-    private Task MarkWebhookFailedCoreAsync(string webhookId, string? errorMessage, DateTimeOffset nextAttemptAt, string? claimToken,
-        CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        var error = WebhookDelivery.ErrorText(errorMessage);
-        var next = StorageTime.Micro(nextAttemptAt);
-        return RunAsync(tables =>
-        {
-            var now = Now;
-            var webhook = HeldWebhook(tables, webhookId, claimToken);
-            var exhausted = WebhookRetry.IsExhausted(webhook.Attempts, webhook.MaxAttempts);
-            tables.Webhooks = tables.Webhooks.SetItem(webhookId, webhook with
-            {
-                Status = exhausted ? WebhookStatus.Failed : WebhookStatus.Pending,
-                LastError = error,
-                CompletedAt = exhausted ? now : null,
-                NextAttemptAt = exhausted ? webhook.NextAttemptAt : next,
-                LockedUntil = null,
-                ClaimToken = null,
-            });
-        }, cancellationToken);
-    }
-
-    public Task<PendingWebhook?> GetWebhookAsync(string webhookId, CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        return RunAsync(tables => tables.Webhooks.GetValueOrDefault(webhookId) is { } w && w.TenantId == TenantId ? w : null,
+    public Task<WebhookChange> FailWebhookAsync(string webhookId, string? claimToken, string error, DateTimeOffset nextAttemptAt,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReleaseAsync(webhookId, claimToken, w => Webhooks.WebhookRetry.IsExhausted(w.Attempts, w.MaxAttempts)
+            ? w with { Status = WebhookStatus.Failed, LastError = error, CompletedAt = now }
+            : w with { Status = WebhookStatus.Pending, LastError = error, CompletedAt = null, NextAttemptAt = nextAttemptAt },
             cancellationToken);
-    }
 
-    public Task<IReadOnlyList<PendingWebhook>> ListWebhooksAsync(WebhookStatus? status, int limit, CancellationToken cancellationToken)
-    {
-        Check.Page(limit);
-        if (status is { } s) Check.Defined(s, "status");
-        return RunAsync<IReadOnlyList<PendingWebhook>>(tables => tables.Webhooks.Values
+    /// <summary>Applies <paramref name="change"/> to a processing webhook whose claim (when given) still holds, and
+    /// releases the claim.</summary>
+    private Task<WebhookChange> ReleaseAsync(string webhookId, string? claimToken, Func<PendingWebhook, PendingWebhook> change,
+        CancellationToken cancellationToken) =>
+        RunAsync(tables =>
+        {
+            if (!tables.Webhooks.TryGetValue(webhookId, out var webhook)) return WebhookChange.Unchanged(null);
+            if (webhook.Status != WebhookStatus.Processing
+                || (claimToken is not null && !string.Equals(webhook.ClaimToken, claimToken, StringComparison.Ordinal)))
+                return WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(webhook.Status));
+            tables.Webhooks = tables.Webhooks.SetItem(webhookId, change(webhook) with { LockedUntil = null, ClaimToken = null });
+            return WebhookChange.Done();
+        }, cancellationToken);
+
+    public Task<PendingWebhook?> SelectWebhookAsync(string webhookId, CancellationToken cancellationToken) =>
+        RunAsync(tables => tables.Webhooks.GetValueOrDefault(webhookId) is { } w && w.TenantId == TenantId ? w : null, cancellationToken);
+
+    public Task<IReadOnlyList<PendingWebhook>> SelectWebhooksAsync(WebhookStatus? status, int limit, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<PendingWebhook>>(tables => tables.Webhooks.Values
             .Where(w => w.TenantId == TenantId && (status is null || w.Status == status))
             .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id, Utf8Order.Instance)
             .Take(limit)
             .ToArray(), cancellationToken);
-    }
 
-    public Task<IReadOnlyDictionary<WebhookStatus, long>> CountWebhooksByStatusAsync(CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyDictionary<WebhookStatus, long>>(tables =>
-        {
-            var counts = Enum.GetValues<WebhookStatus>().ToDictionary(s => s, _ => 0L);
-            foreach (var w in tables.Webhooks.Values)
-                if (w.TenantId == TenantId) counts[w.Status]++;
-            return counts.AsReadOnly();
-        }, cancellationToken);
+    public Task<IReadOnlyDictionary<WebhookStatus, long>> CountWebhooksAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyDictionary<WebhookStatus, long>>(tables => CountByStatus(tables.Webhooks.Values.Where(w => w.TenantId == TenantId)), cancellationToken);
 
-    public Task RetryWebhookAsync(string webhookId, CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        return RunAsync(tables =>
+    public Task<WebhookChange> ResetWebhookAsync(string webhookId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
-            var webhook = TenantWebhook(tables, webhookId);
-            if (webhook.Status == WebhookStatus.Processing)
-                throw new StorageConflictException($"webhook '{webhookId}' is being delivered; retrying it would deliver it twice.");
+            if (tables.Webhooks.GetValueOrDefault(webhookId) is not { } webhook || webhook.TenantId != TenantId)
+                return WebhookChange.Unchanged(null);
+            if (webhook.Status == WebhookStatus.Processing) return WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(webhook.Status));
             tables.Webhooks = tables.Webhooks.SetItem(webhookId, webhook with
             {
                 Status = WebhookStatus.Pending,
                 Attempts = 0,
-                NextAttemptAt = Now,
+                NextAttemptAt = now,
                 LastError = null,
                 CompletedAt = null,
                 LockedUntil = null,
                 ClaimToken = null,
             });
+            return WebhookChange.Done();
         }, cancellationToken);
-    }
 
-    public Task DeleteWebhookAsync(string webhookId, CancellationToken cancellationToken)
-    {
-        Check.Id(webhookId, "webhook id");
-        return RunAsync(tables =>
+    public Task<bool> DeleteWebhookRowAsync(string webhookId, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
-            TenantWebhook(tables, webhookId);
+            if (tables.Webhooks.GetValueOrDefault(webhookId) is not { } w || w.TenantId != TenantId) return false;
             tables.Webhooks = tables.Webhooks.Remove(webhookId);
+            return true;
         }, cancellationToken);
-    }
 
-    public Task<long> CleanupCompletedWebhooksAsync(DateTimeOffset olderThan, CancellationToken cancellationToken)
-    {
-        var cutoff = StorageTime.Micro(olderThan);
-        return RunInBatchesAsync((tables, batchSize) =>
+    public Task<int> DeleteCompletedWebhooksAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
             var batch = tables.Webhooks.Values
                 .Where(w => w.Status is WebhookStatus.Success or WebhookStatus.Failed && w.CompletedAt < cutoff)
@@ -178,41 +121,27 @@ internal sealed partial class InMemoryStore
             tables.Webhooks = tables.Webhooks.RemoveRange(batch);
             return batch.Length;
         }, cancellationToken);
+
+    public Task<WebhookQueueStats> ReadWebhookQueueStatsAsync(CancellationToken cancellationToken) =>
+        RunAsync(tables =>
+        {
+            var pending = tables.Webhooks.Values.Where(w => w.Status == WebhookStatus.Pending).ToArray();
+            return new WebhookQueueStats(CountByStatus(tables.Webhooks.Values), pending.Min(w => w.CreatedAt), pending.Min(w => w.NextAttemptAt));
+        }, cancellationToken);
+
+    private static System.Collections.ObjectModel.ReadOnlyDictionary<WebhookStatus, long> CountByStatus(IEnumerable<PendingWebhook> webhooks)
+    {
+        var counts = Enum.GetValues<WebhookStatus>().ToDictionary(s => s, _ => 0L);
+        foreach (var w in webhooks) counts[w.Status]++;
+        return counts.AsReadOnly();
     }
 
-    private static bool IsClaimable(PendingWebhook w, DateTimeOffset now) => w.Status switch
-    {
-        WebhookStatus.Pending => w.NextAttemptAt <= now,
-        WebhookStatus.Processing => w.LockedUntil <= now,
-        _ => false,
-    };
-
-    private PendingWebhook Claim(PendingWebhook w, DateTimeOffset now) => w with
+    private static PendingWebhook Claim(PendingWebhook w, DateTimeOffset now, DateTimeOffset leaseUntil) => w with
     {
         Status = WebhookStatus.Processing,
         Attempts = w.Attempts + 1,
         LastAttemptAt = now,
-        LockedUntil = now + Engine.Options.Webhooks.VisibilityTimeout,
+        LockedUntil = leaseUntil,
         ClaimToken = Ids.NewToken(),
     };
-
-    /// <summary>Any tenant's webhook (delivery methods serve the whole deployment), else NotFound.</summary>
-    private static PendingWebhook FindWebhook(InMemoryTables tables, string webhookId) =>
-        tables.Webhooks.GetValueOrDefault(webhookId) ?? throw new StorageNotFoundException("webhook", webhookId);
-
-    /// <summary>This tenant's webhook, else NotFound.</summary>
-    private PendingWebhook TenantWebhook(InMemoryTables tables, string webhookId) =>
-        tables.Webhooks.GetValueOrDefault(webhookId) is { } w && w.TenantId == TenantId
-            ? w
-            : throw new StorageNotFoundException("webhook", webhookId);
-
-    /// <summary>A processing webhook whose claim <paramref name="claimToken"/> (when given) still holds; else Conflict.</summary>
-    private static PendingWebhook HeldWebhook(InMemoryTables tables, string webhookId, string? claimToken)
-    {
-        var webhook = FindWebhook(tables, webhookId);
-        if (webhook.Status != WebhookStatus.Processing
-            || (claimToken is not null && !string.Equals(webhook.ClaimToken, claimToken, StringComparison.Ordinal)))
-            throw WebhookDelivery.NotHeld(webhookId, EnumText<WebhookStatus>.ToText(webhook.Status), "processing");
-        return webhook;
-    }
 }

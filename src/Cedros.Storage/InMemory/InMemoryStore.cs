@@ -22,9 +22,9 @@ internal sealed partial class InMemoryStore : IStoreDriver
     }
 
     public string TenantId { get; }
-    public IProductRepository Products { get; }
-    public ICouponRepository Coupons { get; }
-    public ISubscriptionRepository Subscriptions { get; }
+    public FrontDoor.Drivers.IProductDriver Products { get; }
+    public FrontDoor.Drivers.ICouponDriver Coupons { get; }
+    public FrontDoor.Drivers.ISubscriptionDriver Subscriptions { get; }
 
     internal InMemoryEngine Engine => _engine;
     internal DateTimeOffset Now => _engine.Now;

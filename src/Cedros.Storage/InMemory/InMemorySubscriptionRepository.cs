@@ -1,5 +1,5 @@
+using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
-using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.InMemory;
 
@@ -7,103 +7,64 @@ namespace Cedros.Storage.InMemory;
 /// Subscriptions of one tenant. "Live" statuses (active, trialing, past_due) are the ones that grant access and that
 /// the active/expiring lists report. The Stripe subscription id is unique per tenant.
 /// </summary>
-internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISubscriptionRepository
+internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISubscriptionDriver
 {
     private readonly InMemoryStore _store = store;
 
-    public Task CreateAsync(Subscription subscription, CancellationToken cancellationToken)
-    {
-        var prepared = Prepare.Subscription(_store.TenantId, subscription, _store.Now);
-        return _store.RunAsync(t =>
+    public Task<SubscriptionWrite> InsertSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (t.Subscriptions.ContainsKey(_store.Key(prepared.Id)))
-                throw Conflicts.AlreadyExists("subscription", prepared.Id);
-            RequireUniqueStripeId(t, prepared);
-            t.Subscriptions = t.Subscriptions.Add(_store.Key(prepared.Id), prepared);
+            if (t.Subscriptions.ContainsKey(_store.Key(subscription.Id))) return SubscriptionWrite.IdTaken;
+            if (StripeIdTaken(t, subscription)) return SubscriptionWrite.StripeIdTaken;
+            t.Subscriptions = t.Subscriptions.Add(_store.Key(subscription.Id), subscription);
+            return SubscriptionWrite.Done;
         }, cancellationToken);
-    }
 
-    public Task<Subscription?> GetAsync(string id, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "subscription id");
-        return _store.RunAsync(t => t.Subscriptions.GetValueOrDefault(_store.Key(id)), cancellationToken);
-    }
+    public Task<Subscription?> SelectSubscriptionAsync(string id, CancellationToken cancellationToken) =>
+        _store.RunAsync(t => t.Subscriptions.GetValueOrDefault(_store.Key(id)), cancellationToken);
 
-    public Task UpdateAsync(Subscription subscription, CancellationToken cancellationToken)
-    {
-        var now = _store.Now;
-        var prepared = Prepare.Subscription(_store.TenantId, subscription, now);
-        return _store.RunAsync(t =>
+    public Task<SubscriptionWrite> ReplaceSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (!t.Subscriptions.TryGetValue(_store.Key(prepared.Id), out var existing)) throw new StorageNotFoundException("subscription", prepared.Id);
-            RequireUniqueStripeId(t, prepared);
-            t.Subscriptions = t.Subscriptions.SetItem(_store.Key(prepared.Id), prepared with { CreatedAt = existing.CreatedAt, UpdatedAt = now });
+            if (!t.Subscriptions.TryGetValue(_store.Key(subscription.Id), out var existing)) return SubscriptionWrite.Missing;
+            if (StripeIdTaken(t, subscription)) return SubscriptionWrite.StripeIdTaken;
+            t.Subscriptions = t.Subscriptions.SetItem(_store.Key(subscription.Id), subscription with { CreatedAt = existing.CreatedAt });
+            return SubscriptionWrite.Done;
         }, cancellationToken);
-    }
 
-    public Task DeleteAsync(string id, CancellationToken cancellationToken) =>
-        UpdateStatusAsync(id, SubscriptionStatus.Cancelled, cancellationToken);
+    public Task<Subscription?> SelectCurrentSubscriptionAsync(string wallet, string productId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.RunAsync(t => NewestFirst(Tenant(t).Where(s => string.Equals(s.Wallet, wallet, StringComparison.Ordinal)
+                && string.Equals(s.ProductId, productId, StringComparison.Ordinal)
+                && IsLive(s.Status) && s.CurrentPeriodStart <= now && now < s.CurrentPeriodEnd))
+            .FirstOrDefault(), cancellationToken);
 
-    public Task<Subscription?> GetByWalletAsync(string wallet, string productId, CancellationToken cancellationToken)
-    {
-        Check.Required(wallet, "wallet");
-        Check.Id(productId, "product_id");
-        return _store.RunAsync(t =>
-        {
-            var now = _store.Now;
-            return NewestFirst(Tenant(t).Where(s => string.Equals(s.Wallet, wallet, StringComparison.Ordinal)
-                    && string.Equals(s.ProductId, productId, StringComparison.Ordinal)
-                    && IsLive(s.Status) && s.CurrentPeriodStart <= now && now < s.CurrentPeriodEnd))
-                .FirstOrDefault();
-        }, cancellationToken);
-    }
-
-    public Task<Subscription?> GetByStripeSubscriptionIdAsync(string stripeSubscriptionId, CancellationToken cancellationToken)
-    {
-        Check.Id(stripeSubscriptionId, "stripe_subscription_id");
-        return _store.RunAsync(t => Tenant(t)
+    public Task<Subscription?> SelectSubscriptionByStripeIdAsync(string stripeSubscriptionId, CancellationToken cancellationToken) =>
+        _store.RunAsync(t => Tenant(t)
             .FirstOrDefault(s => string.Equals(s.StripeSubscriptionId, stripeSubscriptionId, StringComparison.Ordinal)), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Subscription>> GetByStripeCustomerIdAsync(string customerId, CancellationToken cancellationToken)
-    {
-        Check.Id(customerId, "stripe_customer_id");
-        return _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t)
+    public Task<IReadOnlyList<Subscription>> SelectSubscriptionsByCustomerAsync(string customerId, CancellationToken cancellationToken) =>
+        _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t)
             .Where(s => string.Equals(s.StripeCustomerId, customerId, StringComparison.Ordinal))).ToArray(), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Subscription>> ListByProductAsync(string productId, CancellationToken cancellationToken)
-    {
-        Check.Id(productId, "product_id");
-        return _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t)
+    public Task<IReadOnlyList<Subscription>> SelectSubscriptionsByProductAsync(string productId, CancellationToken cancellationToken) =>
+        _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t)
             .Where(s => string.Equals(s.ProductId, productId, StringComparison.Ordinal))).ToArray(), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Subscription>> ListActiveAsync(string? productId, CancellationToken cancellationToken)
-    {
-        if (productId is not null) Check.Id(productId, "product_id");
-        return _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t)
+    public Task<IReadOnlyList<Subscription>> SelectLiveSubscriptionsAsync(string? productId, CancellationToken cancellationToken) =>
+        _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t)
             .Where(s => IsLive(s.Status) && (productId is null || string.Equals(s.ProductId, productId, StringComparison.Ordinal))))
             .ToArray(), cancellationToken);
-    }
 
-    public Task<IReadOnlyList<Subscription>> ListExpiringAsync(DateTimeOffset before, CancellationToken cancellationToken)
-    {
-        var cutoff = StorageTime.Micro(before);
-        return _store.RunAsync<IReadOnlyList<Subscription>>(t => Tenant(t)
+    public Task<IReadOnlyList<Subscription>> SelectLiveSubscriptionsEndingBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
+        _store.RunAsync<IReadOnlyList<Subscription>>(t => Tenant(t)
             .Where(s => IsLive(s.Status) && s.CurrentPeriodEnd < cutoff)
             .OrderBy(s => s.CurrentPeriodEnd).ThenBy(s => s.Id, Utf8Order.Instance)
             .ToArray(), cancellationToken);
-    }
 
-    public Task UpdateStatusAsync(string id, SubscriptionStatus status, CancellationToken cancellationToken)
-    {
-        Check.Id(id, "subscription id");
-        Check.Defined(status, "status");
-        return _store.RunAsync(t =>
+    public Task<bool> SetSubscriptionStatusAsync(string id, SubscriptionStatus status, DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (!t.Subscriptions.TryGetValue(_store.Key(id), out var existing)) throw new StorageNotFoundException("subscription", id);
-            var now = _store.Now;
+            if (!t.Subscriptions.TryGetValue(_store.Key(id), out var existing)) return false;
             t.Subscriptions = t.Subscriptions.SetItem(_store.Key(id), existing with
             {
                 Status = status,
@@ -111,38 +72,27 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
                 CancelledAt = status == SubscriptionStatus.Cancelled ? existing.CancelledAt ?? now : existing.CancelledAt,
                 UpdatedAt = now,
             });
+            return true;
         }, cancellationToken);
-    }
 
-    public Task ExtendPeriodAsync(string id, DateTimeOffset newStart, DateTimeOffset newEnd, CancellationToken cancellationToken) =>
-        ExtendAsync(id, newStart, newEnd, expectedCurrentEnd: null, cancellationToken);
-
-    public Task ExtendPeriodAsync(string id, DateTimeOffset newStart, DateTimeOffset newEnd, DateTimeOffset expectedCurrentEnd, CancellationToken cancellationToken) =>
-        ExtendAsync(id, newStart, newEnd, StorageTime.Micro(expectedCurrentEnd), cancellationToken);
-
-    private Task ExtendAsync(string id, DateTimeOffset newStart, DateTimeOffset newEnd, DateTimeOffset? expectedCurrentEnd, CancellationToken cancellationToken)
-    {
-        var (start, end) = PrepareArguments.ExtendPeriod(id, newStart, newEnd);
-        return _store.RunAsync(t =>
+    public Task<SubscriptionWrite> MoveSubscriptionPeriodAsync(string id, DateTimeOffset start, DateTimeOffset end, DateTimeOffset? expectedCurrentEnd,
+        DateTimeOffset now, CancellationToken cancellationToken) =>
+        _store.RunAsync(t =>
         {
-            if (!t.Subscriptions.TryGetValue(_store.Key(id), out var existing)) throw new StorageNotFoundException("subscription", id);
-            if (expectedCurrentEnd is { } expected && existing.CurrentPeriodEnd != expected)
-                throw new StorageConflictException($"subscription '{id}' was renewed by someone else (its period no longer ends at the expected time).");
+            if (!t.Subscriptions.TryGetValue(_store.Key(id), out var existing)) return SubscriptionWrite.Missing;
+            if (expectedCurrentEnd is { } expected && existing.CurrentPeriodEnd != expected) return SubscriptionWrite.PeriodMoved;
             t.Subscriptions = t.Subscriptions.SetItem(_store.Key(id), existing with
             {
                 CurrentPeriodStart = start,
                 CurrentPeriodEnd = end,
-                UpdatedAt = _store.Now,
+                UpdatedAt = now,
             });
+            return SubscriptionWrite.Done;
         }, cancellationToken);
-    }
 
-    private void RequireUniqueStripeId(InMemoryTables t, Subscription s)
-    {
-        if (s.StripeSubscriptionId is null) return;
-        if (Tenant(t).Any(o => o.Id != s.Id && string.Equals(o.StripeSubscriptionId, s.StripeSubscriptionId, StringComparison.Ordinal)))
-            throw Conflicts.StripeSubscriptionTaken(s.StripeSubscriptionId);
-    }
+    private bool StripeIdTaken(InMemoryTables t, Subscription s) =>
+        s.StripeSubscriptionId is not null
+        && Tenant(t).Any(o => o.Id != s.Id && string.Equals(o.StripeSubscriptionId, s.StripeSubscriptionId, StringComparison.Ordinal));
 
     private IEnumerable<Subscription> Tenant(InMemoryTables t) =>
         t.Subscriptions.Where(p => p.Key.Tenant == _store.TenantId).Select(p => p.Value);

@@ -32,4 +32,16 @@ internal static class Conflicts
     /// <summary>Marking a cart paid by a wallet when another wallet already paid it.</summary>
     public static StorageConflictException CartPaidByAnotherWallet(string cartId) =>
         new($"cart quote '{cartId}' was already paid by another wallet.");
+
+    /// <summary>A webhook id (the event id) already used by another tenant's webhook.</summary>
+    public static StorageConflictException WebhookIdInUse(string webhookId) =>
+        new($"webhook id '{webhookId}' is already in use.");
+
+    /// <summary>A retry of a webhook that is being delivered.</summary>
+    public static StorageConflictException WebhookBeingDelivered(string webhookId) =>
+        new($"webhook '{webhookId}' is being delivered; retrying it would deliver it twice.");
+
+    /// <summary>A compare-and-set renewal of a subscription whose period end moved meanwhile.</summary>
+    public static StorageConflictException SubscriptionRenewedElsewhere(string id) =>
+        new($"subscription '{id}' was renewed by someone else (its period no longer ends at the expected time).");
 }

@@ -9,6 +9,8 @@ public sealed class InMemoryAdminNonceTests(InMemoryFixture f) : AdminNonceConfo
 
 public sealed class InMemoryWebhookQueueTests(InMemoryFixture f) : WebhookQueueConformance<InMemoryFixture>(f);
 
+public sealed class InMemoryWebhookObservabilityTests(InMemoryFixture f) : WebhookObservabilityConformance<InMemoryFixture>(f);
+
 public sealed class InMemoryIdempotencyTests(InMemoryFixture f) : IdempotencyConformance<InMemoryFixture>(f);
 
 public sealed class InMemoryRaceTests(InMemoryFixture f) : RaceConformance<InMemoryFixture>(f);

@@ -16,6 +16,7 @@ public sealed class PostgresTransactionTests(PostgresFixture f) : TransactionCon
 public sealed class PostgresPaymentLedgerTests(PostgresFixture f) : PaymentLedgerConformance<PostgresFixture>(f);
 public sealed class PostgresAdminNonceTests(PostgresFixture f) : AdminNonceConformance<PostgresFixture>(f);
 public sealed class PostgresWebhookQueueTests(PostgresFixture f) : WebhookQueueConformance<PostgresFixture>(f);
+public sealed class PostgresWebhookObservabilityTests(PostgresFixture f) : WebhookObservabilityConformance<PostgresFixture>(f);
 public sealed class PostgresIdempotencyTests(PostgresFixture f) : IdempotencyConformance<PostgresFixture>(f);
 public sealed class PostgresRaceTests(PostgresFixture f) : RaceConformance<PostgresFixture>(f);
 public sealed class PostgresBadInputTests(PostgresFixture f) : BadInputConformance<PostgresFixture>(f);

@@ -16,6 +16,7 @@ public sealed class SqliteTransactionTests(SqliteFixture f) : TransactionConform
 public sealed class SqlitePaymentLedgerTests(SqliteFixture f) : PaymentLedgerConformance<SqliteFixture>(f);
 public sealed class SqliteAdminNonceTests(SqliteFixture f) : AdminNonceConformance<SqliteFixture>(f);
 public sealed class SqliteWebhookQueueTests(SqliteFixture f) : WebhookQueueConformance<SqliteFixture>(f);
+public sealed class SqliteWebhookObservabilityTests(SqliteFixture f) : WebhookObservabilityConformance<SqliteFixture>(f);
 public sealed class SqliteIdempotencyTests(SqliteFixture f) : IdempotencyConformance<SqliteFixture>(f);
 public sealed class SqliteRaceTests(SqliteFixture f) : RaceConformance<SqliteFixture>(f);
 public sealed class SqliteBadInputTests(SqliteFixture f) : BadInputConformance<SqliteFixture>(f);
