@@ -23,9 +23,10 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
         TransactionFlow.ThrowIfInside(context);
         for (var attempt = 1; ; attempt++)
         {
+            NpgsqlConnection? connection = null;
             try
             {
-                await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
                 if (!atomic) return await work(new PgConn(connection, null, context, cancellationToken)).ConfigureAwait(false);
                 await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 var result = await work(new PgConn(connection, tx, context, cancellationToken)).ConfigureAwait(false);
@@ -38,7 +39,11 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
             }
             catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
             {
-                throw PostgresErrors.Translate(ex);
+                throw PostgresErrors.Translate(ex, connection);
+            }
+            finally
+            {
+                if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
             }
         }
     }
@@ -56,8 +61,9 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
         }
         catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
         {
+            var translated = PostgresErrors.Translate(ex, connection);
             if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-            throw PostgresErrors.Translate(ex);
+            throw translated;
         }
     }
 }
@@ -90,13 +96,13 @@ internal sealed class PostgresSession(NpgsqlConnection connection, NpgsqlTransac
                 {
                     // The connection is broken; the original error says why.
                 }
-                if (PostgresErrors.IsDriverError(original)) throw PostgresErrors.Translate(original);
+                if (PostgresErrors.IsDriverError(original)) throw PostgresErrors.Translate(original, connection);
                 throw;
             }
         }
         catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
         {
-            throw PostgresErrors.Translate(ex);
+            throw PostgresErrors.Translate(ex, connection);
         }
         finally
         {
@@ -112,7 +118,7 @@ internal sealed class PostgresSession(NpgsqlConnection connection, NpgsqlTransac
         }
         catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
         {
-            throw PostgresErrors.Translate(ex);
+            throw PostgresErrors.Translate(ex, connection);
         }
     }
 
