@@ -24,13 +24,21 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
         for (var attempt = 1; ; attempt++)
         {
             NpgsqlConnection? connection = null;
+            var watch = new CommitWatch();
             try
             {
                 connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                if (!atomic) return await work(new PgConn(connection, null, context, cancellationToken)).ConfigureAwait(false);
+                connection.Notice += watch.OnNotice;
+                if (!atomic)
+                {
+                    var single = await work(new PgConn(connection, null, context, cancellationToken)).ConfigureAwait(false);
+                    watch.ThrowIfUnconfirmed();
+                    return single;
+                }
                 await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 var result = await work(new PgConn(connection, tx, context, cancellationToken)).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                watch.ThrowIfUnconfirmed();
                 return result;
             }
             catch (Exception ex) when (PostgresErrors.IsRetryable(ex) && attempt < MaxAttempts)
@@ -43,7 +51,11 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
             }
             finally
             {
-                if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
+                if (connection is not null)
+                {
+                    connection.Notice -= watch.OnNotice;
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
     }
@@ -112,13 +124,20 @@ internal sealed class PostgresSession(NpgsqlConnection connection, NpgsqlTransac
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
+        var watch = new CommitWatch();
+        connection.Notice += watch.OnNotice;
         try
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            watch.ThrowIfUnconfirmed();
         }
         catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
         {
             throw PostgresErrors.Translate(ex, connection);
+        }
+        finally
+        {
+            connection.Notice -= watch.OnNotice;
         }
     }
 
@@ -139,5 +158,30 @@ internal sealed class PostgresSession(NpgsqlConnection connection, NpgsqlTransac
         await transaction.DisposeAsync().ConfigureAwait(false);
         await connection.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
+    }
+}
+
+/// <summary>
+/// Watches a connection for the server's WARNING that a commit stopped waiting for synchronous replication (the
+/// command timeout or a cancellation cancelled the wait, SQLSTATE 01000 "canceling wait for synchronous replication"):
+/// the transaction is then committed on this server only and a failover may lose it, yet the driver reports success.
+/// Such a commit is reported as <see cref="StorageUnavailableException"/> instead: the caller cannot know whether it
+/// will survive, exactly as when the connection drops during COMMIT.
+/// </summary>
+internal sealed class CommitWatch
+{
+    private volatile bool _unconfirmed;
+
+    public void OnNotice(object? sender, NpgsqlNoticeEventArgs e)
+    {
+        if (e.Notice.InvariantSeverity == "WARNING" && e.Notice.SqlState is "01000" or PostgresErrorCodes.AdminShutdown)
+            _unconfirmed = true;
+    }
+
+    public void ThrowIfUnconfirmed()
+    {
+        if (_unconfirmed)
+            throw new StorageUnavailableException(
+                "PostgreSQL committed locally but stopped waiting for the synchronous standby (the commit may be lost in a failover); retry.");
     }
 }
