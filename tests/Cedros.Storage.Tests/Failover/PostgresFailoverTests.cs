@@ -203,7 +203,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
             // Not asserted (issue 18's ambiguous commits, reported above): a retry after Unavailable may be answered
             // "already recorded" by the killed primary, which pg_auto_failover's keeper restarts within a second and
             // which serves until it is demoted, for a row committed there but never replicated; the failover then
-            // discards that row. Seen in 1 of 4 runs (1 payment).
+            // discards that row. Seen in 2 of 5 runs (1 and 2 payments).
             Assert.Equal(payments.Count, paymentSet.Count);                                 // exactly once
             Assert.Equal(webhooks.Count, webhookStatus.Count);
             // No partial transaction: a payment without its webhook or a webhook without its payment.
