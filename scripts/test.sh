@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Runs every test project: installs and starts a throwaway PostgreSQL (scripts/test-postgres-start.sh), builds the
-# solution, runs all tests, and ends with one line "N passed, N failed, N skipped" totalled over every test project.
-# Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Sqlite").
+# Runs every test project: installs and starts a throwaway PostgreSQL (scripts/test-postgres-start.sh) and a
+# pg_auto_failover formation for the failover test (scripts/test-ha-start.sh, started in the background while the
+# solution builds), runs all tests, and ends with one line "N passed, N failed, N skipped" totalled over every test
+# project. Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Sqlite").
+# CEDROS_TEST_HA set: that formation is used. CEDROS_SKIP_HA=1: no formation; the failover test reports itself skipped.
+# A formation that fails to start fails the run (the failover test never skips silently).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,8 +23,29 @@ echo "PostgreSQL for tests: ${CEDROS_TEST_POSTGRES%%;Password=*};..." >&2
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
 
+ha_pid=""
+if [ -z "${CEDROS_TEST_HA:-}" ] && [ "${CEDROS_SKIP_HA:-}" != 1 ]; then
+  scripts/test-ha-start.sh >"$results/ha.out" 2>"$results/ha.log" &
+  ha_pid=$!
+fi
+
 dotnet build Cedros.Storage.slnx -c Release -nologo -v quiet
+
 status=0
+if [ -n "$ha_pid" ]; then
+  if wait "$ha_pid" && ha_line=$(tail -n1 "$results/ha.out") && [ -n "$ha_line" ]; then
+    eval "export ${ha_line}"
+  else
+    echo "scripts/test-ha-start.sh failed; the failover test cannot run (CEDROS_SKIP_HA=1 skips it on purpose):" >&2
+    tail -n 40 "$results/ha.log" >&2 || true
+    status=1
+  fi
+fi
+if [ -n "${CEDROS_TEST_HA:-}" ]; then
+  echo "pg_auto_failover formation for the failover test: ${CEDROS_TEST_HA%%;Password=*};..." >&2
+fi
+report="${TMPDIR:-/tmp}/cedros-failover-report.txt"
+rm -f "$report"
 projects=0
 for proj in $(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj); do
   projects=$((projects + 1))
@@ -29,6 +53,11 @@ for proj in $(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj); d
   dotnet test "$proj" -c Release --no-build -nologo \
     --logger "trx;LogFileName=${name}.trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" || status=$?
 done
+
+if [ -s "$report" ]; then
+  echo "---- failover test figures ----" >&2
+  cat "$report" >&2
+fi
 
 passed=0; failed=0; skipped=0; files=0
 for trx in "$results"/*.trx; do

@@ -20,6 +20,29 @@ internal static class PostgresErrors
         || (ex is InvalidOperationException && ex.Source == "Npgsql")
         || (ex is ObjectDisposedException && ex.InnerException is NpgsqlException);
 
+    /// <summary>As <see cref="Translate(Exception)"/>, for an exception raised while using <paramref name="connection"/>:
+    /// once the driver has marked the connection broken (the server died, was shut down or failed over), whatever
+    /// the driver throws next (e.g. "the transaction has completed" on COMMIT) means the server was lost.</summary>
+    public static StorageException Translate(Exception ex, NpgsqlConnection? connection)
+    {
+        if (connection is not null && Lost(connection) && ex is InvalidOperationException or ObjectDisposedException
+            && ex is not NpgsqlOperationInProgressException)
+            return new StorageUnavailableException("the connection to PostgreSQL was lost; retry.", ex);
+        return Translate(ex);
+    }
+
+    private static bool Lost(NpgsqlConnection connection)
+    {
+        try
+        {
+            return (connection.FullState & System.Data.ConnectionState.Broken) != 0 || connection.State == System.Data.ConnectionState.Closed;
+        }
+        catch (ObjectDisposedException)
+        {
+            return true;
+        }
+    }
+
     /// <summary>The storage exception for a driver exception.</summary>
     public static StorageException Translate(Exception ex)
     {
@@ -34,10 +57,22 @@ internal static class PostgresErrors
                 return new StorageConfigurationException(problem.Key, $"{problem.What} (SQLSTATE {pg.SqlState}: {pg.MessageText}).", pg);
             case PostgresException pg when pg.IsTransient || IsUnavailableState(pg.SqlState):
                 return new StorageUnavailableException($"PostgreSQL is unavailable (SQLSTATE {pg.SqlState}); retry.", pg);
+            case PostgresException { SqlState: PostgresErrorCodes.ReadOnlySqlTransaction } pg:
+                // The server is (now) a standby: a failover is promoting another node, or the old primary came back
+                // as a standby. A multi-host data source rechecks which host is the primary (Host Recheck Seconds).
+                return new StorageUnavailableException($"PostgreSQL refused the write as read-only (SQLSTATE {pg.SqlState}): the server is a standby, e.g. during a failover; retry.", pg);
             case PostgresException pg:
                 return new StorageException(StorageErrorKind.Internal, $"PostgreSQL error {pg.SqlState}: {pg.MessageText}", pg);
+            case NpgsqlOperationInProgressException npg:
+                return new StorageException(StorageErrorKind.Internal, "unexpected PostgreSQL driver error.", npg);
             case NpgsqlException npg when npg.IsTransient || HasTransientCause(npg):
                 return new StorageUnavailableException("PostgreSQL could not be reached or the connection was lost; retry.", npg);
+            case NpgsqlException npg:
+                // Npgsql raises server errors as PostgresException and everything else about reaching or talking to
+                // the server as NpgsqlException: "No suitable host was found" (no host of a multi-host string is the
+                // primary, e.g. during a failover), "Unable to connect to a suitable host" (an AggregateException of
+                // the attempts), a broken protocol stream.
+                return new StorageUnavailableException("no usable PostgreSQL server could be reached (the primary may be failing over); retry.", npg);
             case TimeoutException or SocketException or IOException:
                 return new StorageUnavailableException("PostgreSQL could not be reached or timed out; retry.", ex);
             case { InnerException: { } inner } when IsDriverError(inner) && Translate(inner) is { Kind: StorageErrorKind.Unavailable }:

@@ -23,13 +23,22 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
         TransactionFlow.ThrowIfInside(context);
         for (var attempt = 1; ; attempt++)
         {
+            NpgsqlConnection? connection = null;
+            var watch = new CommitWatch();
             try
             {
-                await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                if (!atomic) return await work(new PgConn(connection, null, context, cancellationToken)).ConfigureAwait(false);
+                connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+                connection.Notice += watch.OnNotice;
+                if (!atomic)
+                {
+                    var single = await work(new PgConn(connection, null, context, cancellationToken)).ConfigureAwait(false);
+                    watch.ThrowIfUnconfirmed();
+                    return single;
+                }
                 await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 var result = await work(new PgConn(connection, tx, context, cancellationToken)).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+                watch.ThrowIfUnconfirmed();
                 return result;
             }
             catch (Exception ex) when (PostgresErrors.IsRetryable(ex) && attempt < MaxAttempts)
@@ -38,7 +47,15 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
             }
             catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
             {
-                throw PostgresErrors.Translate(ex);
+                throw PostgresErrors.Translate(ex, connection);
+            }
+            finally
+            {
+                if (connection is not null)
+                {
+                    connection.Notice -= watch.OnNotice;
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
     }
@@ -56,8 +73,9 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
         }
         catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
         {
+            var translated = PostgresErrors.Translate(ex, connection);
             if (connection is not null) await connection.DisposeAsync().ConfigureAwait(false);
-            throw PostgresErrors.Translate(ex);
+            throw translated;
         }
     }
 }
@@ -90,13 +108,13 @@ internal sealed class PostgresSession(NpgsqlConnection connection, NpgsqlTransac
                 {
                     // The connection is broken; the original error says why.
                 }
-                if (PostgresErrors.IsDriverError(original)) throw PostgresErrors.Translate(original);
+                if (PostgresErrors.IsDriverError(original)) throw PostgresErrors.Translate(original, connection);
                 throw;
             }
         }
         catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
         {
-            throw PostgresErrors.Translate(ex);
+            throw PostgresErrors.Translate(ex, connection);
         }
         finally
         {
@@ -106,13 +124,20 @@ internal sealed class PostgresSession(NpgsqlConnection connection, NpgsqlTransac
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
+        var watch = new CommitWatch();
+        connection.Notice += watch.OnNotice;
         try
         {
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            watch.ThrowIfUnconfirmed();
         }
         catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
         {
-            throw PostgresErrors.Translate(ex);
+            throw PostgresErrors.Translate(ex, connection);
+        }
+        finally
+        {
+            connection.Notice -= watch.OnNotice;
         }
     }
 
@@ -133,5 +158,30 @@ internal sealed class PostgresSession(NpgsqlConnection connection, NpgsqlTransac
         await transaction.DisposeAsync().ConfigureAwait(false);
         await connection.DisposeAsync().ConfigureAwait(false);
         _gate.Dispose();
+    }
+}
+
+/// <summary>
+/// Watches a connection for the server's WARNING that a commit stopped waiting for synchronous replication (the
+/// command timeout or a cancellation cancelled the wait, SQLSTATE 01000 "canceling wait for synchronous replication"):
+/// the transaction is then committed on this server only and a failover may lose it, yet the driver reports success.
+/// Such a commit is reported as <see cref="StorageUnavailableException"/> instead: the caller cannot know whether it
+/// will survive, exactly as when the connection drops during COMMIT.
+/// </summary>
+internal sealed class CommitWatch
+{
+    private volatile bool _unconfirmed;
+
+    public void OnNotice(object? sender, NpgsqlNoticeEventArgs e)
+    {
+        if (e.Notice.InvariantSeverity == "WARNING" && e.Notice.SqlState is "01000" or PostgresErrorCodes.AdminShutdown)
+            _unconfirmed = true;
+    }
+
+    public void ThrowIfUnconfirmed()
+    {
+        if (_unconfirmed)
+            throw new StorageUnavailableException(
+                "PostgreSQL committed locally but stopped waiting for the synchronous standby (the commit may be lost in a failover); retry.");
     }
 }

@@ -75,7 +75,18 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable, IStorageHealt
         _context.DataSource.Dispose();
     }
 
-    private static NpgsqlDataSource BuildDataSource(StorageOptions options)
+    private static NpgsqlDataSource BuildDataSource(StorageOptions options) =>
+        new NpgsqlDataSourceBuilder(BuildConnectionString(options).ConnectionString).Build();
+
+    /// <summary>Seconds a multi-host data source trusts what it learnt about a host (primary, standby, down) unless the
+    /// connection string says otherwise; Npgsql's own default is 10, which after a failover would keep refusing the
+    /// promoted standby as "not a primary" for up to 10 s. Rechecking costs one short query per host and interval.</summary>
+    internal const int MultiHostRecheckSeconds = 1;
+
+    /// <summary>The driver settings of <paramref name="options"/>: the connection string (key=value or URL) plus pool
+    /// size, command timeout, UTC sessions and, for a multi-host string, <c>Target Session Attributes=primary</c> and
+    /// <see cref="MultiHostRecheckSeconds"/> unless the string sets them.</summary>
+    internal static NpgsqlConnectionStringBuilder BuildConnectionString(StorageOptions options)
     {
         var pg = options.Postgres;
         if (pg.MaxPoolSize < 1) throw new StorageConfigurationException("storage.postgres.max_pool_size", "must be at least 1.");
@@ -83,9 +94,12 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable, IStorageHealt
             throw new StorageConfigurationException("storage.postgres.min_pool_size", "must be between 0 and max_pool_size.");
         if (pg.CommandTimeout < TimeSpan.Zero) throw new StorageConfigurationException("storage.postgres.command_timeout", "must not be negative.");
         NpgsqlConnectionStringBuilder builder;
+        System.Data.Common.DbConnectionStringBuilder given;
         try
         {
-            builder = new NpgsqlConnectionStringBuilder(PostgresConnectionString.ToKeyValue(pg.ConnectionString));
+            var keyValue = PostgresConnectionString.ToKeyValue(pg.ConnectionString);
+            given = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = keyValue };
+            builder = new NpgsqlConnectionStringBuilder(keyValue);
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or KeyNotFoundException)
         {
@@ -100,6 +114,20 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable, IStorageHealt
         // scoped), so a pooled connection needs no DISCARD ALL on reuse; that reset would also drop the cached plan of
         // the ledger's archive guard trigger and make every insert re-plan it (docs/benchmarks.md).
         builder.NoResetOnClose = true;
-        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        if (builder.Host?.Contains(',', StringComparison.Ordinal) == true)
+        {
+            // Several hosts (a failover pair): every call writes or must read its own writes, so only the primary
+            // will do; "any" would send writes to a standby, which refuses them for good.
+            if (!Has(given, "targetsessionattributes")) builder.TargetSessionAttributes = "primary";
+            if (!Has(given, "hostrecheckseconds")) builder.HostRecheckSeconds = MultiHostRecheckSeconds;
+        }
+        return builder;
+    }
+
+    private static bool Has(System.Data.Common.DbConnectionStringBuilder given, string normalizedKey)
+    {
+        foreach (string key in given.Keys)
+            if (string.Equals(key.Replace(" ", "", StringComparison.Ordinal), normalizedKey, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
     }
 }

@@ -1,0 +1,350 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Cedros.Storage.Configuration;
+using Cedros.Storage.Postgres;
+using Npgsql;
+using Xunit.Abstractions;
+
+namespace Cedros.Storage.Tests.Failover;
+
+/// <summary>A test that needs the pg_auto_failover formation of <c>scripts/test-ha-start.sh</c>: it runs when
+/// <c>CEDROS_TEST_HA</c> holds the formation's multi-host connection string and is reported as skipped, with the reason,
+/// when it does not (scripts/test.sh starts the formation and sets it).</summary>
+public sealed class HaFactAttribute : FactAttribute
+{
+    public const string EnvironmentVariable = "CEDROS_TEST_HA";
+
+    public HaFactAttribute()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)))
+            Skip = $"{EnvironmentVariable} is not set: start the pg_auto_failover formation with "
+                + "eval \"export $(scripts/test-ha-start.sh | tail -n1)\" (scripts/test.sh does this).";
+    }
+}
+
+/// <summary>
+/// Losing the primary of a pg_auto_failover pair (synchronous replication) under load: 8 writers record a payment
+/// and enqueue its webhook in one transaction, a drain loop delivers webhooks, the primary's postmaster is killed with
+/// SIGKILL, the standby is promoted. Then every acknowledged payment and webhook is there exactly once, no
+/// transaction is half there, writes resumed in the same process, and every failed call was Unavailable. The figures
+/// (seconds without writes, failed calls by kind) go to the test output and to <c>$TMPDIR/cedros-failover-report.txt</c>.
+/// Afterwards the killed node rejoins as the synchronous standby (pg_auto_failover does that), so the test can run again.
+/// </summary>
+public sealed class PostgresFailoverTests(ITestOutputHelper output)
+{
+    private const int Writers = 8;
+    private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(60);
+
+    [HaFact]
+    public async Task Killing_the_primary_loses_no_acknowledged_write_and_writes_resume_as_Unavailable_then_success()
+    {
+        var ha = Environment.GetEnvironmentVariable(HaFactAttribute.EnvironmentVariable)!;
+        var total = Stopwatch.StartNew();
+        var admin = new NpgsqlConnectionStringBuilder(ha)
+        {
+            TargetSessionAttributes = "primary", HostRecheckSeconds = 1, Pooling = false, Timeout = 3, CommandTimeout = 10,
+        };
+        await WaitForSynchronousStandbyAsync(admin.ConnectionString, TimeSpan.FromSeconds(120));
+
+        var schema = "failover_" + Guid.NewGuid().ToString("N")[..12];
+        await AdminAsync(admin.ConnectionString, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
+        await AdminAsync(admin.ConnectionString, $"CREATE SCHEMA {schema}");
+        var inSchema = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { SearchPath = $"{schema},public" }.ConnectionString;
+        try
+        {
+            var options = new StorageOptions { Backend = StorageBackend.Postgres };
+            // The formation's string as an operator would give it: no recheck or session attribute tuning here.
+            options.Postgres.ConnectionString = new NpgsqlConnectionStringBuilder(ha) { SearchPath = $"{schema},public" }.ConnectionString;
+            options.Postgres.MaxPoolSize = 20;
+            options.Postgres.CommandTimeout = TimeSpan.FromSeconds(5);
+            options.Webhooks.VisibilityTimeout = TimeSpan.FromSeconds(3);
+            await using var storage = await PostgresStorage.OpenAsync(options);
+            var tenant = storage.Default;
+
+            var clock = Stopwatch.StartNew();
+            var acked = new ConcurrentDictionary<string, bool>();
+            var ownReplays = new ConcurrentDictionary<string, bool>(); // retried after Unavailable, then refused as a replay
+            var unresolved = new ConcurrentDictionary<string, bool>();
+            var completions = new ConcurrentQueue<(TimeSpan Started, TimeSpan Done)>();
+            var failures = new ConcurrentDictionary<string, int>();
+            var wrong = new ConcurrentQueue<string>();
+            var delivered = new ConcurrentDictionary<string, int>();
+            using var stopWriters = new CancellationTokenSource();
+            using var stopDrain = new CancellationTokenSource();
+
+            void Failed(string who, Exception ex)
+            {
+                var kind = ex is StorageException se ? se.Kind.ToString() : "raw " + ex.GetType().Name;
+                failures.AddOrUpdate($"{who} {kind}", 1, (_, n) => n + 1);
+                if (ex is not StorageException { Kind: StorageErrorKind.Unavailable })
+                    wrong.Enqueue($"{who}: {ex.GetType().Name}: {ex.Message}");
+            }
+
+            async Task Writer(int w)
+            {
+                for (var i = 0; !stopWriters.IsCancellationRequested; i++)
+                {
+                    var sig = $"fo{w}x{i}";
+                    var retried = false;
+                    var firstTry = clock.Elapsed;
+                    while (true)
+                    {
+                        var started = clock.Elapsed;
+                        try
+                        {
+                            var recorded = await tenant.InTransactionAsync(async (s, ct) =>
+                            {
+                                if (!await s.TryRecordPaymentAsync(Payment(sig), ct)) return false;
+                                await s.EnqueueWebhookAsync(Webhook(sig), ct);
+                                return true;
+                            });
+                            completions.Enqueue((started, clock.Elapsed));
+                            if (recorded) acked[sig] = true;
+                            else if (retried) ownReplays[sig] = true; // the ambiguous commit of issue 18, reported apart
+                            else wrong.Enqueue($"writer: fresh signature {sig} refused as a replay");
+                            break;
+                        }
+                        catch (Exception ex)
+                        {
+                            Failed("write", ex);
+                            if (ex is not StorageException { Kind: StorageErrorKind.Unavailable }) break;
+                            if (clock.Elapsed - firstTry > RetryFor)
+                            {
+                                unresolved[sig] = true;
+                                break;
+                            }
+                            retried = true;
+                            await Task.Delay(20);
+                        }
+                    }
+                }
+            }
+
+            async Task Drain()
+            {
+                while (!stopDrain.IsCancellationRequested)
+                {
+                    try
+                    {
+                        var batch = await tenant.DequeueWebhooksAsync(50);
+                        foreach (var webhook in batch)
+                        {
+                            await tenant.MarkWebhookSuccessAsync(webhook.Id, webhook.ClaimToken!);
+                            delivered.AddOrUpdate(webhook.Id, 1, (_, n) => n + 1);
+                        }
+                        if (batch.Count == 0) await Task.Delay(20);
+                    }
+                    catch (Exception ex)
+                    {
+                        Failed("drain", ex);
+                        await Task.Delay(20);
+                    }
+                }
+            }
+
+            var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() => Writer(w))).ToArray();
+            var drain = Task.Run(Drain);
+            await Task.Delay(TimeSpan.FromSeconds(3));
+
+            var primary = await PrimaryAsync(admin.ConnectionString);
+            var standby = OtherHost(ha, primary.Port);
+            var ackedBeforeKill = acked.Count;
+            var killedAt = clock.Elapsed;
+            using (var postmaster = Process.GetProcessById(primary.Pid))
+                postmaster.Kill(); // SIGKILL of the postmaster: the server is gone, its keeper and the monitor react
+            var promotedAt = await WaitForPromotionAsync(standby, clock, TimeSpan.FromSeconds(60));
+
+            // Writes must resume in this process, without reopening the storage.
+            var resumeDeadline = clock.Elapsed + TimeSpan.FromSeconds(60);
+            while (completions.Count(c => c.Started > killedAt) < 200 && clock.Elapsed < resumeDeadline)
+                await Task.Delay(100);
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await stopWriters.CancelAsync();
+            await Task.WhenAll(writers);
+
+            // Deliver what is left, then stop the drain.
+            var drainDeadline = clock.Elapsed + TimeSpan.FromSeconds(30);
+            while (clock.Elapsed < drainDeadline && await ScalarAsync(inSchema, $"SELECT count(*) FROM {Tables(options).Webhooks} WHERE status <> 'success'") > 0)
+                await Task.Delay(200);
+            await stopDrain.CancelAsync();
+            await drain;
+
+            // What the database holds, read from the new primary.
+            var payments = await ColumnAsync(inSchema, $"SELECT signature FROM {Tables(options).Payments}");
+            var webhooks = await ColumnAsync(inSchema, $"SELECT id || ' ' || status FROM {Tables(options).Webhooks}");
+            var paymentSet = payments.ToHashSet();
+            var webhookStatus = webhooks.Select(x => x.Split(' ')).ToDictionary(x => x[0], x => x[1]);
+
+            var afterKill = completions.Where(c => c.Started > killedAt).Select(c => c.Done).DefaultIfEmpty(TimeSpan.MaxValue).Min();
+            var dones = completions.Select(c => c.Done).Where(d => d > killedAt - TimeSpan.FromSeconds(2)).Order().ToList();
+            var lastBefore = completions.Select(c => c.Done).Where(d => d <= killedAt).DefaultIfEmpty(killedAt).Max();
+            var longestGap = dones.Zip(dones.Skip(1), (a, b) => b - a).DefaultIfEmpty(TimeSpan.Zero).Max();
+            var committedUnacked = paymentSet.Where(s => !acked.ContainsKey(s) && !ownReplays.ContainsKey(s)).ToList();
+
+            var report = new StringBuilder();
+            report.AppendLine(CultureInfo.InvariantCulture, $"failover run {DateTimeOffset.UtcNow:u}: killed the primary postmaster pid {primary.Pid} (port {primary.Port}) at +{killedAt.TotalSeconds:F1}s with {ackedBeforeKill} payments acknowledged");
+            report.AppendLine(CultureInfo.InvariantCulture, $"  standby {standby} accepted writes {(promotedAt - killedAt).TotalSeconds:F1}s after the kill; first write by the library that started after the kill completed {(afterKill == TimeSpan.MaxValue ? double.NaN : (afterKill - killedAt).TotalSeconds):F1}s after the kill ({(afterKill == TimeSpan.MaxValue ? double.NaN : (afterKill - promotedAt).TotalSeconds):F1}s after the standby accepted writes)");
+            report.AppendLine(CultureInfo.InvariantCulture, $"  seconds without writes: {(afterKill == TimeSpan.MaxValue ? double.NaN : (afterKill - lastBefore).TotalSeconds):F1} (longest gap between completed writes {longestGap.TotalSeconds:F1}s)");
+            report.AppendLine(CultureInfo.InvariantCulture, $"  payments acknowledged {acked.Count}, in the database {payments.Count}, webhooks {webhooks.Count}, delivered {delivered.Count} ({delivered.Count(d => d.Value > 1)} more than once)");
+            report.AppendLine(CultureInfo.InvariantCulture, $"  failed calls: {(failures.IsEmpty ? "none" : string.Join(", ", failures.OrderBy(f => f.Key).Select(f => $"{f.Key} {f.Value}")))}");
+            report.AppendLine(CultureInfo.InvariantCulture, $"  retried after Unavailable and then refused as a replay (own ambiguous commit): {ownReplays.Count}; unresolved after {RetryFor.TotalSeconds:F0}s: {unresolved.Count}; committed but never acknowledged: {committedUnacked.Count}");
+            report.AppendLine(CultureInfo.InvariantCulture, $"  acknowledged payments missing: {acked.Keys.Count(s => !paymentSet.Contains(s))}; replay-refused retries whose row did not survive the failover (not asserted, issue 18 ambiguous commits): {ownReplays.Keys.Count(s => !paymentSet.Contains(s))}; partial transactions: {paymentSet.Count(s => !webhookStatus.ContainsKey(WebhookId(s))) + webhookStatus.Keys.Count(id => !paymentSet.Contains(id["wh-".Length..]))}");
+            if (!wrong.IsEmpty) report.AppendLine("  not Unavailable: " + string.Join("; ", wrong.Take(5)));
+            report.AppendLine(CultureInfo.InvariantCulture, $"  total {total.Elapsed.TotalSeconds:F1}s");
+            output.WriteLine(report.ToString());
+            await File.AppendAllTextAsync(Path.Combine(Path.GetTempPath(), "cedros-failover-report.txt"), report.ToString());
+
+            Assert.NotEqual(TimeSpan.MaxValue, afterKill);
+            Assert.True(completions.Count(c => c.Started > killedAt) >= 200, "writes did not resume within 60 s of the kill");
+            None(acked.Keys.Where(s => !paymentSet.Contains(s)), "acknowledged payments missing");
+            None(acked.Keys.Where(s => !webhookStatus.ContainsKey(WebhookId(s))), "webhooks of acknowledged payments missing");
+            // Not asserted (issue 18's ambiguous commits, reported above): a retry after Unavailable may be answered
+            // "already recorded" by the killed primary, which pg_auto_failover's keeper restarts within a second and
+            // which serves until it is demoted, for a row committed there but never replicated; the failover then
+            // discards that row. Seen in 2 of 5 runs (1 and 2 payments).
+            Assert.Equal(payments.Count, paymentSet.Count);                                 // exactly once
+            Assert.Equal(webhooks.Count, webhookStatus.Count);
+            // No partial transaction: a payment without its webhook or a webhook without its payment.
+            None(paymentSet.Where(s => !webhookStatus.ContainsKey(WebhookId(s))), "payments without their webhook");
+            None(webhookStatus.Keys.Where(id => !paymentSet.Contains(id["wh-".Length..])), "webhooks without their payment");
+            None(committedUnacked.Where(s => !unresolved.ContainsKey(s)), "payments committed but neither acknowledged nor resolved by a retry");
+            None(webhookStatus.Where(w => w.Value != "success").Select(w => w.Key + " " + w.Value), "webhooks not delivered");
+            Assert.True(wrong.IsEmpty, "calls failed other than Unavailable:\n" + string.Join("\n", wrong.Take(20)));
+            Assert.True(total.Elapsed < TimeSpan.FromMinutes(2), $"the failover test took {total.Elapsed}");
+        }
+        finally
+        {
+            // Leave the formation as found: the killed node rejoins as the synchronous standby.
+            await WaitForSynchronousStandbyAsync(admin.ConnectionString, TimeSpan.FromSeconds(120));
+            await AdminAsync(admin.ConnectionString, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        }
+    }
+
+    private static void None(IEnumerable<string> offenders, string what)
+    {
+        var list = offenders.ToList();
+        Assert.True(list.Count == 0, $"{what}: {list.Count} ({string.Join(", ", list.Take(10))})");
+    }
+
+    private static (string Payments, string Webhooks) Tables(StorageOptions options)
+    {
+        var tables = options.ResolveTables();
+        return (tables.Payments.Quoted, tables.WebhookQueue.Quoted);
+    }
+
+    private static string WebhookId(string signature) => "wh-" + signature;
+
+    private static PaymentTransaction Payment(string signature) => new()
+    {
+        Signature = signature,
+        ResourceId = "prod-1",
+        Wallet = "WalletPayer111",
+        Amount = 1_000_000,
+        AmountAsset = "USDC",
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
+
+    private static PendingWebhook Webhook(string signature) => new()
+    {
+        Id = WebhookId(signature),
+        Url = "https://merchant.example/hooks",
+        Payload = $"{{\"event\":\"order.paid\",\"signature\":\"{signature}\"}}",
+        EventType = "order.paid",
+    };
+
+    /// <summary>The "host:port" of the formation's other node.</summary>
+    private static string OtherHost(string ha, int primaryPort) =>
+        new NpgsqlConnectionStringBuilder(ha).Host!.Split(',').Single(h => !h.EndsWith(":" + primaryPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal));
+
+    /// <summary>The primary's port and postmaster pid (first line of postmaster.pid in its data directory).</summary>
+    private static async Task<(int Port, int Pid)> PrimaryAsync(string admin)
+    {
+        await using var source = NpgsqlDataSource.Create(admin);
+        await using var cmd = source.CreateCommand("SELECT inet_server_port(), current_setting('data_directory')");
+        await using var reader = await cmd.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        var port = reader.GetInt32(0);
+        var pidLine = (await File.ReadAllLinesAsync(Path.Combine(reader.GetString(1), "postmaster.pid")))[0];
+        return (port, int.Parse(pidLine, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Polls the standby directly until it is out of recovery (promoted); returns when.</summary>
+    private static async Task<TimeSpan> WaitForPromotionAsync(string hostPort, Stopwatch clock, TimeSpan timeout)
+    {
+        var cs = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable(HaFactAttribute.EnvironmentVariable))
+        {
+            Host = hostPort, TargetSessionAttributes = null, Pooling = false, Timeout = 2,
+        }.ConnectionString;
+        var deadline = clock.Elapsed + timeout;
+        while (clock.Elapsed < deadline)
+        {
+            try
+            {
+                await using var connection = new NpgsqlConnection(cs);
+                await connection.OpenAsync();
+                await using var cmd = new NpgsqlCommand("SELECT NOT pg_is_in_recovery() AND current_setting('transaction_read_only') = 'off'", connection);
+                if (await cmd.ExecuteScalarAsync() is true) return clock.Elapsed;
+            }
+            catch (Exception ex) when (ex is NpgsqlException)
+            {
+                // restarting
+            }
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"{hostPort} was not promoted within {timeout}");
+    }
+
+    /// <summary>Waits until the primary streams to a synchronous standby (the formation is whole).</summary>
+    private static async Task WaitForSynchronousStandbyAsync(string admin, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        Exception? last = null;
+        while (deadline.Elapsed < timeout)
+        {
+            try
+            {
+                if (await ScalarAsync(admin, "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming' AND sync_state IN ('sync', 'quorum')") > 0)
+                    return;
+            }
+            catch (NpgsqlException ex)
+            {
+                last = ex;
+            }
+            await Task.Delay(500);
+        }
+        throw new TimeoutException($"the HA formation has no synchronous standby after {timeout.TotalSeconds:F0}s (run scripts/test-ha-start.sh)", last);
+    }
+
+    private static async Task AdminAsync(string cs, string sql)
+    {
+        await using var source = NpgsqlDataSource.Create(cs);
+        await using var cmd = source.CreateCommand(sql);
+        try
+        {
+            await cmd.ExecuteNonQueryAsync();
+        }
+        catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            // CREATE EXTENSION IF NOT EXISTS raced another session.
+        }
+    }
+
+    private static async Task<long> ScalarAsync(string cs, string sql)
+    {
+        await using var source = NpgsqlDataSource.Create(cs);
+        await using var cmd = source.CreateCommand(sql);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<string>> ColumnAsync(string cs, string sql)
+    {
+        await using var source = NpgsqlDataSource.Create(cs);
+        await using var cmd = source.CreateCommand(sql);
+        await using var reader = await cmd.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(0));
+        return values;
+    }
+}
