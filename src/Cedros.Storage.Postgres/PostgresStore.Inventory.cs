@@ -75,12 +75,12 @@ internal sealed partial class PostgresStore : IInventoryDriver
                 if (inserted.Count == reservations.Count) return ReservationOutcome.Done;
                 var fresh = inserted.ToHashSet(StringComparer.Ordinal);
                 var duplicate = Enumerable.Range(0, reservations.Count).First(i => !fresh.Contains(reservations[i].Id));
-                throw new DriverRollback(duplicate);
+                throw new Undo<ReservationOutcome>(ReservationOutcome.Duplicate(duplicate));
             }, cancellationToken, atomic: demands.Count > 0 || reservations.Count > 1).ConfigureAwait(false);
         }
-        catch (DriverRollback rollback)
+        catch (Undo<ReservationOutcome> undo)
         {
-            return ReservationOutcome.Duplicate(rollback.Item);
+            return undo.Outcome;
         }
     }
 

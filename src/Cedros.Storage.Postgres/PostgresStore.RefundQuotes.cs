@@ -149,12 +149,12 @@ internal sealed partial class PostgresStore : IRefundQuoteDriver
                     ("expires", quotes.Select(q => q.ExpiresAt).ToArray())).ConfigureAwait(false);
                 if (saved.Count == quotes.Count) return -1;
                 var done = saved.ToHashSet(StringComparer.Ordinal);
-                throw new DriverRollback(Enumerable.Range(0, quotes.Count).First(i => !done.Contains(quotes[i].Id)));
+                throw new Undo<int>(Enumerable.Range(0, quotes.Count).First(i => !done.Contains(quotes[i].Id)));
             }, cancellationToken, atomic: quotes.Count > 1).ConfigureAwait(false);
         }
-        catch (DriverRollback rollback)
+        catch (Undo<int> undo)
         {
-            return rollback.Item;
+            return undo.Outcome;
         }
     }
 }

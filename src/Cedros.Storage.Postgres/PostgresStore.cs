@@ -60,7 +60,4 @@ internal sealed partial class PostgresStore : IStoreDriver
         await session.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
-
-    /// <summary>"item i: " for batch messages.</summary>
-    private static string ItemPrefix(int? item) => item is { } i ? $"item {i}: " : "";
 }

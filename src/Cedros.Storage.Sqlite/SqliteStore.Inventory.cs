@@ -44,12 +44,12 @@ internal sealed partial class SqliteStore : IInventoryDriver
                     """), reservations, r => [Tenant, ("@id", r.Id), ("@product_id", r.ProductId), ("@variant_id", r.VariantId),
                     ("@quantity", (long)r.Quantity), ("@expires_at", r.ExpiresAt), ("@cart_id", r.CartId), ("@created_at", r.CreatedAt)]);
                 var duplicate = Array.IndexOf(changes, 0);
-                return duplicate < 0 ? ReservationOutcome.Done : throw new DriverRollback(duplicate);
+                return duplicate < 0 ? ReservationOutcome.Done : throw new Undo<ReservationOutcome>(ReservationOutcome.Duplicate(duplicate));
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (DriverRollback rollback)
+        catch (Undo<ReservationOutcome> undo)
         {
-            return ReservationOutcome.Duplicate(rollback.Item);
+            return undo.Outcome;
         }
     }
 

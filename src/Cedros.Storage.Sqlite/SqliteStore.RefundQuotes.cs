@@ -61,12 +61,12 @@ internal sealed partial class SqliteStore : IRefundQuoteDriver
             return await WriteAsync(s =>
             {
                 var processed = Array.IndexOf(s.ForEach(UpsertRefundQuoteSql, quotes, RefundQuoteArgs), 0);
-                return processed < 0 ? -1 : throw new DriverRollback(processed);
+                return processed < 0 ? -1 : throw new Undo<int>(processed);
             }, cancellationToken).ConfigureAwait(false);
         }
-        catch (DriverRollback rollback)
+        catch (Undo<int> undo)
         {
-            return rollback.Item;
+            return undo.Outcome;
         }
     }
 

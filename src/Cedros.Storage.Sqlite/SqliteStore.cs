@@ -36,7 +36,6 @@ internal sealed partial class SqliteStore : IStoreDriver
 
     /// <summary>The SQL of a template: <c>[[entity]]</c> is the entity's mapped table (Schema/SqlTemplate.cs).</summary>
     internal string Sql(string template) => Engine.Sql(template);
-    internal int BatchSize => Math.Max(1, Engine.Options.HousekeepingBatchSize);
 
     /// <summary>The tenant parameter every tenant-owned query binds.</summary>
     internal (string, object?) Tenant => ("@tenant", TenantId);
@@ -49,18 +48,6 @@ internal sealed partial class SqliteStore : IStoreDriver
 
     internal Task WriteAsync(Action<SqliteSession> work, CancellationToken cancellationToken) =>
         _executor.WriteAsync(s => { work(s); return true; }, cancellationToken);
-
-    /// <summary>Runs a housekeeping step (one bounded batch per transaction) until it reports nothing left.</summary>
-    internal async Task<long> LoopAsync(Func<SqliteSession, int> batch, CancellationToken cancellationToken)
-    {
-        long total = 0;
-        while (true)
-        {
-            var done = await WriteAsync(batch, cancellationToken).ConfigureAwait(false);
-            if (done == 0) return total;
-            total += done;
-        }
-    }
 
     public bool InTransaction => _executor.InTransaction;
 
@@ -117,7 +104,4 @@ internal sealed partial class SqliteStore : IStoreDriver
             throw SqliteErrors.Translate(ex);
         }
     }
-
-    /// <summary>"item i: " for batch messages.</summary>
-    internal static string ItemPrefix(int? item) => item is { } i ? $"item {i}: " : "";
 }
