@@ -91,15 +91,7 @@ public static class ArchiveGuardAb
             $"ratio of medians {Median(on) / Median(off):F3}, median per-round ratio {Median(ratios):F3} ({off.Count} rounds)"));
     }
 
-    private static double Percentile(List<double> values, double p)
-    {
-        var sorted = values.Order().ToList();
-        return sorted[(int)Math.Min(sorted.Count - 1, Math.Floor(p * sorted.Count))];
-    }
+    private static double Percentile(List<double> values, double p) => AbStats.Percentile(values, p);
 
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    private static double Median(List<double> values) => AbStats.Median(values);
 }

@@ -2,10 +2,16 @@ using BenchmarkDotNet.Running;
 using Cedros.Storage.Benchmarks;
 
 // Usage: dotnet run -c Release -- [BenchmarkDotNet arguments], e.g. --filter '*RecordPayment*'.
-// Or: dotnet run -c Release -- guard-ab [rounds] [calls per block] (the interleaved archive guard A/B, see ArchiveGuardAb).
+// Or: dotnet run -c Release -- guard-ab [rounds] [calls per block] (the interleaved archive guard A/B, see ArchiveGuardAb),
+// or: dotnet run -c Release -- frontdoor-ab [rounds] [calls per block] [backends] (the front door's cost, see FrontDoorAb).
 if (args.Length > 0 && args[0] == "guard-ab")
 {
     await ArchiveGuardAb.RunAsync(args);
+    return;
+}
+if (args.Length > 0 && args[0] == "frontdoor-ab")
+{
+    await FrontDoorAb.RunAsync(args);
     return;
 }
 
