@@ -18,6 +18,7 @@ internal sealed partial class PostgresStore : IPaymentDriver
         AmountAsset = PgRow.Str(r, 5),
         CreatedAt = PgRow.Time(r, 6),
         Metadata = PgRow.Meta(r, 7),
+        AttemptId = PgRow.OptStr(r, 8),
     };
 
     public async Task<bool> InsertPaymentAsync(PaymentTransaction payment, CancellationToken cancellationToken)
@@ -70,9 +71,9 @@ internal sealed partial class PostgresStore : IPaymentDriver
 
     public Task<PaymentTransaction?> FindPaymentAsync(string signature, CancellationToken cancellationToken) =>
         RunAsync(c => c.OneAsync($"""
-            SELECT {PaymentColumns} FROM [[payments]] WHERE signature = @s AND tenant_id = @t
+            SELECT {PaymentColumns}, attempt_id FROM [[payments]] WHERE signature = @s AND tenant_id = @t
             UNION ALL
-            SELECT {PaymentColumns} FROM [[payments_archive]] WHERE signature = @s AND tenant_id = @t
+            SELECT {PaymentColumns}, NULL FROM [[payments_archive]] WHERE signature = @s AND tenant_id = @t
             LIMIT 1
             """, ReadPayment, ("s", signature), ("t", TenantId)), cancellationToken);
 
@@ -100,21 +101,24 @@ internal sealed partial class PostgresStore : IPaymentDriver
 
     /// <summary>
     /// Inserts payments in one statement; a signature already in the ledger or the archive (any tenant) is not inserted.
-    /// Returns the signatures recorded. The archive guard's refusal (<see cref="PostgresArchiveGuard"/>) becomes
+    /// Returns the signatures recorded, including those this tenant recorded before under the same attempt id. Such an
+    /// own earlier attempt is re-written (its attempt id set to itself), not just read: that write makes the commit wait
+    /// for the synchronous standby, so "already recorded by you" is only answered once the row is durable there. A row
+    /// a crashed primary committed but never replicated would otherwise be confirmed, then lost in the failover. The archive guard's refusal (<see cref="PostgresArchiveGuard"/>) becomes
     /// <see cref="ArchivedConcurrentlyException"/>, after the executor rolled the statement back (transaction or savepoint).
     /// </summary>
     private async Task<List<string>> InsertPaymentsAsync(PgConn c, IReadOnlyList<PaymentTransaction> txs)
     {
         try
         {
-            return await c.ListAsync("""
-                INSERT INTO [[payments]] (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata)
-                SELECT u.signature, @t, u.resource_id, u.wallet, u.amount, u.amount_asset, u.created_at, u.metadata::jsonb
+            return await c.ListAsync($"""
+                INSERT INTO [[payments]] AS p (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata, attempt_id)
+                SELECT u.signature, @t, u.resource_id, u.wallet, u.amount, u.amount_asset, u.created_at, u.metadata::jsonb, u.attempt_id
                   FROM unnest(@sigs::text[], @resources::text[], @wallets::text[], @amounts::bigint[], @assets::text[],
-                              @created::timestamptz[], @metas::text[])
-                       AS u(signature, resource_id, wallet, amount, amount_asset, created_at, metadata)
+                              @created::timestamptz[], @metas::text[], @attempts::text[])
+                       AS u(signature, resource_id, wallet, amount, amount_asset, created_at, metadata, attempt_id)
                  WHERE NOT EXISTS (SELECT 1 FROM [[payments_archive]] a WHERE a.signature = u.signature)
-                ON CONFLICT (signature) DO NOTHING
+                {(txs.Any(t => t.AttemptId is not null) ? OwnAttempt : "ON CONFLICT (signature) DO NOTHING")}
                 RETURNING signature
                 """, r => r.GetString(0), ("t", TenantId),
                 ("sigs", txs.Select(t => t.Signature).ToArray()),
@@ -123,7 +127,8 @@ internal sealed partial class PostgresStore : IPaymentDriver
                 ("amounts", txs.Select(t => t.Amount).ToArray()),
                 ("assets", txs.Select(t => t.AmountAsset).ToArray()),
                 ("created", txs.Select(t => t.CreatedAt).ToArray()),
-                ("metas", txs.Select(t => StorageJson.Serialize(t.Metadata)).ToArray())).ConfigureAwait(false);
+                ("metas", txs.Select(t => StorageJson.Serialize(t.Metadata)).ToArray()),
+                ("attempts", txs.Select(t => t.AttemptId).ToArray())).ConfigureAwait(false);
         }
         catch (PostgresException ex) when (PostgresArchiveGuard.IsArchivedReplay(ex))
         {
@@ -131,6 +136,13 @@ internal sealed partial class PostgresStore : IPaymentDriver
             throw new ArchivedConcurrentlyException();
         }
     }
+
+    /// <summary>Only when some payment carries an attempt id: DO UPDATE locks every conflicting row, even where its
+    /// WHERE is false, and a replay holding a ledger row's lock would make the archiver's SKIP LOCKED pass it by.</summary>
+    private const string OwnAttempt = """
+        ON CONFLICT (signature) DO UPDATE SET attempt_id = EXCLUDED.attempt_id
+         WHERE p.attempt_id = EXCLUDED.attempt_id AND p.tenant_id = EXCLUDED.tenant_id
+        """;
 
     /// <summary>The archive guard refused the statement: a signature was archived while it was being recorded.</summary>
     private sealed class ArchivedConcurrentlyException : Exception

@@ -18,30 +18,39 @@ internal sealed partial class SqliteStore : IPaymentDriver
         AmountAsset = r.Str(5),
         CreatedAt = r.Time(6),
         Metadata = r.Metadata(7),
+        AttemptId = r.StrOrNull(8),
     };
 
     /// <summary>
     /// Inserts unless the signature is in the hot table (ON CONFLICT on the global primary key) or in the archive.
     /// One statement inside the write transaction: the archive check and the insert cannot be separated by another writer.
+    /// A signature this tenant recorded before under the same attempt id counts as recorded (the upsert's guarded update
+    /// re-sets the attempt id to itself, so the statement reports one change).
     /// </summary>
     private string InsertPaymentSql => Sql(Tables.PaymentsArchive is not null
         ? $"""
-          INSERT INTO [[payments]] ({PaymentColumns})
-          SELECT @signature, @tenant, @resource_id, @wallet, @amount, @amount_asset, @created_at, @metadata
+          INSERT INTO [[payments]] ({PaymentColumns}, attempt_id)
+          SELECT @signature, @tenant, @resource_id, @wallet, @amount, @amount_asset, @created_at, @metadata, @attempt_id
           WHERE NOT EXISTS (SELECT 1 FROM [[payments_archive]] WHERE signature = @signature)
-          ON CONFLICT (signature) DO NOTHING
+          {OwnAttempt}
           """
         : $"""
-          INSERT INTO [[payments]] ({PaymentColumns})
-          SELECT @signature, @tenant, @resource_id, @wallet, @amount, @amount_asset, @created_at, @metadata
+          INSERT INTO [[payments]] ({PaymentColumns}, attempt_id)
+          SELECT @signature, @tenant, @resource_id, @wallet, @amount, @amount_asset, @created_at, @metadata, @attempt_id
           WHERE 1
-          ON CONFLICT (signature) DO NOTHING
+          {OwnAttempt}
           """);
+
+    private const string OwnAttempt = """
+        ON CONFLICT (signature) DO UPDATE SET attempt_id = excluded.attempt_id
+        WHERE attempt_id = excluded.attempt_id AND tenant_id = excluded.tenant_id
+        """;
 
     private (string, object?)[] PaymentArgs(PaymentTransaction tx) =>
     [
         ("@signature", tx.Signature), Tenant, ("@resource_id", tx.ResourceId), ("@wallet", tx.Wallet), ("@amount", tx.Amount),
         ("@amount_asset", tx.AmountAsset), ("@created_at", tx.CreatedAt), ("@metadata", Json(tx.Metadata)),
+        ("@attempt_id", tx.AttemptId),
     ];
 
     public Task<bool> InsertPaymentAsync(PaymentTransaction payment, CancellationToken cancellationToken) =>
@@ -65,10 +74,10 @@ internal sealed partial class SqliteStore : IPaymentDriver
     public Task<PaymentTransaction?> FindPaymentAsync(string signature, CancellationToken cancellationToken) =>
         ReadAsync(s => s.One(Sql(Tables.PaymentsArchive is not null
             ? $"""
-              SELECT {PaymentColumns} FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant
-              UNION ALL SELECT {PaymentColumns} FROM [[payments_archive]] WHERE signature = @signature AND tenant_id = @tenant
+              SELECT {PaymentColumns}, attempt_id FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant
+              UNION ALL SELECT {PaymentColumns}, NULL FROM [[payments_archive]] WHERE signature = @signature AND tenant_id = @tenant
               """
-            : $"SELECT {PaymentColumns} FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant"),
+            : $"SELECT {PaymentColumns}, attempt_id FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant"),
             ReadPayment, ("@signature", signature), Tenant), cancellationToken);
 
     /// <summary>One bounded batch in one write transaction: copy (if archiving), then delete exactly the rows copied.</summary>

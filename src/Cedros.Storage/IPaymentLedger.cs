@@ -4,7 +4,9 @@ namespace Cedros.Storage;
 public interface IPaymentLedger
 {
     /// <summary>Records a payment. A signature already recorded, in any tenant (archived included) →
-    /// <see cref="PaymentReplayException"/>, nothing changed. Exactly one concurrent caller wins.</summary>
+    /// <see cref="PaymentReplayException"/>, nothing changed. Exactly one concurrent caller wins. A retry carrying the
+    /// <see cref="PaymentTransaction.AttemptId"/> under which this tenant already recorded the signature succeeds without
+    /// writing a second row (the caller's own earlier attempt, e.g. after a connection lost during commit).</summary>
     Task RecordPaymentAsync(PaymentTransaction transaction, CancellationToken cancellationToken = default);
 
     /// <summary>The non-throwing twin of <see cref="RecordPaymentAsync"/>: false on replay.</summary>
@@ -16,7 +18,8 @@ public interface IPaymentLedger
     /// <summary>This tenant's payment, or null.</summary>
     Task<PaymentTransaction?> GetPaymentAsync(string signature, CancellationToken cancellationToken = default);
 
-    /// <summary>Atomic batch: any already recorded signature → nothing written, <see cref="PaymentReplayException"/> lists them;
+    /// <summary>Atomic batch: any already recorded signature (other than this tenant's own earlier attempt, same
+    /// <see cref="PaymentTransaction.AttemptId"/>) → nothing written, <see cref="PaymentReplayException"/> lists them;
     /// a signature repeated inside the batch → Validation naming the repeat, nothing written.</summary>
     Task RecordPaymentsAsync(IReadOnlyList<PaymentTransaction> transactions, CancellationToken cancellationToken = default);
 

@@ -7,6 +7,7 @@ internal sealed partial class InMemoryStore : IPaymentDriver
     public Task<bool> InsertPaymentAsync(PaymentTransaction payment, CancellationToken cancellationToken) =>
         RunAsync(tables =>
         {
+            if (IsOwnAttempt(tables, payment)) return true;
             if (IsRecorded(tables, payment.Signature)) return false;
             tables.Payments = tables.Payments.Add(payment.Signature, payment);
             return true;
@@ -15,9 +16,9 @@ internal sealed partial class InMemoryStore : IPaymentDriver
     public Task<PaymentBatchInsert> InsertPaymentBatchAsync(IReadOnlyList<PaymentTransaction> payments, CancellationToken cancellationToken) =>
         RunAsync(tables =>
         {
-            var recorded = payments.Select(p => p.Signature).Where(s => IsRecorded(tables, s)).ToArray();
+            var recorded = payments.Where(p => IsRecorded(tables, p.Signature) && !IsOwnAttempt(tables, p)).Select(p => p.Signature).ToArray();
             if (recorded.Length > 0) return new PaymentBatchInsert(false, recorded);
-            tables.Payments = tables.Payments.AddRange(payments.Select(p => KeyValuePair.Create(p.Signature, p)));
+            tables.Payments = tables.Payments.AddRange(payments.Where(p => !IsOwnAttempt(tables, p)).Select(p => KeyValuePair.Create(p.Signature, p)));
             return PaymentBatchInsert.Done;
         }, cancellationToken);
 
@@ -44,6 +45,11 @@ internal sealed partial class InMemoryStore : IPaymentDriver
             return batch.Length;
         }, cancellationToken);
     }
+
+    /// <summary>This tenant recorded the signature before under the same attempt id (ledger only, as the SQL backends).</summary>
+    private static bool IsOwnAttempt(InMemoryTables tables, PaymentTransaction payment) =>
+        payment.AttemptId is not null && tables.Payments.TryGetValue(payment.Signature, out var stored)
+        && stored.AttemptId == payment.AttemptId && stored.TenantId == payment.TenantId;
 
     private static bool IsRecorded(InMemoryTables tables, string signature) =>
         tables.Payments.ContainsKey(signature) || tables.PaymentsArchive.ContainsKey(signature);

@@ -19,4 +19,11 @@ public sealed record PaymentTransaction
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>Free-form metadata.</summary>
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = EmptyMetadata.Instance;
+    /// <summary>
+    /// The caller's id for this recording attempt (beyond the seed), kept with the payment. When a call's outcome is
+    /// unknown (the connection was lost during commit) the caller retries with the same id: finding its own earlier
+    /// attempt recorded is success, not a replay. A signature recorded under another id, or none, is still a replay.
+    /// Null (the default): every existing signature is a replay.
+    /// </summary>
+    public string? AttemptId { get; init; }
 }

@@ -187,6 +187,7 @@ internal static class Prepare
             AmountAsset = Check.Text(tx.AmountAsset ?? "", "amount_asset", item)!,
             CreatedAt = tx.CreatedAt == default ? now : StorageTime.Micro(tx.CreatedAt),
             Metadata = Check.Map(tx.Metadata, "metadata", item),
+            AttemptId = tx.AttemptId is null ? null : Check.Id(tx.AttemptId, "attempt_id", item),
         };
     }
 

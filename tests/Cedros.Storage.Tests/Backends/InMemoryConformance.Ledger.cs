@@ -4,6 +4,7 @@ using Cedros.Storage.Tests.Conformance;
 namespace Cedros.Storage.Tests.Backends;
 
 public sealed class InMemoryPaymentLedgerTests(InMemoryFixture f) : PaymentLedgerConformance<InMemoryFixture>(f);
+public sealed class InMemoryPaymentAttemptTests(InMemoryFixture f) : PaymentAttemptConformance<InMemoryFixture>(f);
 
 public sealed class InMemoryAdminNonceTests(InMemoryFixture f) : AdminNonceConformance<InMemoryFixture>(f);
 

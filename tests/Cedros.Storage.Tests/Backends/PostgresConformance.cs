@@ -14,6 +14,7 @@ public sealed class PostgresFulfillmentTests(PostgresFixture f) : FulfillmentCon
 public sealed class PostgresInventoryTests(PostgresFixture f) : InventoryConformance<PostgresFixture>(f);
 public sealed class PostgresTransactionTests(PostgresFixture f) : TransactionConformance<PostgresFixture>(f);
 public sealed class PostgresPaymentLedgerTests(PostgresFixture f) : PaymentLedgerConformance<PostgresFixture>(f);
+public sealed class PostgresPaymentAttemptTests(PostgresFixture f) : PaymentAttemptConformance<PostgresFixture>(f);
 public sealed class PostgresAdminNonceTests(PostgresFixture f) : AdminNonceConformance<PostgresFixture>(f);
 public sealed class PostgresWebhookQueueTests(PostgresFixture f) : WebhookQueueConformance<PostgresFixture>(f);
 public sealed class PostgresWebhookObservabilityTests(PostgresFixture f) : WebhookObservabilityConformance<PostgresFixture>(f);

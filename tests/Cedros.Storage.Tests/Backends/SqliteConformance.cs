@@ -14,6 +14,7 @@ public sealed class SqliteFulfillmentTests(SqliteFixture f) : FulfillmentConform
 public sealed class SqliteInventoryTests(SqliteFixture f) : InventoryConformance<SqliteFixture>(f);
 public sealed class SqliteTransactionTests(SqliteFixture f) : TransactionConformance<SqliteFixture>(f);
 public sealed class SqlitePaymentLedgerTests(SqliteFixture f) : PaymentLedgerConformance<SqliteFixture>(f);
+public sealed class SqlitePaymentAttemptTests(SqliteFixture f) : PaymentAttemptConformance<SqliteFixture>(f);
 public sealed class SqliteAdminNonceTests(SqliteFixture f) : AdminNonceConformance<SqliteFixture>(f);
 public sealed class SqliteWebhookQueueTests(SqliteFixture f) : WebhookQueueConformance<SqliteFixture>(f);
 public sealed class SqliteWebhookObservabilityTests(SqliteFixture f) : WebhookObservabilityConformance<SqliteFixture>(f);

@@ -186,7 +186,7 @@ public sealed class SqliteMigrationTests(SqliteFixture fixture) : IClassFixture<
             Assert.Contains("cx_payment_transactions_archive", tables);
             Assert.DoesNotContain("orders", tables);
             Assert.Contains("cx_orders_tenant_source_purchase_uidx", Objects(path, "index"));
-            Assert.Single(History(path, "cx_schema_migrations"));
+            Assert.Equal(SqliteMigrator.Scripts.Count, History(path, "cx_schema_migrations").Count);
         }
         finally
         {
