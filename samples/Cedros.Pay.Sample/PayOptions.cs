@@ -12,6 +12,9 @@ public sealed class PayOptions
     /// <summary>Where outgoing webhooks (order.paid, order.shipped, refund.processed) are sent.</summary>
     public string MerchantWebhookUrl { get; set; } = "";
 
+    /// <summary>The secret outgoing webhooks are signed with (Standard Webhooks <c>webhook-signature</c>), read by the dispatcher.</summary>
+    public string MerchantWebhookSecret { get; set; } = "";
+
     /// <summary>The wallet crypto payments must pay.</summary>
     public string MerchantWallet { get; set; } = "";
 

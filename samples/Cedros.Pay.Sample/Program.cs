@@ -23,8 +23,9 @@ builder.Services.AddSingleton<IPayoutSender, StubPayoutSender>();     // STUB: t
 
 // ── Webhook delivery ─────────────────────────────────────────────────────────────────────────────────────────────
 // The webhooks this server enqueues (order.paid, order.shipped, refund.processed, each in the same transaction as
-// the change it reports) are delivered by the core's dispatcher. Register it here:
-// WEBHOOK-DISPATCHER: builder.Services.AddCedrosWebhookDispatcher(o => { /* per-endpoint secrets, batch size, … */ });
+// the change it reports) are delivered by the core's dispatcher, signed with pay:merchantWebhookSecret.
+// WEBHOOK-DISPATCHER (the one place to register it):
+// builder.Services.AddCedrosWebhookDispatcher(o => o.SigningSecret = _ => builder.Configuration["pay:merchantWebhookSecret"]);
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 var app = builder.Build();

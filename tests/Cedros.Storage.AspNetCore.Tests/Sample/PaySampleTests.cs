@@ -155,7 +155,7 @@ public abstract class PaySampleTests<TFixture>(TFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Unverified_payment_is_402_and_releases_nothing_to_replay()
+    public async Task Unverified_payment_is_402_and_writes_nothing()
     {
         var (client, tenant) = NewTenant();
         await PutProductAsync(client, "pro-plan", crypto: 1_000_000);
