@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Cedros.Pay.Sample;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Xunit.Abstractions;
 
 namespace Cedros.Storage.AspNetCore.Tests.Sample;
 
@@ -11,7 +12,7 @@ namespace Cedros.Storage.AspNetCore.Tests.Sample;
 /// Every flow of the reference payment server, end to end over HTTP, written once and run on SQLite and PostgreSQL.
 /// Each test uses its own tenant, so tests sharing one server never see each other's rows.
 /// </summary>
-public abstract class PaySampleTests<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : class, ISampleFixture
+public abstract class PaySampleTests<TFixture>(TFixture fixture, ITestOutputHelper output) : IClassFixture<TFixture> where TFixture : class, ISampleFixture
 {
     private const string Usdc = "USDC";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -110,6 +111,8 @@ public abstract class PaySampleTests<TFixture>(TFixture fixture) : IClassFixture
             r.StatusCode == HttpStatusCode.Conflict
             || (r.StatusCode == HttpStatusCode.Created && (r == executed || r.Headers.GetValues("Idempotent-Replayed").Single() == "true")),
             $"unexpected {(int)r.StatusCode}"));
+        output.WriteLine($"{fixture.Backend}: 50 concurrent requests, one key: {responses.Count(r => r.StatusCode == HttpStatusCode.Conflict)} × 409 in progress, "
+            + $"{responses.Count(r => r.Headers.Contains("Idempotent-Replayed"))} × replayed 201, 1 executed");
         var store = App.Storage.ForTenant(tenant);
         Assert.Equal(1, (await store.ListOrdersFilteredAsync(null, null, null, null, 100, 0)).Total);
         Assert.Single(await store.ListWebhooksAsync(null, 100));
@@ -427,6 +430,8 @@ public abstract class PaySampleTests<TFixture>(TFixture fixture) : IClassFixture
     }
 }
 
-public sealed class SqlitePaySampleTests(SqliteSampleFixture fixture) : PaySampleTests<SqliteSampleFixture>(fixture);
+public sealed class SqlitePaySampleTests(SqliteSampleFixture fixture, ITestOutputHelper output)
+    : PaySampleTests<SqliteSampleFixture>(fixture, output);
 
-public sealed class PostgresPaySampleTests(PostgresSampleFixture fixture) : PaySampleTests<PostgresSampleFixture>(fixture);
+public sealed class PostgresPaySampleTests(PostgresSampleFixture fixture, ITestOutputHelper output)
+    : PaySampleTests<PostgresSampleFixture>(fixture, output);
