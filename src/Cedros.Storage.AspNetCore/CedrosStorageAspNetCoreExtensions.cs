@@ -58,6 +58,8 @@ namespace Microsoft.AspNetCore.Builder
         /// (header <c>Idempotent-Replayed: true</c>); while the first runs, 409; the same key with a different method,
         /// path, query or body, 422; a request that throws or answers 5xx releases the key. The store is the scoped
         /// <see cref="Cedros.Storage.IIdempotencyStore"/>, so keys are per tenant. Requires <c>app.UseCedrosStorage()</c>.
+        /// Throws <see cref="ArgumentException"/> at mapping time for an empty header name or a TTL out of range
+        /// (lock: (0, 1 day]; response: (0, 3650 days]).
         /// </summary>
         public static TBuilder WithIdempotency<TBuilder>(this TBuilder builder, Action<IdempotencyOptions>? configure = null)
             where TBuilder : IEndpointConventionBuilder
@@ -65,6 +67,13 @@ namespace Microsoft.AspNetCore.Builder
             ArgumentNullException.ThrowIfNull(builder);
             var options = new IdempotencyOptions();
             configure?.Invoke(options);
+            // Checked here, at start-up: a bad setting must not surface as a 400 on every request.
+            ArgumentException.ThrowIfNullOrWhiteSpace(options.HeaderName, "options.HeaderName");
+            ArgumentNullException.ThrowIfNull(options.ShouldStore, "options.ShouldStore");
+            if (options.LockTtl <= TimeSpan.Zero || options.LockTtl > TimeSpan.FromDays(1))
+                throw new ArgumentOutOfRangeException(nameof(configure), options.LockTtl, "IdempotencyOptions.LockTtl must be in (0, 1 day].");
+            if (options.ResponseTtl <= TimeSpan.Zero || options.ResponseTtl > TimeSpan.FromDays(3650))
+                throw new ArgumentOutOfRangeException(nameof(configure), options.ResponseTtl, "IdempotencyOptions.ResponseTtl must be in (0, 3650 days].");
             builder.WithMetadata(new IdempotentEndpointMetadata(options));
             builder.AddEndpointFilter(new IdempotencyEndpointFilter(options));
             return builder;

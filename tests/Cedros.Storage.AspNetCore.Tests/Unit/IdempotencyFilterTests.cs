@@ -161,4 +161,15 @@ public sealed class IdempotencyFilterTests
         Assert.Contains("UseCedrosStorage", error.Message, StringComparison.Ordinal);
         Assert.Equal(0, _runs);
     }
+
+    [Fact]
+    public async Task Bad_options_fail_when_the_endpoint_is_mapped()
+    {
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => TestApp.StartAsync(a =>
+            a.MapPost("/do", () => "x").WithIdempotency(o => o.LockTtl = TimeSpan.Zero)));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => TestApp.StartAsync(a =>
+            a.MapPost("/do", () => "x").WithIdempotency(o => o.LockTtl = TimeSpan.FromDays(2))));
+        await Assert.ThrowsAsync<ArgumentException>(() => TestApp.StartAsync(a =>
+            a.MapPost("/do", () => "x").WithIdempotency(o => o.HeaderName = " ")));
+    }
 }

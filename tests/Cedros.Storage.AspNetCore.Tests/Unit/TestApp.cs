@@ -32,10 +32,18 @@ public sealed class TestApp : IAsyncDisposable
             .UseTenantAccessor<HttpTenantAccessor>();
         builder.Services.AddCedrosStorageAspNetCore(http);
         var app = builder.Build();
-        if (useCedrosStorage)
-            app.UseCedrosStorage();
-        map(app);
-        await app.StartAsync();
+        try
+        {
+            if (useCedrosStorage)
+                app.UseCedrosStorage();
+            map(app);
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         return new TestApp(app);
     }
 
