@@ -76,15 +76,19 @@ internal sealed partial class SqliteStore : IOrderDriver
     public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
     {
+        var indexed = UsesSearchIndex(needle);
         (string, object?)[] args =
         [
             Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", createdBefore), ("@after", createdAfter), ("@needle", needle),
+            ("@phrase", indexed ? "\"" + needle!.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : null),
         ];
         // The search text is a parameter compared by a registered function (ordinal, case-insensitive substring), so
-        // '%', '_', '\' and quotes in it are plain characters, never a pattern.
-        var where = """
+        // '%', '_', '\' and quotes in it are plain characters, never a pattern. With the trigram index the text is one
+        // quoted FTS5 phrase (never query syntax) that only narrows the candidates; the function still decides.
+        var where = $"""
             tenant_id = @tenant AND (@status IS NULL OR status = @status)
             AND (@before IS NULL OR created_at < @before) AND (@after IS NULL OR created_at >= @after)
+            {(indexed ? "AND (tenant_id, id) IN (SELECT tenant_id, order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase)" : "")}
             AND (@needle IS NULL OR cedros_contains(id, @needle) OR cedros_contains(purchase_id, @needle)
                  OR cedros_contains(resource_id, @needle) OR cedros_contains(customer, @needle)
                  OR cedros_contains(customer_email, @needle))
@@ -99,6 +103,11 @@ internal sealed partial class SqliteStore : IOrderDriver
             return new OrderPage(items, total);
         }, cancellationToken, snapshot: true);
     }
+
+    /// <summary>The trigram index serves terms of three or more characters (a trigram's length), ASCII only: its case
+    /// folding and .NET's ordinal ignore-case agree exactly on ASCII, so it never drops a match the exact rule keeps.</summary>
+    private static bool UsesSearchIndex(string? needle) =>
+        needle is { Length: >= 3 } && System.Text.Ascii.IsValid(needle);
 
     /// <summary>One conditional UPDATE whose WHERE holds the allowed source statuses (inside the write transaction, which
     /// holds the file's write lock); only when it changes nothing is the status read, in the same transaction.</summary>

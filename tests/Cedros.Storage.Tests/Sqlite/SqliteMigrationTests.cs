@@ -67,6 +67,40 @@ public sealed class SqliteMigrationTests(SqliteFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task The_order_search_index_follows_every_order_and_a_search_plan_reads_it()
+    {
+        var path = fixture.NewPath();
+        await using (var storage = await SqliteStorage.OpenAsync(fixture.NewOptions(path)))
+        {
+            var now = DateTimeOffset.UtcNow;
+            await storage.ForTenant("tenant-a").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-Haystack-1"));
+            await storage.ForTenant("tenant-b").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-Haystack-2"));
+            await storage.ForTenant("tenant-a").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-other"));
+            Assert.Equal(1, (await storage.ForTenant("tenant-a").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
+        }
+        using var c = Raw(path);
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT group_concat(tenant_id || '/' || order_id, ',') FROM orders_search WHERE orders_search MATCH '\"haystack\"'";
+        Assert.Equal("tenant-a/ord-Haystack-1,tenant-b/ord-Haystack-2", cmd.ExecuteScalar() as string);
+        cmd.CommandText = "UPDATE orders SET customer = 'Needle Person' WHERE id = 'ord-other'";
+        cmd.ExecuteNonQuery();
+        cmd.CommandText = "SELECT count(*) FROM orders_search WHERE orders_search MATCH '\"needle pers\"'";
+        Assert.Equal(1L, cmd.ExecuteScalar());
+        cmd.CommandText = "DELETE FROM orders WHERE id = 'ord-other'";
+        cmd.ExecuteNonQuery();
+        cmd.CommandText = "SELECT count(*) FROM orders_search";
+        Assert.Equal(2L, cmd.ExecuteScalar());
+
+        // White box: the search reads the index for an ASCII term of 3+ characters (an order missing from the index is
+        // not found), and scans for shorter terms.
+        cmd.CommandText = "DELETE FROM orders_search WHERE order_id = 'ord-Haystack-1'";
+        cmd.ExecuteNonQuery();
+        await using var reopened = await SqliteStorage.OpenAsync(fixture.NewOptions(path));
+        Assert.Equal(0, (await reopened.ForTenant("tenant-a").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
+        Assert.Equal(1, (await reopened.ForTenant("tenant-a").ListOrdersFilteredAsync(null, "ys", null, null, 10, 0)).Total);
+    }
+
+    [Fact]
     public async Task Opening_again_applies_nothing_and_keeps_the_data()
     {
         var path = fixture.NewPath();
