@@ -14,7 +14,8 @@ namespace Cedros.Storage.Cli.Commands;
 /// <summary>
 /// <c>demo</c>: walks one purchase end to end through the public API on the configured storage (by default the embedded
 /// SQLite file <c>cedros-demo.db</c> in the current directory), printing each step and the guarantee it shows. Every run
-/// uses fresh ids, so it can be run again on the same file.
+/// uses fresh ids, so it can be run again on the same file. Meant for a scratch database: its dispatcher claims every due
+/// webhook of the database while it waits for its own.
 /// </summary>
 internal static class DemoCommand
 {
