@@ -24,8 +24,9 @@ builder.Services.AddSingleton<IPayoutSender, StubPayoutSender>();     // STUB: t
 // ── Webhook delivery ─────────────────────────────────────────────────────────────────────────────────────────────
 // The webhooks this server enqueues (order.paid, order.shipped, refund.processed, each in the same transaction as
 // the change it reports) are delivered by the core's dispatcher, signed with pay:merchantWebhookSecret.
-// WEBHOOK-DISPATCHER (the one place to register it):
-// builder.Services.AddCedrosWebhookDispatcher(o => o.SigningSecret = _ => builder.Configuration["pay:merchantWebhookSecret"]);
+// pay:deliverWebhooks = false leaves them queued (the in-process tests inspect the queue as written).
+if (builder.Configuration.GetValue("pay:deliverWebhooks", true))
+    builder.Services.AddCedrosWebhookDispatcher(o => o.SigningSecret = _ => builder.Configuration["pay:merchantWebhookSecret"]);
 // ─────────────────────────────────────────────────────────────────────────────────────────────────────────────────
 
 var app = builder.Build();

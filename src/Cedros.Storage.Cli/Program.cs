@@ -26,6 +26,7 @@ internal static class Program
     {
         var root = new RootCommand("cedros-storage: operate a Cedros.Storage database (SQLite, PostgreSQL or in-memory)");
         CliOptions.AddTo(root);
+        root.Subcommands.Add(DemoCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());

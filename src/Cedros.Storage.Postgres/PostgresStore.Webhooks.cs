@@ -119,6 +119,33 @@ internal sealed partial class PostgresStore : IWebhookDriver
             ? WebhookChange.Done()
             : WebhookChange.Unchanged(await StoredWebhookStatusAsync(c, webhookId).ConfigureAwait(false)), cancellationToken);
 
+    public Task<IReadOnlyList<string>> CompleteWebhooksAsync(IReadOnlyList<HeldClaim> claims, DateTimeOffset now, CancellationToken cancellationToken) =>
+        // One statement: the claims joined as (id, token) pairs; a row changes only if still processing under its token.
+        RunAsync<IReadOnlyList<string>>(async c => await c.ListAsync("""
+            UPDATE [[webhook_queue]] w SET status = 'success', completed_at = @now, locked_until = NULL, claim_token = NULL
+              FROM unnest(@ids::text[], @tokens::text[]) AS h(id, token)
+             WHERE w.id = h.id AND w.status = 'processing' AND w.claim_token = h.token
+            RETURNING w.id
+            """, r => r.GetString(0), ("now", now), ("ids", claims.Select(x => x.Id).ToArray()),
+            ("tokens", claims.Select(x => x.ClaimToken).ToArray())).ConfigureAwait(false), cancellationToken);
+
+    public Task<IReadOnlyList<string>> FailWebhooksAsync(IReadOnlyList<FailedClaim> failures, DateTimeOffset now, CancellationToken cancellationToken) =>
+        // One statement, the per-row rule of FailWebhookAsync: dead-letter when the attempts are used up, else pending.
+        RunAsync<IReadOnlyList<string>>(async c => await c.ListAsync("""
+            UPDATE [[webhook_queue]] w SET
+                last_error = f.error,
+                status = CASE WHEN COALESCE(w.attempts, 0) >= COALESCE(w.max_attempts, 5) THEN 'failed' ELSE 'pending' END,
+                completed_at = CASE WHEN COALESCE(w.attempts, 0) >= COALESCE(w.max_attempts, 5) THEN @now ELSE NULL END,
+                next_attempt_at = CASE WHEN COALESCE(w.attempts, 0) >= COALESCE(w.max_attempts, 5) THEN w.next_attempt_at ELSE f.next END,
+                locked_until = NULL,
+                claim_token = NULL
+              FROM unnest(@ids::text[], @tokens::text[], @errors::text[], @nexts::timestamptz[]) AS f(id, token, error, next)
+             WHERE w.id = f.id AND w.status = 'processing' AND w.claim_token = f.token
+            RETURNING w.id
+            """, r => r.GetString(0), ("now", now), ("ids", failures.Select(x => x.Id).ToArray()),
+            ("tokens", failures.Select(x => x.ClaimToken).ToArray()), ("errors", failures.Select(x => x.Error).ToArray()),
+            ("nexts", failures.Select(x => x.NextAttemptAt).ToArray())).ConfigureAwait(false), cancellationToken);
+
     public Task<PendingWebhook?> SelectWebhookAsync(string webhookId, CancellationToken cancellationToken) =>
         RunAsync(c => c.OneAsync($"SELECT {WebhookColumns} FROM [[webhook_queue]] WHERE id = @id AND tenant_id = @t",
             ReadWebhook, ("id", webhookId), ("t", TenantId)), cancellationToken);

@@ -112,6 +112,39 @@ internal sealed partial class SqliteStore : IWebhookDriver
             ? WebhookChange.Done()
             : WebhookChange.Unchanged(StoredWebhookStatus(s, webhookId)), cancellationToken);
 
+    public Task<IReadOnlyList<string>> CompleteWebhooksAsync(IReadOnlyList<HeldClaim> claims, DateTimeOffset now, CancellationToken cancellationToken) =>
+        // One short write transaction (BEGIN IMMEDIATE, unless the caller's): the same prepared UPDATE per claim.
+        WriteAsync<IReadOnlyList<string>>(s =>
+        {
+            var sql = Sql("""
+                UPDATE [[webhook_queue]] SET status = 'success', completed_at = @now, locked_until = NULL, claim_token = NULL
+                WHERE id = @id AND status = 'processing' AND claim_token = @token
+                """);
+            var done = new List<string>(claims.Count);
+            foreach (var c in claims)
+                if (s.Execute(sql, ("@id", c.Id), ("@now", now), ("@token", c.ClaimToken)) == 1) done.Add(c.Id);
+            return done;
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> FailWebhooksAsync(IReadOnlyList<FailedClaim> failures, DateTimeOffset now, CancellationToken cancellationToken) =>
+        // One short write transaction; the per-row retry/dead-letter rule of FailWebhookAsync.
+        WriteAsync<IReadOnlyList<string>>(s =>
+        {
+            var sql = Sql("""
+                UPDATE [[webhook_queue]] SET
+                    status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
+                    completed_at = CASE WHEN attempts >= max_attempts THEN @now ELSE NULL END,
+                    next_attempt_at = CASE WHEN attempts >= max_attempts THEN next_attempt_at ELSE @next END,
+                    last_error = @error, locked_until = NULL, claim_token = NULL
+                WHERE id = @id AND status = 'processing' AND claim_token = @token
+                """);
+            var done = new List<string>(failures.Count);
+            foreach (var f in failures)
+                if (s.Execute(sql, ("@id", f.Id), ("@now", now), ("@next", f.NextAttemptAt), ("@error", f.Error), ("@token", f.ClaimToken)) == 1)
+                    done.Add(f.Id);
+            return done;
+        }, cancellationToken);
+
     public Task<PendingWebhook?> SelectWebhookAsync(string webhookId, CancellationToken cancellationToken) =>
         ReadAsync(s => s.One(Sql($"SELECT {WebhookColumns} FROM [[webhook_queue]] WHERE id = @id AND tenant_id = @tenant"),
             ReadWebhook, ("@id", webhookId), Tenant), cancellationToken);

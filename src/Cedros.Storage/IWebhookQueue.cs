@@ -29,6 +29,21 @@ public interface IWebhookQueue
     Task MarkWebhookFailedAsync(string webhookId, string errorMessage, DateTimeOffset nextAttemptAt, string claimToken,
         CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Marks delivered, in one round trip, every webhook of <paramref name="claimed"/> (as a dequeue returned it, any
+    /// tenant) whose claim is still held: same id and claim token, still processing. The others (lease lost) are
+    /// reported and left unchanged. Each item needs its claim token; an id may appear once. Empty → empty result.
+    /// </summary>
+    Task<WebhookBatchResult> MarkWebhooksSuccessAsync(IReadOnlyList<PendingWebhook> claimed, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records, in one round trip, a failed attempt of every webhook of <paramref name="failures"/> whose claim is still
+    /// held (as <see cref="MarkWebhookFailedAsync(string, string, DateTimeOffset, string, CancellationToken)"/>: dead-lettered
+    /// when its attempts are used up, else pending at its next attempt time). The others (lease lost) are reported and
+    /// left unchanged.
+    /// </summary>
+    Task<WebhookBatchResult> MarkWebhooksFailedAsync(IReadOnlyList<WebhookFailure> failures, CancellationToken cancellationToken = default);
+
     /// <summary>This tenant's webhook, or null.</summary>
     Task<PendingWebhook?> GetWebhookAsync(string webhookId, CancellationToken cancellationToken = default);
 

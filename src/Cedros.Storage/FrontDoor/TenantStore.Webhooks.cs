@@ -72,6 +72,55 @@ internal sealed partial class TenantStore
         if (!change.Changed) throw ReleaseRefused(webhookId, claimToken, change);
     }
 
+    public Task<WebhookBatchResult> MarkWebhooksSuccessAsync(IReadOnlyList<PendingWebhook> claimed, CancellationToken cancellationToken = default) =>
+        Call("MarkWebhooksSuccess", "webhook_queue", async ct =>
+        {
+            Check.Batch(claimed, "claimed");
+            if (claimed.Count == 0) return WebhookBatchResult.Empty;
+            var claims = new Drivers.HeldClaim[claimed.Count];
+            for (var i = 0; i < claimed.Count; i++)
+                claims[i] = new(Check.Id(claimed[i].Id, "webhook id", i), Check.Id(claimed[i].ClaimToken, "claim token", i));
+            Check.Distinct(claimed, w => w.Id, "webhook id");
+            var done = await Driver.CompleteWebhooksAsync(claims, Now, ct).ConfigureAwait(false);
+            return BatchResult(claimed, done);
+        }, cancellationToken);
+
+    public Task<WebhookBatchResult> MarkWebhooksFailedAsync(IReadOnlyList<WebhookFailure> failures, CancellationToken cancellationToken = default) =>
+        Call("MarkWebhooksFailed", "webhook_queue", async ct =>
+        {
+            Check.Batch(failures, "failures");
+            if (failures.Count == 0) return WebhookBatchResult.Empty;
+            var claims = new Drivers.FailedClaim[failures.Count];
+            var webhooks = new PendingWebhook[failures.Count];
+            for (var i = 0; i < failures.Count; i++)
+            {
+                var w = failures[i].Claimed
+                    ?? throw new StorageValidationException("failures contains an item without its claimed webhook.", "claimed", i);
+                webhooks[i] = w;
+                claims[i] = new(Check.Id(w.Id, "webhook id", i), Check.Id(w.ClaimToken, "claim token", i),
+                    WebhookDelivery.ErrorText(failures[i].ErrorMessage), StorageTime.Micro(failures[i].NextAttemptAt));
+            }
+            Check.Distinct(webhooks, w => w.Id, "webhook id");
+            var done = await Driver.FailWebhooksAsync(claims, Now, ct).ConfigureAwait(false);
+            return BatchResult(webhooks, done);
+        }, cancellationToken);
+
+    /// <summary>Splits a batch into the ids the driver changed (input order) and the webhooks whose lease was lost; the
+    /// latter are counted as takeovers, like a single mark refused for its claim token.</summary>
+    private WebhookBatchResult BatchResult(IReadOnlyList<PendingWebhook> batch, IReadOnlyList<string> changed)
+    {
+        var done = new HashSet<string>(changed, StringComparer.Ordinal);
+        var acknowledged = new List<string>(done.Count);
+        List<PendingWebhook>? lost = null;
+        foreach (var w in batch)
+        {
+            if (done.Contains(w.Id)) acknowledged.Add(w.Id);
+            else (lost ??= []).Add(w);
+        }
+        Refusals.Takeovers(lost?.Count ?? 0);
+        return new WebhookBatchResult(acknowledged, lost is null ? [] : lost);
+    }
+
     public Task<PendingWebhook?> GetWebhookAsync(string webhookId, CancellationToken cancellationToken = default) =>
         Call("GetWebhook", "webhook_queue", ct =>
         {

@@ -58,6 +58,36 @@ internal sealed partial class InMemoryStore : IWebhookDriver
             : w with { Status = WebhookStatus.Pending, LastError = error, CompletedAt = null, NextAttemptAt = nextAttemptAt },
             cancellationToken);
 
+    public Task<IReadOnlyList<string>> CompleteWebhooksAsync(IReadOnlyList<HeldClaim> claims, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReleaseAllAsync(claims, c => (c.Id, c.ClaimToken), (w, _) => w with { Status = WebhookStatus.Success, CompletedAt = now }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> FailWebhooksAsync(IReadOnlyList<FailedClaim> failures, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ReleaseAllAsync(failures, f => (f.Id, f.ClaimToken), (w, f) => Webhooks.WebhookRetry.IsExhausted(w.Attempts, w.MaxAttempts)
+            ? w with { Status = WebhookStatus.Failed, LastError = f.Error, CompletedAt = now }
+            : w with { Status = WebhookStatus.Pending, LastError = f.Error, CompletedAt = null, NextAttemptAt = f.NextAttemptAt },
+            cancellationToken);
+
+    /// <summary>Under one lock, applies <paramref name="change"/> to every webhook of <paramref name="items"/> still
+    /// processing under its claim token, and releases those claims; returns their ids.</summary>
+    private Task<IReadOnlyList<string>> ReleaseAllAsync<T>(IReadOnlyList<T> items, Func<T, (string Id, string Token)> claim,
+        Func<PendingWebhook, T, PendingWebhook> change, CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<string>>(tables =>
+        {
+            var done = new List<string>(items.Count);
+            var builder = tables.Webhooks.ToBuilder();
+            foreach (var item in items)
+            {
+                var (id, token) = claim(item);
+                if (!builder.TryGetValue(id, out var webhook) || webhook.Status != WebhookStatus.Processing
+                    || !string.Equals(webhook.ClaimToken, token, StringComparison.Ordinal))
+                    continue;
+                builder[id] = change(webhook, item) with { LockedUntil = null, ClaimToken = null };
+                done.Add(id);
+            }
+            tables.Webhooks = builder.ToImmutable();
+            return done;
+        }, cancellationToken);
+
     /// <summary>Applies <paramref name="change"/> to a processing webhook whose claim (when given) still holds, and
     /// releases the claim.</summary>
     private Task<WebhookChange> ReleaseAsync(string webhookId, string? claimToken, Func<PendingWebhook, PendingWebhook> change,

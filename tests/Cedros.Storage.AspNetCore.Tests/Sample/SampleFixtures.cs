@@ -57,6 +57,7 @@ public sealed class SampleFactory(IReadOnlyDictionary<string, string?> settings)
             ["pay:adminKey"] = AdminKey,
             ["pay:stripeWebhookSecret"] = StripeSecret,
             ["pay:merchantWebhookUrl"] = WebhookUrl,
+            ["pay:deliverWebhooks"] = "false",
         };
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(all));
         builder.ConfigureTestServices(services =>

@@ -781,6 +781,26 @@ public static class BadInputMatrix
         b.Str("MarkWebhookFailedAsync", "webhook id", IdKinds, (c, _, v) => c.T.MarkWebhookFailedAsync(v!, "boom", c.Now));
         b.Str("MarkWebhookFailedAsync(claim)", "webhook id", IdKinds, (c, _, v) => c.T.MarkWebhookFailedAsync(v!, "boom", c.Now, c.ClaimToken));
         b.Str("MarkWebhookFailedAsync(claim)", "claim token", IdKinds, (c, _, v) => c.T.MarkWebhookFailedAsync(c.WebhookId, "boom", c.Now, v!));
+        // Batch acknowledgement: every item needs its id and claim token; item 0 is valid, so nothing may be acknowledged.
+        static PendingWebhook Held(BadInputContext c) => new() { Id = c.WebhookId, ClaimToken = c.ClaimToken, Url = "https://x.example", Payload = "{}" };
+        static WebhookFailure Failure(PendingWebhook w) => new(w, "boom", DateTimeOffset.UnixEpoch);
+        b.Str("MarkWebhooksSuccessAsync", "webhook id", IdKinds, (c, _, v) => c.T.MarkWebhooksSuccessAsync([Held(c), Held(c) with { Id = v! }]), item: 1);
+        b.Str("MarkWebhooksSuccessAsync", "claim token", IdKinds,
+            (c, id, v) => c.T.MarkWebhooksSuccessAsync([Held(c), Held(c) with { Id = id, ClaimToken = v }]), item: 1);
+        b.One("MarkWebhooksSuccessAsync", "null", "claimed", (c, _) => c.T.MarkWebhooksSuccessAsync(null!));
+        b.One("MarkWebhooksSuccessAsync", "null item", "claimed", (c, _) => c.T.MarkWebhooksSuccessAsync([Held(c), null!]), item: 1);
+        b.One("MarkWebhooksSuccessAsync", "duplicate", "webhook id", (c, _) => c.T.MarkWebhooksSuccessAsync([Held(c), Held(c)]), item: 1);
+        b.One("MarkWebhooksSuccessAsync", "over 10,000 items", "claimed",
+            (c, _) => c.T.MarkWebhooksSuccessAsync(Enumerable.Repeat(Held(c), 10_001).ToArray()));
+        b.Str("MarkWebhooksFailedAsync", "webhook id", IdKinds,
+            (c, _, v) => c.T.MarkWebhooksFailedAsync([Failure(Held(c)), Failure(Held(c) with { Id = v! })]), item: 1);
+        b.Str("MarkWebhooksFailedAsync", "claim token", IdKinds,
+            (c, id, v) => c.T.MarkWebhooksFailedAsync([Failure(Held(c)), Failure(Held(c) with { Id = id, ClaimToken = v })]), item: 1);
+        b.One("MarkWebhooksFailedAsync", "null", "failures", (c, _) => c.T.MarkWebhooksFailedAsync(null!));
+        b.One("MarkWebhooksFailedAsync", "null item", "failures", (c, _) => c.T.MarkWebhooksFailedAsync([Failure(Held(c)), null!]), item: 1);
+        b.One("MarkWebhooksFailedAsync", "null webhook", "claimed", (c, _) => c.T.MarkWebhooksFailedAsync([Failure(Held(c)), Failure(null!)]), item: 1);
+        b.One("MarkWebhooksFailedAsync", "duplicate", "webhook id",
+            (c, _) => c.T.MarkWebhooksFailedAsync([Failure(Held(c)), Failure(Held(c))]), item: 1);
         b.Str("GetWebhookAsync", "webhook id", IdKinds, (c, _, v) => c.T.GetWebhookAsync(v!));
         b.Limits("ListWebhooksAsync", "limit", (c, l) => c.T.ListWebhooksAsync(null, l));
         b.One("ListWebhooksAsync", "undefined", "status", (c, _) => c.T.ListWebhooksAsync((WebhookStatus)99, 10));

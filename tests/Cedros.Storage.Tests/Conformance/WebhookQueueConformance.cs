@@ -865,4 +865,257 @@ public abstract class WebhookQueueConformance<TFixture>(TFixture fixture) : Conf
         await ExpectKind.Validation(() => s.A.MarkWebhookFailedAsync(claimed.Id, "x", s.Now, ""));
         Assert.Equivalent(claimed, await s.A.GetWebhookAsync(claimed.Id), strict: true);
     }
+
+    // ---- batch acknowledgement ----
+
+    [Fact]
+    public async Task MarkWebhooksSuccess_acknowledges_every_held_claim_of_a_batch()
+    {
+        await using var s = await OpenAsync();
+        for (var i = 0; i < 5; i++) await (i % 2 == 0 ? s.A : s.B).EnqueueWebhookAsync(Make.Webhook());
+        var claimed = await s.A.DequeueWebhooksAsync(10);
+        Assert.Equal(5, claimed.Count);
+        s.Time.Advance(TimeSpan.FromSeconds(2));
+        var result = await s.A.MarkWebhooksSuccessAsync(claimed);
+        Assert.Equal(claimed.Select(w => w.Id), result.Acknowledged);
+        Assert.Empty(result.LeaseLost);
+        foreach (var w in claimed)
+        {
+            var read = (await (w.TenantId == "tenant-a" ? s.A : s.B).GetWebhookAsync(w.Id))!;
+            Assert.Equal(WebhookStatus.Success, read.Status);
+            Assert.Equal(s.Now, read.CompletedAt);
+            Assert.Null(read.LockedUntil);
+            Assert.Null(read.ClaimToken);
+            Assert.Equal(1, read.Attempts);
+        }
+        Assert.Empty(await s.A.DequeueWebhooksAsync(10));
+    }
+
+    /// <summary>Three claims of one batch: one still held, one whose lease ran out and another worker took over, one whose
+    /// lease ran out but nobody took (still processing under the caller's token: still held). Plus one deleted.</summary>
+    private static async Task<(PendingWebhook Held, PendingWebhook TakenOver, PendingWebhook Lapsed, PendingWebhook Deleted,
+        PendingWebhook Retaken)> MixedClaimsAsync(TestStorage s)
+    {
+        await s.A.EnqueueWebhookAsync(Make.Webhook(id: "wh-b-taken"));
+        await s.A.EnqueueWebhookAsync(Make.Webhook(id: "wh-c-lapsed"));
+        await s.A.EnqueueWebhookAsync(Make.Webhook(id: "wh-d-deleted"));
+        var early = await s.A.DequeueWebhooksAsync(10);
+        Assert.Equal(3, early.Count);
+        s.Time.Advance(Visibility - TimeSpan.FromMinutes(1));
+        await s.A.EnqueueWebhookAsync(Make.Webhook(id: "wh-a-held"));
+        var held = Assert.Single(await s.A.DequeueWebhooksAsync(10));
+        s.Time.Advance(TimeSpan.FromMinutes(1));
+        // The first three leases have run out; another worker takes the oldest over.
+        var retaken = Assert.Single(await s.Storage.Default.DequeueWebhooksAsync(1));
+        Assert.Equal("wh-b-taken", retaken.Id);
+        await s.A.MarkWebhookSuccessAsync(early[2].Id, early[2].ClaimToken!);
+        await s.A.RetryWebhookAsync(early[2].Id);
+        await s.A.DeleteWebhookAsync(early[2].Id);
+        return (held, early[0], early[1], early[2], retaken);
+    }
+
+    [Fact]
+    public async Task MarkWebhooksSuccess_reports_the_claims_whose_lease_was_lost_and_leaves_them_unchanged()
+    {
+        await using var s = await OpenAsync();
+        var (held, takenOver, lapsed, deleted, retaken) = await MixedClaimsAsync(s);
+        var result = await s.A.MarkWebhooksSuccessAsync([takenOver, held, deleted, lapsed]);
+        Assert.Equal(["wh-a-held", "wh-c-lapsed"], result.Acknowledged);
+        Assert.Equal([takenOver, deleted], result.LeaseLost);
+        Assert.Equal(WebhookStatus.Success, (await s.A.GetWebhookAsync(held.Id))!.Status);
+        Assert.Equal(WebhookStatus.Success, (await s.A.GetWebhookAsync(lapsed.Id))!.Status);
+        Assert.Equivalent(retaken, await s.A.GetWebhookAsync(takenOver.Id), strict: true);
+        Assert.Null(await s.A.GetWebhookAsync(deleted.Id));
+        // The worker that took it over still completes it.
+        Assert.Equal([retaken.Id], (await s.A.MarkWebhooksSuccessAsync([retaken])).Acknowledged);
+    }
+
+    [Fact]
+    public async Task MarkWebhooksSuccess_of_an_already_acknowledged_batch_reports_every_lease_lost()
+    {
+        await using var s = await OpenAsync();
+        await s.A.EnqueueWebhookAsync(Make.Webhook());
+        await s.A.EnqueueWebhookAsync(Make.Webhook());
+        var claimed = await s.A.DequeueWebhooksAsync(10);
+        Assert.Equal(2, (await s.A.MarkWebhooksSuccessAsync(claimed)).Acknowledged.Count);
+        var again = await s.A.MarkWebhooksSuccessAsync(claimed);
+        Assert.Empty(again.Acknowledged);
+        Assert.Equal(claimed, again.LeaseLost);
+    }
+
+    [Fact]
+    public async Task MarkWebhooksFailed_retries_or_dead_letters_each_held_claim_and_reports_the_lost_ones()
+    {
+        await using var s = await OpenAsync();
+        var (held, takenOver, lapsed, deleted, retaken) = await MixedClaimsAsync(s);
+        // wh-c-lapsed is on its last attempt: dead-lettered. wh-a-held goes back to pending at its next attempt.
+        var last = await s.A.MarkWebhookProcessingAsync(await s.A.EnqueueWebhookAsync(Make.Webhook(id: "wh-e-last") with { MaxAttempts = 1 }));
+        var next = s.Now.AddMinutes(5).AddTicks(7);
+        var result = await s.A.MarkWebhooksFailedAsync(
+        [
+            new WebhookFailure(held, "HTTP 500", next),
+            new WebhookFailure(takenOver, "timeout", next),
+            new WebhookFailure(last, "HTTP 410", next),
+            new WebhookFailure(deleted, "x", next),
+            new WebhookFailure(lapsed, "HTTP 503", next.AddHours(1)),
+        ]);
+        Assert.Equal(["wh-a-held", "wh-e-last", "wh-c-lapsed"], result.Acknowledged);
+        Assert.Equal([takenOver, deleted], result.LeaseLost);
+
+        var retried = (await s.A.GetWebhookAsync(held.Id))!;
+        Assert.Equal(WebhookStatus.Pending, retried.Status);
+        Assert.Equal(StorageTime.Micro(next), retried.NextAttemptAt);
+        Assert.Equal("HTTP 500", retried.LastError);
+        Assert.Null(retried.ClaimToken);
+        Assert.Null(retried.LockedUntil);
+        Assert.Null(retried.CompletedAt);
+
+        var dead = (await s.A.GetWebhookAsync(last.Id))!;
+        Assert.Equal(WebhookStatus.Failed, dead.Status);
+        Assert.Equal("HTTP 410", dead.LastError);
+        Assert.Equal(s.Now, dead.CompletedAt);
+        Assert.Null(dead.ClaimToken);
+
+        Assert.Equal(WebhookStatus.Pending, (await s.A.GetWebhookAsync(lapsed.Id))!.Status);
+        Assert.Equivalent(retaken, await s.A.GetWebhookAsync(takenOver.Id), strict: true);
+    }
+
+    [Fact]
+    public async Task Batch_failures_dead_letter_a_webhook_at_its_max_attempts()
+    {
+        await using var s = await OpenAsync();
+        var id = await s.A.EnqueueWebhookAsync(Make.Webhook() with { MaxAttempts = 3 });
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var claimed = Assert.Single(await s.A.DequeueWebhooksAsync(10));
+            Assert.Equal(attempt, claimed.Attempts);
+            Assert.Equal([id], (await s.A.MarkWebhooksFailedAsync([new WebhookFailure(claimed, $"fail {attempt}", s.Now)])).Acknowledged);
+        }
+        var read = (await s.A.GetWebhookAsync(id))!;
+        Assert.Equal(WebhookStatus.Failed, read.Status);
+        Assert.Equal("fail 3", read.LastError);
+        Assert.Empty(await s.A.DequeueWebhooksAsync(10));
+    }
+
+    [Fact]
+    public async Task Batch_acknowledgement_of_an_empty_batch_returns_an_empty_result()
+    {
+        await using var s = await OpenAsync();
+        var success = await s.A.MarkWebhooksSuccessAsync([]);
+        var failed = await s.A.MarkWebhooksFailedAsync([]);
+        Assert.Empty(success.Acknowledged);
+        Assert.Empty(success.LeaseLost);
+        Assert.Empty(failed.Acknowledged);
+        Assert.Empty(failed.LeaseLost);
+    }
+
+    [Theory]
+    [InlineData("no claim token")]
+    [InlineData("duplicate")]
+    [InlineData("null item")]
+    [InlineData("null list")]
+    public async Task An_invalid_batch_acknowledgement_fails_with_Validation_and_changes_nothing(string problem)
+    {
+        await using var s = await OpenAsync();
+        await s.A.EnqueueWebhookAsync(Make.Webhook());
+        await s.A.EnqueueWebhookAsync(Make.Webhook());
+        var claimed = await s.A.DequeueWebhooksAsync(10);
+        IReadOnlyList<PendingWebhook> batch = problem switch
+        {
+            "no claim token" => [claimed[0], claimed[1] with { ClaimToken = null }],
+            "duplicate" => [claimed[0], claimed[1], claimed[0]],
+            "null item" => [claimed[0], null!],
+            _ => null!,
+        };
+        await ExpectKind.Validation(() => s.A.MarkWebhooksSuccessAsync(batch));
+        await ExpectKind.Validation(() => s.A.MarkWebhooksFailedAsync(
+            batch?.Select(w => new WebhookFailure(w, "x", s.Now)).ToArray()!));
+        foreach (var w in claimed) Assert.Equivalent(w, await s.A.GetWebhookAsync(w.Id), strict: true);
+    }
+
+    [Fact]
+    public async Task Batch_acknowledgement_joins_the_callers_transaction()
+    {
+        await using var s = await OpenAsync();
+        await s.A.EnqueueWebhookAsync(Make.Webhook());
+        await s.A.EnqueueWebhookAsync(Make.Webhook());
+        var claimed = await s.A.DequeueWebhooksAsync(10);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            Assert.Equal(2, (await tx.MarkWebhooksSuccessAsync(claimed, ct)).Acknowledged.Count);
+            throw new InvalidOperationException("abort");
+        }));
+        foreach (var w in claimed) Assert.Equal(WebhookStatus.Processing, (await s.A.GetWebhookAsync(w.Id))!.Status);
+        await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            await tx.MarkWebhooksFailedAsync([new WebhookFailure(claimed[0], "x", s.Now.AddMinutes(1))], ct);
+            await tx.MarkWebhooksSuccessAsync([claimed[1]], ct);
+        });
+        Assert.Equal(WebhookStatus.Pending, (await s.A.GetWebhookAsync(claimed[0].Id))!.Status);
+        Assert.Equal(WebhookStatus.Success, (await s.A.GetWebhookAsync(claimed[1].Id))!.Status);
+    }
+
+    [Fact]
+    public async Task Workers_draining_a_backlog_with_batch_acks_under_a_short_lease_acknowledge_each_webhook_exactly_once()
+    {
+        const int Backlog = 300, Workers = 8, BatchSize = 10;
+        var lease = TimeSpan.FromSeconds(1);
+        await using var s = await OpenAsync(o => o.Webhooks.VisibilityTimeout = lease);
+        for (var i = 0; i < Backlog; i++) await (i % 2 == 0 ? s.A : s.B).EnqueueWebhookAsync(Make.Webhook());
+        var acks = new System.Collections.Concurrent.ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+        var deliveries = 0;
+        var lost = 0;
+        var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // A stalled worker claims a batch first, and acknowledges it only after the others delivered everything (its
+        // lease ran out and its webhooks were taken over): all of its claims must come back lease-lost.
+        var stalled = await s.Storage.Default.DequeueWebhooksAsync(BatchSize);
+        Assert.Equal(BatchSize, stalled.Count);
+        deliveries += stalled.Count;
+
+        async Task<bool> AckAsync(IReadOnlyList<PendingWebhook> batch)
+        {
+            var result = await s.Storage.Default.MarkWebhooksSuccessAsync(batch);
+            foreach (var id in result.Acknowledged) acks.AddOrUpdate(id, 1, (_, n) => n + 1);
+            Interlocked.Add(ref lost, result.LeaseLost.Count);
+            Assert.Equal(batch.Count, result.Acknowledged.Count + result.LeaseLost.Count);
+            if (acks.Count == Backlog) drained.TrySetResult();
+            return true;
+        }
+
+        var outcomes = await Races.RunAsync(Workers, async worker =>
+        {
+            if (worker == 0)
+            {
+                await drained.Task.WaitAsync(TimeSpan.FromMinutes(2));
+                var result = await s.Storage.Default.MarkWebhooksSuccessAsync(stalled);
+                Assert.Empty(result.Acknowledged);
+                Interlocked.Add(ref lost, result.LeaseLost.Count);
+                return stalled.Count;
+            }
+            while (!drained.Task.IsCompleted)
+            {
+                var batch = await s.Storage.Default.DequeueWebhooksAsync(BatchSize);
+                if (batch.Count == 0)
+                {
+                    // Nothing ready: time passes, so lapsed leases become claimable.
+                    s.Time.Advance(lease / 4);
+                    await Task.Yield();
+                    continue;
+                }
+                Interlocked.Add(ref deliveries, batch.Count);
+                if (worker % 3 == 0) s.Time.Advance(lease / 2); // a slow delivery: other workers' leases may run out
+                await Task.Yield();
+                await AckAsync(batch);
+            }
+            return 0;
+        });
+        Assert.All(outcomes, o => Assert.Null(o.Error));
+        Assert.Equal(Backlog, acks.Count);
+        Assert.All(acks, a => Assert.Equal(1, a.Value));
+        Assert.True(lost >= BatchSize);
+        Assert.Equal(Backlog + lost, deliveries);
+        var a = await s.A.CountWebhooksByStatusAsync();
+        var b = await s.B.CountWebhooksByStatusAsync();
+        Assert.Equal(Backlog, a[WebhookStatus.Success] + b[WebhookStatus.Success]);
+    }
 }

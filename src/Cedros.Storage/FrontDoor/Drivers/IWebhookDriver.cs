@@ -37,6 +37,16 @@ internal interface IWebhookDriver
     Task<WebhookChange> FailWebhookAsync(string webhookId, string? claimToken, string error, DateTimeOffset nextAttemptAt, DateTimeOffset now,
         CancellationToken cancellationToken);
 
+    /// <summary>In one atomic step (one statement where the database allows), marks delivered at <paramref name="now"/>
+    /// every webhook of <paramref name="claims"/> (distinct ids, any tenant) that is processing under that claim token,
+    /// releasing the claim. Returns the ids changed.</summary>
+    Task<IReadOnlyList<string>> CompleteWebhooksAsync(IReadOnlyList<HeldClaim> claims, DateTimeOffset now, CancellationToken cancellationToken);
+
+    /// <summary>In one atomic step, records a failed attempt (as <see cref="FailWebhookAsync"/>) of every webhook of
+    /// <paramref name="failures"/> (distinct ids, any tenant) that is processing under that claim token. Returns the ids
+    /// changed.</summary>
+    Task<IReadOnlyList<string>> FailWebhooksAsync(IReadOnlyList<FailedClaim> failures, DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>This tenant's webhook, or null.</summary>
     Task<PendingWebhook?> SelectWebhookAsync(string webhookId, CancellationToken cancellationToken);
 
@@ -76,6 +86,12 @@ internal enum WebhookInsert
 /// <summary>A webhook claimed by <see cref="IWebhookDriver.ClaimDueWebhooksAsync"/>, and whether its claim took over a
 /// lapsed lease (it was processing before the claim).</summary>
 internal readonly record struct ClaimedWebhook(PendingWebhook Webhook, bool TakenOver);
+
+/// <summary>A claim to release: the webhook id and the claim token it must still hold.</summary>
+internal readonly record struct HeldClaim(string Id, string ClaimToken);
+
+/// <summary>A claim to release as failed: its id and token, the sanitized error and the next attempt (microseconds).</summary>
+internal readonly record struct FailedClaim(string Id, string ClaimToken, string Error, DateTimeOffset NextAttemptAt);
 
 /// <summary>The outcome of a conditional change of one webhook: changed (with the row after it, when the operation
 /// returns it), or the stored status as it was (<see cref="StatusWas"/> null: no such webhook).</summary>
