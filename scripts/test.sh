@@ -3,6 +3,8 @@
 # pg_auto_failover formation for the failover test (scripts/test-ha-start.sh, started in the background while the
 # solution builds), runs all tests, and ends with one line "N passed, N failed, N skipped" totalled over every test
 # project. Extra arguments go to `dotnet test` (e.g. --filter "FullyQualifiedName~Sqlite").
+# PgBouncer in transaction mode (scripts/test-pgbouncer-start.sh) is started after PostgreSQL for the PgBouncer
+# conformance classes; CEDROS_TEST_PGBOUNCER set: that one is used. It failing to start fails the run (never a skip).
 # CEDROS_TEST_HA set: that formation is used. CEDROS_SKIP_HA=1: no formation; the failover test reports itself skipped.
 # A formation that fails to start fails the run (the failover test never skips silently).
 set -euo pipefail
@@ -19,6 +21,15 @@ if [ -z "${CEDROS_TEST_POSTGRES:-}" ]; then
   eval "export ${pg_line}"
 fi
 echo "PostgreSQL for tests: ${CEDROS_TEST_POSTGRES%%;Password=*};..." >&2
+
+if [ -z "${CEDROS_TEST_PGBOUNCER:-}" ]; then
+  if ! bouncer_line=$(scripts/test-pgbouncer-start.sh | tail -n1) || [ -z "$bouncer_line" ]; then
+    echo "scripts/test-pgbouncer-start.sh failed; the PgBouncer tests cannot run" >&2
+    exit 1
+  fi
+  eval "export ${bouncer_line}"
+fi
+echo "PgBouncer (transaction mode) for tests: ${CEDROS_TEST_PGBOUNCER%%;Password=*};..." >&2
 
 results=$(mktemp -d)
 trap 'rm -rf "$results"' EXIT
