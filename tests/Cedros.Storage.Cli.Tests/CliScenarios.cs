@@ -28,6 +28,16 @@ public abstract class CliScenarios : IAsyncLifetime
 
     protected Task<CliResult> Cli(params string[] args) => CliProcess.RunAsync(WorkDir, [.. args, .. BackendArgs]);
 
+    /// <summary>Runs the tool with extra environment variables.</summary>
+    protected Task<CliResult> CliWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        CliProcess.RunAsync(WorkDir, [.. args, .. BackendArgs], environment);
+
+    /// <summary>Makes this test's database exist but hold no tables (SQLite: an empty file; PostgreSQL: already so).</summary>
+    protected abstract Task CreateEmptyDatabaseAsync();
+
+    /// <summary>How many tables this test's database holds.</summary>
+    protected abstract Task<int> CountTablesAsync();
+
     /// <summary>Seeds through the library on a clock set to <paramref name="at"/> (default: real now).</summary>
     protected async Task SeedAsync(Func<ICedrosStorage, FakeTimeProvider, Task> seed, DateTimeOffset? at = null)
     {
@@ -74,6 +84,51 @@ public abstract class CliScenarios : IAsyncLifetime
         var text = await Cli("migrate");
         Ok(text);
         Assert.Contains("No-op", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_only_commands_on_an_unmigrated_database_fail_and_create_nothing()
+    {
+        await CreateEmptyDatabaseAsync();
+        string[][] commands = [["status"], ["payments", "check", "sig-x"], ["webhooks", "list"], ["status", "--json"]];
+        foreach (var command in commands)
+        {
+            var r = await Cli(command);
+            Assert.True(r.ExitCode == 1, $"{string.Join(' ', command)}: {r}");
+            Assert.Contains("behind this library's version", r.Stderr, StringComparison.Ordinal);
+            Assert.Contains("cedros-storage migrate", r.Stderr, StringComparison.Ordinal);
+        }
+        Assert.Equal(0, await CountTablesAsync());
+    }
+
+    [Fact]
+    public async Task Migrate_dry_run_and_script_show_what_would_run_and_change_nothing()
+    {
+        await CreateEmptyDatabaseAsync();
+        var dry = await Cli("migrate", "--dry-run", "--json");
+        Ok(dry);
+        var pending = dry.Json().GetProperty("pending").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.NotEmpty(pending);
+        Assert.StartsWith("0001_", pending[0], StringComparison.Ordinal);
+        var text = await Cli("migrate", "--dry-run");
+        Ok(text);
+        Assert.Contains($"Would apply {pending.Count} migration(s)", text.Stdout, StringComparison.Ordinal);
+
+        var script = await CliWith(new Dictionary<string, string> { ["storage__schema_mapping__payments__table_name"] = "pay_tx" },
+            "migrate", "--script");
+        Ok(script);
+        Assert.Contains("-- 0001_", script.Stdout, StringComparison.Ordinal);
+        Assert.Contains("CREATE TABLE", script.Stdout, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"pay_tx\"", script.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("[[", script.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, await CountTablesAsync());
+
+        Ok(await Cli("migrate"));
+        var after = await Cli("migrate", "--dry-run", "--json");
+        Ok(after);
+        Assert.Empty(after.Json().GetProperty("pending").EnumerateArray());
+        Assert.Contains("0 pending", (await Cli("migrate", "--script")).Stdout, StringComparison.Ordinal);
+        Ok(await Cli("status"));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ internal static class StorageOptionsBinder
 
     private static readonly string[] FixedKeys =
     [
-        "backend",
+        "backend", "migrations",
         "sqlite:path", "sqlite:synchronous", "sqlite:busy_timeout",
         "postgres:connection_string", "postgres:max_pool_size", "postgres:min_pool_size", "postgres:command_timeout",
         "webhooks:visibility_timeout",
@@ -88,6 +88,7 @@ internal static class StorageOptionsBinder
         var r = new Reader(section, environment);
 
         r.Backend("backend", v => options.Backend = v);
+        r.Migrations("migrations", v => options.Migrations = v);
 
         r.Text("sqlite:path", v => options.Sqlite.Path = v);
         r.Synchronous("sqlite:synchronous", v => options.Sqlite.Synchronous = v);
@@ -208,6 +209,19 @@ internal static class StorageOptionsBinder
                 "POSTGRES" or "POSTGRESQL" => StorageBackend.Postgres,
                 "MEMORY" => StorageBackend.Memory,
                 _ => throw new StorageConfigurationException(found.Key, $"'{found.Value}' is not a backend (sqlite, postgres or memory)."),
+            });
+        }
+
+        public void Migrations(string path, Action<MigrationPolicy> set)
+        {
+            if (Read(path, []) is not { } found)
+                return;
+            set(found.Value.ToUpperInvariant() switch
+            {
+                "APPLY" => MigrationPolicy.Apply,
+                "VERIFY" => MigrationPolicy.Verify,
+                "NONE" => MigrationPolicy.None,
+                _ => throw new StorageConfigurationException(found.Key, $"'{found.Value}' is not a migration policy (apply, verify or none)."),
             });
         }
 

@@ -248,6 +248,23 @@ public sealed class StorageOptionsBinderTests
         Assert.Equal(expectedKey, error.Key);
     }
 
+    [Theory]
+    [InlineData("apply", MigrationPolicy.Apply)]
+    [InlineData("Verify", MigrationPolicy.Verify)]
+    [InlineData("NONE", MigrationPolicy.None)]
+    public void The_migration_policy_is_bound(string value, MigrationPolicy expected)
+    {
+        Assert.Equal(expected, StorageOptionsBinder.Bind(Config(("storage:migrations", value)), NoEnv).Migrations);
+    }
+
+    [Fact]
+    public void A_bad_migration_policy_fails_naming_the_key_and_the_valid_words()
+    {
+        var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsBinder.Bind(Config(("storage:migrations", "auto")), NoEnv));
+        Assert.Equal("storage.migrations", error.Key);
+        Assert.Contains("apply, verify or none", error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_storage_section_itself_binds_like_its_parent()
     {
