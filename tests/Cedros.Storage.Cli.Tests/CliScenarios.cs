@@ -131,6 +131,75 @@ public abstract class CliScenarios : IAsyncLifetime
         Ok(await Cli("status"));
     }
 
+    [Theory]
+    [InlineData(RunningCli.SIGINT)]
+    [InlineData(RunningCli.SIGTERM)]
+    public async Task Worker_runs_the_maintenance_passes_until_a_signal_then_prints_cancelled_and_exits_130(int signal)
+    {
+        await SeedAsync((s, time) => s.Default.CreateNonceAsync(new AdminNonce
+        {
+            Id = "nonce-expired", Purpose = "refund", CreatedAt = time.GetUtcNow().AddHours(-2), ExpiresAt = time.GetUtcNow().AddHours(-1),
+        }));
+        using var worker = CliProcess.Start(WorkDir, ["worker", .. BackendArgs]);
+        await worker.WaitForStdoutAsync("worker started");
+        await worker.WaitForStdoutAsync("Cleanup removed 1 expired nonces");
+        worker.Signal(signal);
+        var r = await worker.WaitAsync();
+        Assert.True(r.ExitCode == 130, r.ToString());
+        Assert.Equal("cancelled.", r.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Archive_shows_the_count_and_rate_and_a_json_error_goes_to_stderr()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await SeedAsync(async (s, _) =>
+        {
+            for (var i = 0; i < 12; i++) await s.Default.RecordPaymentAsync(Payment($"sig-rate-{i}", now.AddDays(-100)));
+        });
+        var r = await CliWith(new Dictionary<string, string> { ["storage__housekeeping_batch_size"] = "5" }, "archive", "--older-than", "90d");
+        Ok(r);
+        Assert.Matches(@"Archived into .*: 12 payment\(s\) created before .* in \d+\.\d s \([\d,]+ rows/s\)\.", r.Stdout);
+
+        var missing = await Cli("webhooks", "delete", "wh-missing", "--json");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal("", missing.Stdout);
+        using var error = JsonDocument.Parse(missing.Stderr);
+        Assert.Equal("not_found", error.RootElement.GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal(1, error.RootElement.GetProperty("error").GetProperty("exit_code").GetInt32());
+        Assert.Contains("wh-missing", error.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ids_are_never_wrapped_statuses_are_contract_words_and_json_payloads_are_not_escaped()
+    {
+        var id = Guid.NewGuid().ToString();
+        await SeedAsync(async (s, _) => await s.Default.EnqueueWebhookAsync(Webhook(id) with
+        {
+            Url = "https://hooks.example.com/a/very/long/path/that/takes/up/most/of/an/eighty/column/terminal/by/itself",
+        }));
+        var narrow = await CliWith(new Dictionary<string, string> { ["COLUMNS"] = "80" }, "webhooks", "list");
+        Ok(narrow);
+        Assert.Contains($"{id}  pending  0/5  payment.succeeded", narrow.Stdout, StringComparison.Ordinal);
+        Assert.Contains("url: https://hooks.example.com/a/very/long/path/that/takes/up/most/of/an/eighty/column/terminal/by/itself",
+            narrow.Stdout, StringComparison.Ordinal);
+        var wide = await Cli("webhooks", "list");
+        Ok(wide);
+        Assert.Contains(id, wide.Stdout, StringComparison.Ordinal);
+
+        var json = await Cli("webhooks", "list", "--json");
+        Ok(json);
+        Assert.Contains("""
+            "payload": "{\"event\":\"payment.succeeded\"}"
+            """.Trim(), json.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0022", json.Stdout, StringComparison.Ordinal);
+
+        var bad = await Cli("webhooks", "list", "--status", "dead");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--status 'dead' is not a webhook status; use one of: pending, processing, success, failed.", bad.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cedros.Storage", bad.Stderr, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Status_reports_webhook_counts_and_pending_refunds_of_a_tenant_as_json()
     {

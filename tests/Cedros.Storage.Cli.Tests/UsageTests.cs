@@ -218,6 +218,29 @@ public sealed class UsageTests : IDisposable
         Assert.Contains("postgres", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("statsu", "Did you mean 'status'?")]
+    [InlineData("webhooks lsit", "Did you mean 'list'?")]
+    [InlineData("status --jsno", "Did you mean '--json'?")]
+    [InlineData("migrate --dryrun", "Did you mean '--dry-run'?")]
+    public async Task A_typo_gets_a_suggestion(string commandLine, string suggestion)
+    {
+        var r = await Cli(commandLine.Split(' '));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(suggestion, r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_json_a_usage_error_is_json_on_stderr()
+    {
+        var r = await Cli("webhooks", "list", "--limit", "0", "--json");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stderr);
+        Assert.Equal("usage", doc.RootElement.GetProperty("error").GetProperty("kind").GetString());
+        Assert.Contains("--limit", doc.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_memory_backend_answers_status()
     {

@@ -29,7 +29,7 @@ internal static class StatusCommand
                     return ExitCodes.Ok;
                 }
                 var rows = new List<(string, string)> { ("backend", ctx.BackendName), ("database", ctx.Target), ("tenant", tenantId) };
-                rows.AddRange(counts.Select(c => ($"webhooks {c.Key.ToString().ToLowerInvariant()}", c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                rows.AddRange(counts.Select(c => ($"webhooks {Output.Word(c.Key)}", c.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
                 rows.Add(("pending refunds", pendingRefunds.ToString(System.Globalization.CultureInfo.InvariantCulture)));
                 AnsiConsole.Write(Output.KeyValueTable("", "", rows));
                 return ExitCodes.Ok;
