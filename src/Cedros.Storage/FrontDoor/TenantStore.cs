@@ -45,6 +45,9 @@ internal sealed partial class TenantStore : ITenantStorage
             ct => Driver.TransactAsync((bound, innerCt) => work(new TenantStore(_door, bound), innerCt), ct), cancellationToken);
     }
 
+    public Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken = default) =>
+        Call("ListTenants", null, Driver.ListTenantIdsAsync, cancellationToken);
+
     /// <summary>
     /// Housekeeping the same way on every backend: each batch of at most <c>storage.housekeeping_batch_size</c> rows is
     /// one atomic step of the driver (so live traffic interleaves between batches), repeated until a batch finds nothing.
