@@ -56,6 +56,9 @@ internal static class Program
         root.Subcommands.Add(WebhooksCommand.Create());
         root.Subcommands.Add(PaymentsCommand.Create());
         root.Subcommands.Add(WorkerCommand.Create());
+        root.Subcommands.Add(InspectCommands.Tenants());
+        root.Subcommands.Add(InspectCommands.Orders());
+        root.Subcommands.Add(InspectCommands.Refunds());
         return root;
     }
 }

@@ -201,6 +201,92 @@ public abstract class CliScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Inspection_commands_show_tenants_orders_refunds_payments_and_webhooks()
+    {
+        var whId = Guid.NewGuid().ToString();
+        await SeedAsync(async (s, time) =>
+        {
+            var now = time.GetUtcNow();
+            var acme = s.ForTenant("acme");
+            Assert.True(await acme.TryStoreOrderAsync(new Order
+            {
+                Id = "order-1", Source = "x402", PurchaseId = "sig-order-1", ResourceId = "shirt", AmountAsset = "USDC", Amount = 2_000_000,
+                CustomerEmail = "buyer@example.com", CreatedAt = now,
+                Items = [new OrderItem { ProductId = "shirt", Quantity = 2, Name = "Shirt", UnitPrice = 1_000_000, Asset = "USDC" }],
+            }));
+            await acme.UpdateOrderStatusWithHistoryAsync("order-1", OrderStatus.Paid, now, note: "paid on chain", actor: "server");
+            await acme.CreateFulfillmentAsync(new Fulfillment
+            {
+                Id = "ful-1", OrderId = "order-1", Carrier = "DHL", TrackingNumber = "TRACK123", CreatedAt = now,
+                Items = [new FulfillmentItem { ProductId = "shirt", Quantity = 2 }],
+            });
+            await acme.RecordPaymentAsync(Payment("sig-acme-show", now));
+            await acme.EnqueueWebhookAsync(Webhook(whId));
+            await s.Default.SaveRefundQuoteAsync(new RefundQuote
+            {
+                Id = "refund-9", OriginalPurchaseId = "purchase-9", RecipientWallet = "WalletR", Amount = 5, AmountAsset = "USDC",
+                CreatedAt = now, ExpiresAt = now.AddHours(1),
+            });
+        });
+
+        var tenants = await Cli("tenants", "list", "--json");
+        Ok(tenants);
+        Assert.Equal(["acme", "default"], tenants.Json().EnumerateArray().Select(t => t.GetString()!));
+        Assert.Equal("acme\ndefault", (await Cli("tenants", "list")).Stdout.Trim().ReplaceLineEndings("\n"));
+
+        var all = await Cli("status", "--all-tenants", "--json");
+        Ok(all);
+        var rows = all.Json().GetProperty("tenants").EnumerateArray().ToList();
+        Assert.Equal(["acme", "default"], rows.Select(r => r.GetProperty("tenant").GetString()!));
+        Assert.Equal(1, rows[0].GetProperty("webhooks").GetProperty("pending").GetInt64());
+        Assert.Equal(1, rows[1].GetProperty("pending_refunds").GetInt32());
+        var allText = await Cli("status", "--all-tenants");
+        Ok(allText);
+        Assert.Contains("acme", allText.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, (await Cli("status", "--all-tenants", "--tenant", "acme")).ExitCode);
+
+        var orders = await Cli("orders", "list", "--tenant", "acme", "--json");
+        Ok(orders);
+        Assert.Equal(1, orders.Json().GetProperty("total").GetInt64());
+        Assert.Equal("paid", orders.Json().GetProperty("orders")[0].GetProperty("status").GetString());
+        Assert.Equal(0, (await Cli("orders", "list", "--tenant", "acme", "--status", "shipped", "--json")).Json().GetProperty("total").GetInt64());
+        Assert.Contains("order-1", (await Cli("orders", "list", "--tenant", "acme")).Stdout, StringComparison.Ordinal);
+
+        var show = await Cli("orders", "show", "order-1", "--tenant", "acme");
+        Ok(show);
+        Assert.Contains("created -> paid  server  paid on chain", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ful-1  pending  DHL TRACK123", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 x shirt", show.Stdout, StringComparison.Ordinal);
+        var showJson = await Cli("orders", "show", "order-1", "--tenant", "acme", "--json");
+        Ok(showJson);
+        Assert.Equal("ful-1", showJson.Json().GetProperty("fulfillments")[0].GetProperty("id").GetString());
+        Assert.Equal("paid", showJson.Json().GetProperty("history")[0].GetProperty("to_status").GetString());
+        var missingOrder = await Cli("orders", "show", "order-1");
+        Assert.Equal(1, missingOrder.ExitCode);
+        Assert.Contains("order 'order-1' was not found", missingOrder.Stderr, StringComparison.Ordinal);
+
+        var refunds = await Cli("refunds", "pending", "--json");
+        Ok(refunds);
+        Assert.Equal("refund-9", Assert.Single(refunds.Json().EnumerateArray()).GetProperty("id").GetString());
+        Assert.Contains("refund-9  pending  5 USDC", (await Cli("refunds", "pending")).Stdout, StringComparison.Ordinal);
+
+        var payment = await Cli("payments", "show", "sig-acme-show", "--json");
+        Ok(payment);
+        Assert.Equal("acme", payment.Json().GetProperty("tenant_id").GetString());
+        Assert.Equal(1, (await Cli("payments", "show", "sig-acme-show", "--tenant", "default")).ExitCode);
+        Assert.Equal(1, (await Cli("payments", "show", "sig-nope")).ExitCode);
+
+        var webhook = await Cli("webhooks", "show", whId, "--tenant", "acme");
+        Ok(webhook);
+        Assert.Contains($"webhook {whId}", webhook.Stdout, StringComparison.Ordinal);
+        Assert.Contains("payload: {\"event\":\"payment.succeeded\"}", webhook.Stdout, StringComparison.Ordinal);
+        var webhookJson = await Cli("webhooks", "show", whId, "--tenant", "acme", "--json");
+        Ok(webhookJson);
+        Assert.Equal("pending", webhookJson.Json().GetProperty("status").GetString());
+        Assert.Equal(1, (await Cli("webhooks", "show", whId)).ExitCode);
+    }
+
+    [Fact]
     public async Task Status_reports_webhook_counts_and_pending_refunds_of_a_tenant_as_json()
     {
         await SeedAsync(async (s, time) =>
