@@ -65,6 +65,14 @@ for proj in $(grep -l '<IsTestProject>true</IsTestProject>' tests/*/*.csproj); d
     --logger "trx;LogFileName=${name}.trx" --logger "console;verbosity=minimal" --results-directory "$results" "$@" || status=$?
 done
 
+# Packaging: pack every package into a scratch folder feed, install the dotnet tool from it and run it (~1 min).
+feed="$(mktemp -d)"
+if ! bash scripts/pack.sh "" "$feed" 1>&2; then
+  echo "scripts/pack.sh failed: the packages could not be packed or the tool not installed and run" >&2
+  status=1
+fi
+rm -rf "$feed"
+
 if [ -s "$report" ]; then
   echo "---- failover test figures ----" >&2
   cat "$report" >&2

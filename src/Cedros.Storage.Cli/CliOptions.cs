@@ -104,6 +104,25 @@ internal static class CliOptions
         },
     };
 
+    /// <summary>An option taking one of an enum's contract words (<c>pending</c>, <c>past_due</c>…); a bad value lists them.</summary>
+    public static Option<T?> Word<T>(string name, string description, string what) where T : struct, Enum
+    {
+        var words = Enum.GetValues<T>().Select(Internal.EnumText<T>.ToText).ToList();
+        return new Option<T?>(name)
+        {
+            Description = description,
+            HelpName = string.Join('|', words),
+            CustomParser = r =>
+            {
+                var text = r.Tokens.Count == 1 ? r.Tokens[0].Value : "";
+                var match = Enum.GetValues<T>().Where(v => string.Equals(Internal.EnumText<T>.ToText(v), text, StringComparison.OrdinalIgnoreCase)).ToList();
+                if (match.Count == 1) return match[0];
+                r.AddError($"{name} '{text}' is not a {what}; use one of: {string.Join(", ", words)}.");
+                return null;
+            },
+        };
+    }
+
     /// <summary>An integer option limited to [<paramref name="min"/>, <paramref name="max"/>].</summary>
     public static Option<int> IntRange(string name, string description, int min, int max, int defaultValue) => new(name)
     {

@@ -36,15 +36,34 @@ internal sealed class CommandContext(ParseResult parseResult, StorageOptions opt
         _ => "(in memory)",
     };
 
-    /// <summary>Opens (and migrates) the configured backend.</summary>
-    public async Task<ICedrosStorage> OpenAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the configured backend without creating or migrating anything: <c>storage.migrations = apply</c> is read
+    /// as <c>verify</c> here (a missing SQLite file or a schema behind or ahead fails), <c>none</c> is kept. Only
+    /// <c>migrate</c> changes the schema (<see cref="OpenAndMigrateAsync"/>).
+    /// </summary>
+    public Task<ICedrosStorage> OpenAsync(CancellationToken cancellationToken) =>
+        OpenAsync(Options.Migrations == MigrationPolicy.None ? MigrationPolicy.None : MigrationPolicy.Verify, cancellationToken);
+
+    /// <summary>Opens the configured backend, creating the SQLite file and applying pending migrations.</summary>
+    public Task<ICedrosStorage> OpenAndMigrateAsync(CancellationToken cancellationToken) => OpenAsync(MigrationPolicy.Apply, cancellationToken);
+
+    private async Task<ICedrosStorage> OpenAsync(MigrationPolicy policy, CancellationToken cancellationToken)
     {
         Step = $"opening the {BackendName} storage";
-        return Options.Backend switch
+        var previous = Options.Migrations;
+        Options.Migrations = policy;
+        try
         {
-            StorageBackend.Sqlite => await SqliteStorage.OpenAsync(Options, Time, cancellationToken).ConfigureAwait(false),
-            StorageBackend.Postgres => await PostgresStorage.OpenAsync(Options, Time, cancellationToken).ConfigureAwait(false),
-            _ => new InMemoryStorage(Options, Time),
-        };
+            return Options.Backend switch
+            {
+                StorageBackend.Sqlite => await SqliteStorage.OpenAsync(Options, Time, cancellationToken).ConfigureAwait(false),
+                StorageBackend.Postgres => await PostgresStorage.OpenAsync(Options, Time, cancellationToken).ConfigureAwait(false),
+                _ => new InMemoryStorage(Options, Time),
+            };
+        }
+        finally
+        {
+            Options.Migrations = previous;
+        }
     }
 }

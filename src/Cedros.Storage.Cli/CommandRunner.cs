@@ -34,7 +34,7 @@ internal static class CommandRunner
         }
         catch (StorageConfigurationException ex)
         {
-            return Fail(ExitCodes.Usage, "loading configuration", ex.Message, null);
+            return Fail(ExitCodes.Usage, "loading configuration", ex.Message, null, parseResult.GetValue(CliOptions.Json), "configuration");
         }
 
         var context = new CommandContext(parseResult, options, TimeProvider.System);
@@ -42,28 +42,57 @@ internal static class CommandRunner
         {
             return await body(context, cancellationToken).ConfigureAwait(false);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Cancelled(context.Json);
+        }
+        catch (StorageException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A driver may surface the cancelled command as a storage error: Ctrl+C still means "cancelled".
+            return Cancelled(context.Json);
+        }
         catch (StorageConfigurationException ex)
         {
-            return Fail(ExitCodes.Usage, context.Step, ex.Message, options);
+            return Fail(ExitCodes.Usage, context.Step, ex.Message, options, context.Json, "configuration");
         }
         catch (StorageException ex)
         {
-            return Fail(ExitCodes.StorageError, context.Step, $"{ex.Message} ({ex.Kind})", options);
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            return Fail(ExitCodes.Cancelled, context.Step, "cancelled.", options);
+            return Fail(ExitCodes.StorageError, context.Step, $"{ex.Message} ({ex.Kind})", options, context.Json, ex.Kind.ToString());
         }
 #pragma warning disable CA1031 // The tool's last line of defence: any failure becomes one scrubbed line and exit 1.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            return Fail(ExitCodes.StorageError, context.Step, $"unexpected {ex.GetType().Name}: {ex.Message}", options);
+            return Fail(ExitCodes.StorageError, context.Step, $"unexpected {ex.GetType().Name}: {ex.Message}", options, context.Json, "Internal");
         }
     }
 
-    private static int Fail(int exitCode, string step, string message, StorageOptions? options)
+    /// <summary>Ctrl+C / SIGTERM: "cancelled." on stderr (JSON under <c>--json</c>), exit 130.</summary>
+    private static int Cancelled(bool json)
     {
+        if (json) Output.WriteJsonError(new { Error = new { Message = "cancelled.", Kind = "cancelled", ExitCode = ExitCodes.Cancelled } });
+        else Console.Error.WriteLine("cancelled.");
+        return ExitCodes.Cancelled;
+    }
+
+    /// <summary>One line on stderr: <c>cedros-storage: &lt;step&gt; failed: &lt;message&gt;</c>, or under <c>--json</c> one
+    /// JSON object <c>{"error":{"step","message","kind","exit_code"}}</c>; never a password.</summary>
+    internal static int Fail(int exitCode, string step, string message, StorageOptions? options, bool json = false, string? kind = null)
+    {
+        if (json)
+        {
+            Output.WriteJsonError(new
+            {
+                Error = new
+                {
+                    Step = step,
+                    Message = Secrets.Scrub(message.ReplaceLineEndings(" "), options),
+                    Kind = kind is null ? null : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(kind),
+                    ExitCode = exitCode,
+                },
+            });
+            return exitCode;
+        }
         var line = $"cedros-storage: {step} failed: {message}".ReplaceLineEndings(" ");
         Console.Error.WriteLine(Secrets.Scrub(line, options));
         return exitCode;

@@ -17,13 +17,7 @@ internal static class MigrationHistory
     {
         try
         {
-            var table = options.ResolveTables().SchemaMigrations;
-            return options.Backend switch
-            {
-                StorageBackend.Sqlite => await ReadSqliteAsync(options.Sqlite.Path, table.Name, cancellationToken).ConfigureAwait(false),
-                StorageBackend.Postgres => await ReadPostgresAsync(options.Postgres.ConnectionString!, table, cancellationToken).ConfigureAwait(false),
-                _ => null,
-            };
+            return await ReadAsync(options, cancellationToken).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Best effort by design: the real open reports errors.
         catch (Exception)
@@ -32,6 +26,22 @@ internal static class MigrationHistory
             return null;
         }
     }
+
+    /// <summary>The recorded migrations (empty when the history table or the SQLite file does not exist); a database
+    /// that cannot be read throws. Reads only: creates nothing. Null for the in-memory backend.</summary>
+    public static async Task<IReadOnlyList<string>?> ReadAsync(StorageOptions options, CancellationToken cancellationToken)
+    {
+        var table = options.ResolveTables().SchemaMigrations;
+        return options.Backend switch
+        {
+            StorageBackend.Sqlite => await ReadSqliteAsync(options.Sqlite.Path, table.Name, cancellationToken).ConfigureAwait(false),
+            StorageBackend.Postgres => await ReadPostgresAsync(options.Postgres.ConnectionString!, table, cancellationToken).ConfigureAwait(false),
+            _ => null,
+        };
+    }
+
+    /// <summary>The version number at the start of a recorded migration (<c>4</c> of <c>0004_name</c>).</summary>
+    public static long VersionOf(string recorded) => LeadingNumber(recorded);
 
     private static async Task<IReadOnlyList<string>?> ReadSqliteAsync(string path, string table, CancellationToken ct)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cedros.Storage.Configuration;
@@ -16,8 +17,49 @@ internal static class Output
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = true,
+        // Plain text in strings: a webhook payload {"a":1} prints as "{\"a\":1}", not "{\u0022a\u0022:1}". The output
+        // is data for jq and people, never embedded in HTML.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
+
+    /// <summary>Writes <paramref name="value"/> as JSON on stderr (errors under <c>--json</c>), on one line.</summary>
+    public static void WriteJsonError<T>(T value) => Console.Error.WriteLine(JsonSerializer.Serialize(value, JsonLineOptions));
+
+    private static readonly JsonSerializerOptions JsonLineOptions = new(JsonOptions) { WriteIndented = false };
+
+    /// <summary>An enum value as the contract writes it (<c>past_due</c>), the same word JSON uses.</summary>
+    public static string Word<T>(T value) where T : struct, Enum => Internal.EnumText<T>.ToText(value);
+
+    /// <summary>A table column for ids and other values that must stay copy-pastable: never wrapped or cut.</summary>
+    public static TableColumn IdColumn(string header) => new TableColumn(header).NoWrap();
+
+    /// <summary>Below this console width a listing is printed as one block per row (<see cref="Records"/>) instead of a
+    /// table whose narrow columns would break every value over many lines.</summary>
+    public const int WideTableMinWidth = 140;
+
+    /// <summary>True when the console is wide enough for a many-column table.</summary>
+    public static bool Wide => AnsiConsole.Profile.Width >= WideTableMinWidth;
+
+    /// <summary>
+    /// Rows as blocks of plain lines: the first line is the row's id and headline values (never wrapped by the tool, so
+    /// the id stays copy-pastable), then one indented <c>key: value</c> line per other field that has a value.
+    /// </summary>
+    public static void Records<T>(IEnumerable<T> rows, Func<T, string> headline, Func<T, IEnumerable<(string Key, string? Value)>> fields)
+    {
+        var first = true;
+        foreach (var row in rows)
+        {
+            if (!first) Line("");
+            first = false;
+            Line(headline(row));
+            foreach (var (key, value) in fields(row))
+                if (!string.IsNullOrEmpty(value)) Line($"    {key}: {value}");
+        }
+    }
+
+    /// <summary>A count with thousands separators: <c>1,000,000</c>.</summary>
+    public static string Count(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
 
     /// <summary>Writes <paramref name="value"/> as JSON on stdout, bypassing Spectre.Console.</summary>
     public static void WriteJson<T>(T value)
@@ -40,8 +82,10 @@ internal static class Output
     /// <summary>A table cell showing <paramref name="text"/> literally (no markup interpretation).</summary>
     public static IRenderable Cell(string? text) => new Text(text ?? "");
 
-    /// <summary>Writes a line of plain text (never interpreted as markup) through Spectre.Console.</summary>
-    public static void Line(string text) => AnsiConsole.WriteLine(text);
+    /// <summary>Writes a line of plain text (never interpreted as markup).</summary>
+    /// <remarks>Written straight to stdout: Spectre.Console would break a long line at the console width, and a line
+    /// may carry an id, a URL or a path that must stay copy-pastable.</remarks>
+    public static void Line(string text) => Console.Out.WriteLine(text);
 
     /// <summary>Backend name as written in configuration.</summary>
     public static string BackendName(StorageBackend backend) => backend switch

@@ -37,6 +37,34 @@ internal sealed class PostgresMigrator(PostgresContext context)
         }
     }
 
+    /// <summary>Every version recorded in the history table (empty when it does not exist); reads only, creates nothing.</summary>
+    public async Task<IReadOnlyCollection<long>> GetAppliedVersionsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var exists = new NpgsqlCommand("SELECT to_regclass(@name) IS NOT NULL", connection))
+            {
+                exists.Parameters.AddWithValue("name", context.Tables.SchemaMigrations.Quoted);
+                if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not true) return [];
+            }
+            await using var select = new NpgsqlCommand(context.Sql("SELECT version FROM [[schema_migrations]]"), connection);
+            var versions = new List<long>();
+            await using var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) versions.Add(reader.GetInt32(0));
+            return versions;
+        }
+        catch (Exception ex) when (PostgresErrors.IsDriverError(ex))
+        {
+            throw PostgresErrors.Translate(ex);
+        }
+    }
+
+    /// <summary>Fails with <see cref="StorageSchemaVersionException"/> unless the schema is exactly this library's
+    /// (<c>storage.migrations = verify</c>); writes nothing.</summary>
+    public async Task VerifyAsync(CancellationToken cancellationToken) =>
+        Schema.SchemaVerifier.Verify("PostgreSQL", All, await GetAppliedVersionsAsync(cancellationToken).ConfigureAwait(false));
+
     public async Task MigrateAsync(CancellationToken cancellationToken)
     {
         try
@@ -70,6 +98,10 @@ internal sealed class PostgresMigrator(PostgresContext context)
             """).ConfigureAwait(false);
         var applied = await conn.ListAsync("SELECT version, name, checksum FROM [[schema_migrations]] ORDER BY version",
             r => (Version: r.GetInt32(0), Name: r.GetString(1), Checksum: r.GetString(2))).ConfigureAwait(false);
+        // A database written by a newer library is refused before anything is applied to it (as SQLite does).
+        var newest = applied.Count == 0 ? 0 : applied.Max(a => a.Version);
+        if (newest > KnownVersion)
+            throw new StorageSchemaVersionException("PostgreSQL", newest, KnownVersion, []);
         foreach (var row in applied)
         {
             var known = All.FirstOrDefault(m => m.Version == row.Version);

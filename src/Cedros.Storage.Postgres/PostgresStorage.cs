@@ -24,7 +24,10 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable, IStorageHealt
         Default = ForTenant(TenantIds.Default);
     }
 
-    /// <summary>Opens a PostgreSQL storage and applies pending migrations.</summary>
+    /// <summary>Opens a PostgreSQL storage. <c>storage.migrations</c>: <c>apply</c> (default) applies pending migrations and
+    /// ensures the archive table; <c>verify</c> creates nothing and fails with <see cref="StorageSchemaVersionException"/>
+    /// when the schema is behind or ahead of the library; <c>none</c> does neither. A database newer than the library
+    /// is refused under <c>apply</c> and <c>verify</c>.</summary>
     public static async Task<PostgresStorage> OpenAsync(StorageOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -34,7 +37,15 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable, IStorageHealt
         var storage = new PostgresStorage(new PostgresContext(dataSource, options, tables, timeProvider ?? TimeProvider.System));
         try
         {
-            await storage.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            switch (options.Migrations)
+            {
+                case MigrationPolicy.Apply:
+                    await storage.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case MigrationPolicy.Verify:
+                    await new PostgresMigrator(storage._context).VerifyAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+            }
         }
         catch
         {

@@ -31,6 +31,11 @@ internal sealed partial class PostgresStore : IStoreDriver
     internal PostgresContext Context { get; }
     internal DateTimeOffset Now => Context.Now;
 
+    public Task<IReadOnlyList<string>> ListTenantIdsAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<string>>(async c =>
+            [.. (await c.ListAsync(Context.Tables.TenantIdsTemplate(), r => r.GetString(0)).ConfigureAwait(false)).Order(StringComparer.Ordinal)],
+            cancellationToken);
+
     /// <summary>Runs one unit of work; <paramref name="atomic"/> when it has more than one statement.</summary>
     internal Task<T> RunAsync<T>(Func<PgConn, Task<T>> work, CancellationToken cancellationToken, bool atomic = false) =>
         _executor.RunAsync(work, atomic, cancellationToken);

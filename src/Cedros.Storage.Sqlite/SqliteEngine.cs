@@ -32,11 +32,16 @@ internal sealed class SqliteEngine : IDisposable
             throw new StorageConfigurationException("storage.sqlite.path", "a database file path is required.");
         if (options.Sqlite.BusyTimeout < TimeSpan.Zero)
             throw new StorageConfigurationException("storage.sqlite.busy_timeout", "must not be negative.");
+        if (options.Migrations != MigrationPolicy.Apply && !File.Exists(options.Sqlite.Path))
+            throw new StorageConfigurationException("storage.sqlite.path",
+                $"'{Path.GetFullPath(options.Sqlite.Path)}' does not exist, and storage.migrations = {options.Migrations.ToString().ToLowerInvariant()} " +
+                "never creates it (check the path, or create it with 'cedros-storage migrate').");
         var busyMs = (long)Math.Min(int.MaxValue, options.Sqlite.BusyTimeout.TotalMilliseconds);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = options.Sqlite.Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            // Only "apply" may create the file: verify/none must not turn a mistyped path into an empty database.
+            Mode = options.Migrations == MigrationPolicy.Apply ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = (int)Math.Max(1, Math.Ceiling(options.Sqlite.BusyTimeout.TotalSeconds)),

@@ -22,6 +22,17 @@ internal static class SqliteMigrator
         return new SqliteSession(connection).Long($"SELECT coalesce(max(version), 0) FROM {engine.Tables.SchemaMigrations.Quoted}");
     }
 
+    /// <summary>Every version recorded in the history table (empty when the table does not exist); reads only.</summary>
+    public static IReadOnlyCollection<long> AppliedVersions(SqliteEngine engine)
+    {
+        using var connection = engine.Open();
+        var session = new SqliteSession(connection);
+        if (session.Long("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = @name",
+                ("@name", engine.Tables.SchemaMigrations.Name)) == 0)
+            return [];
+        return session.List($"SELECT version FROM {engine.Tables.SchemaMigrations.Quoted}", r => r.GetInt64(0));
+    }
+
     public static void Migrate(SqliteEngine engine, IReadOnlyList<MigrationScript>? scripts = null)
     {
         scripts ??= Scripts;
@@ -35,6 +46,11 @@ internal static class SqliteMigrator
                 applied_at INTEGER NOT NULL
             )
             """));
+        var known = scripts.Count == 0 ? 0 : scripts.Max(s => s.Version);
+        // A database written by a newer library is refused before anything is applied to it.
+        var newest = new SqliteSession(connection).Long($"SELECT coalesce(max(version), 0) FROM {history}");
+        if (newest > known)
+            throw new StorageSchemaVersionException("SQLite", newest, known, []);
         foreach (var script in scripts)
         {
             PooledExecutor.RunImmediate(connection, s =>
@@ -54,11 +70,6 @@ internal static class SqliteMigrator
                     ("@version", script.Version), ("@name", script.Name), ("@checksum", script.Checksum), ("@at", engine.Now));
             });
         }
-        var known = scripts.Count == 0 ? 0 : scripts.Max(s => s.Version);
-        var newest = new SqliteSession(connection).Long($"SELECT max(version) FROM {history}");
-        if (newest > known)
-            throw new StorageException(StorageErrorKind.Internal,
-                $"the database schema is at version {newest}, newer than this library knows ({known}); upgrade the library.");
         if (engine.Tables.PaymentsArchive is { } archive)
             PooledExecutor.RunImmediate(connection, s => s.Execute(ArchiveTableSql(archive)));
     }

@@ -25,9 +25,12 @@ public sealed class SqliteStorage : ICedrosStorage, IDisposable, IStorageHealth,
     }
 
     /// <summary>
-    /// Opens the database file named by <c>storage.sqlite.path</c> (created if missing), switches it to WAL mode and
-    /// applies pending migrations. Fails with <see cref="StorageConfigurationException"/> for an invalid table mapping
-    /// (SQLite has no schemas, so a <c>schema.table</c> name is refused).
+    /// Opens the database file named by <c>storage.sqlite.path</c>. With <c>storage.migrations = apply</c> (the default)
+    /// the file is created if missing, switched to WAL mode and pending migrations are applied; with <c>verify</c> nothing
+    /// is created or changed and a missing file (<see cref="StorageConfigurationException"/>) or a schema behind or ahead
+    /// of the library (<see cref="StorageSchemaVersionException"/>) fails the open; with <c>none</c> the file must exist
+    /// and is not checked. Fails with <see cref="StorageConfigurationException"/> for an invalid table mapping (SQLite
+    /// has no schemas, so a <c>schema.table</c> name is refused).
     /// </summary>
     public static async Task<SqliteStorage> OpenAsync(StorageOptions options, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
@@ -36,7 +39,15 @@ public sealed class SqliteStorage : ICedrosStorage, IDisposable, IStorageHealth,
         var storage = new SqliteStorage(engine);
         try
         {
-            await storage.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            switch (options.Migrations)
+            {
+                case MigrationPolicy.Apply:
+                    await storage.MigrateAsync(cancellationToken).ConfigureAwait(false);
+                    break;
+                case MigrationPolicy.Verify:
+                    storage.Verify();
+                    break;
+            }
             return storage;
         }
         catch
@@ -71,6 +82,19 @@ public sealed class SqliteStorage : ICedrosStorage, IDisposable, IStorageHealth,
         finally
         {
             _engine.WriteGate.Release();
+        }
+    }
+
+    /// <summary>Checks the applied migrations against the library's without writing (<c>storage.migrations = verify</c>).</summary>
+    private void Verify()
+    {
+        try
+        {
+            Schema.SchemaVerifier.Verify("SQLite", SqliteMigrator.Scripts, SqliteMigrator.AppliedVersions(_engine));
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            throw SqliteErrors.TranslateOpen(ex, _engine.Options.Sqlite.Path);
         }
     }
 

@@ -40,6 +40,10 @@ internal sealed partial class SqliteStore : IStoreDriver
     /// <summary>The tenant parameter every tenant-owned query binds.</summary>
     internal (string, object?) Tenant => ("@tenant", TenantId);
 
+    public Task<IReadOnlyList<string>> ListTenantIdsAsync(CancellationToken cancellationToken) =>
+        ReadAsync<IReadOnlyList<string>>(s => [.. s.List(Sql(Tables.TenantIdsTemplate()), r => r.GetString(0)).Order(StringComparer.Ordinal)],
+            cancellationToken);
+
     internal Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false) =>
         _executor.ReadAsync(work, cancellationToken, snapshot);
 

@@ -15,4 +15,8 @@ public interface IAdminNonceStore
 
     /// <summary>Deletes nonces with expires_at ≤ now, across tenants; returns the count.</summary>
     Task<long> CleanupExpiredNoncesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>As the overload without progress; <paramref name="progress"/> receives the running total of rows after
+    /// every batch (<c>storage.housekeeping_batch_size</c>) that changed some.</summary>
+    Task<long> CleanupExpiredNoncesAsync(IProgress<long>? progress, CancellationToken cancellationToken = default);
 }

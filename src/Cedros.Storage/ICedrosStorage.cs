@@ -35,6 +35,13 @@ public interface ITenantStorage : IStore
     ISubscriptionRepository Subscriptions { get; }
 
     /// <summary>
+    /// Every tenant id that has at least one row in any table (ledger archive included), ordered ordinally. Reads across
+    /// tenants, like <see cref="IPaymentLedger.HasPaymentBeenProcessedAsync"/>: for operators and maintenance, e.g.
+    /// to report on each tenant. The default tenant is listed only when it has rows.
+    /// </summary>
+    Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Runs <paramref name="work"/> with a transaction-bound handle: every call made through it commits together when
     /// the callback returns, none does if it throws (the exception propagates). A nested call joins the outer one.
     /// Inside the callback make every call through the handle it is given: a call through any other handle of the

@@ -15,6 +15,10 @@ public interface IIdempotencyStore
     /// <summary>Deletes expired keys and lapsed locks, across tenants; returns the count.</summary>
     Task<long> CleanupExpiredIdempotencyKeysAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>As the overload without progress; <paramref name="progress"/> receives the running total of rows after
+    /// every batch (<c>storage.housekeeping_batch_size</c>) that changed some.</summary>
+    Task<long> CleanupExpiredIdempotencyKeysAsync(IProgress<long>? progress, CancellationToken cancellationToken = default);
+
     /// <summary>Begins a request: exactly one concurrent caller gets Started.</summary>
     Task<IdempotencyBeginResult> TryBeginIdempotentRequestAsync(string key, string requestFingerprint, TimeSpan lockTtl,
         CancellationToken cancellationToken = default);

@@ -28,4 +28,8 @@ public interface IInventoryStore
 
     /// <summary>Releases active reservations with expires_at ≤ <paramref name="now"/>, across tenants; returns the count.</summary>
     Task<int> CleanupExpiredInventoryReservationsAsync(DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>As the overload without progress; <paramref name="progress"/> receives the running total of rows after
+    /// every batch (<c>storage.housekeeping_batch_size</c>) that changed some.</summary>
+    Task<int> CleanupExpiredInventoryReservationsAsync(DateTimeOffset now, IProgress<long>? progress, CancellationToken cancellationToken = default);
 }

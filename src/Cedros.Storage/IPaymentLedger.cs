@@ -26,4 +26,8 @@ public interface IPaymentLedger
     /// <summary>Moves (or deletes, when no archive table is set) rows older than the cutoff, across tenants, in bounded
     /// batches until done. Returns the total.</summary>
     Task<long> ArchiveOldPaymentsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
+
+    /// <summary>As the overload without progress; <paramref name="progress"/> receives the running total of rows after
+    /// every batch (<c>storage.housekeeping_batch_size</c>) that changed some.</summary>
+    Task<long> ArchiveOldPaymentsAsync(DateTimeOffset olderThan, IProgress<long>? progress, CancellationToken cancellationToken = default);
 }

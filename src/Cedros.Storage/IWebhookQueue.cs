@@ -61,4 +61,8 @@ public interface IWebhookQueue
 
     /// <summary>Deletes success/failed webhooks completed before the cutoff, across tenants; returns the count.</summary>
     Task<long> CleanupCompletedWebhooksAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default);
+
+    /// <summary>As the overload without progress; <paramref name="progress"/> receives the running total of rows after
+    /// every batch (<c>storage.housekeeping_batch_size</c>) that changed some.</summary>
+    Task<long> CleanupCompletedWebhooksAsync(DateTimeOffset olderThan, IProgress<long>? progress, CancellationToken cancellationToken = default);
 }

@@ -68,6 +68,23 @@ public static class CliProcess
         return new CliResult(process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>Starts the tool and leaves it running (see <see cref="RunningCli"/>).</summary>
+    public static RunningCli Start(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var psi = new ProcessStartInfo(DotnetHost())
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Dll.Value);
+        foreach (var arg in args) psi.ArgumentList.Add(arg);
+        foreach (var name in psi.Environment.Keys.Where(IsStorageVariable).ToList()) psi.Environment.Remove(name);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) psi.Environment[name] = value;
+        return new RunningCli(Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet"));
+    }
+
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
@@ -83,5 +100,62 @@ public static class CliProcess
         if (root is null) throw new InvalidOperationException($"no Cedros.Storage.slnx above {AppContext.BaseDirectory}");
         var dll = Path.Combine(root.FullName, "src", "Cedros.Storage.Cli", "bin", configuration, tfm, "cedros-storage.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException($"the tool was not built: {dll}", dll);
+    }
+}
+
+/// <summary>A tool process left running (e.g. <c>worker</c>), to be signalled.</summary>
+public sealed class RunningCli : IDisposable
+{
+    private readonly Process _process;
+    private readonly System.Text.StringBuilder _stdout = new();
+    private readonly System.Text.StringBuilder _stderr = new();
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+
+    public const int SIGINT = 2;
+    public const int SIGTERM = 15;
+
+    internal RunningCli(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_stdout) _stdout.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_stderr) _stderr.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public string Stdout { get { lock (_stdout) return _stdout.ToString(); } }
+
+    public string Stderr { get { lock (_stderr) return _stderr.ToString(); } }
+
+    /// <summary>Waits until stdout contains <paramref name="text"/> (or fails after 60 s, or when the process exits).</summary>
+    public async Task WaitForStdoutAsync(string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!Stdout.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"never printed '{text}'.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Sends a POSIX signal to the process.</summary>
+    public void Signal(int signal) => Assert.Equal(0, kill(_process.Id, signal));
+
+    /// <summary>Waits for the exit (at most 60 s).</summary>
+    public async Task<CliResult> WaitAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.WaitForExit();
+        return new CliResult(_process.ExitCode, Stdout, Stderr);
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
     }
 }

@@ -28,6 +28,16 @@ public abstract class CliScenarios : IAsyncLifetime
 
     protected Task<CliResult> Cli(params string[] args) => CliProcess.RunAsync(WorkDir, [.. args, .. BackendArgs]);
 
+    /// <summary>Runs the tool with extra environment variables.</summary>
+    protected Task<CliResult> CliWith(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        CliProcess.RunAsync(WorkDir, [.. args, .. BackendArgs], environment);
+
+    /// <summary>Makes this test's database exist but hold no tables (SQLite: an empty file; PostgreSQL: already so).</summary>
+    protected abstract Task CreateEmptyDatabaseAsync();
+
+    /// <summary>How many tables this test's database holds.</summary>
+    protected abstract Task<int> CountTablesAsync();
+
     /// <summary>Seeds through the library on a clock set to <paramref name="at"/> (default: real now).</summary>
     protected async Task SeedAsync(Func<ICedrosStorage, FakeTimeProvider, Task> seed, DateTimeOffset? at = null)
     {
@@ -74,6 +84,206 @@ public abstract class CliScenarios : IAsyncLifetime
         var text = await Cli("migrate");
         Ok(text);
         Assert.Contains("No-op", text.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_only_commands_on_an_unmigrated_database_fail_and_create_nothing()
+    {
+        await CreateEmptyDatabaseAsync();
+        string[][] commands = [["status"], ["payments", "check", "sig-x"], ["webhooks", "list"], ["status", "--json"]];
+        foreach (var command in commands)
+        {
+            var r = await Cli(command);
+            Assert.True(r.ExitCode == 1, $"{string.Join(' ', command)}: {r}");
+            Assert.Contains("behind this library's version", r.Stderr, StringComparison.Ordinal);
+            Assert.Contains("cedros-storage migrate", r.Stderr, StringComparison.Ordinal);
+        }
+        Assert.Equal(0, await CountTablesAsync());
+    }
+
+    [Fact]
+    public async Task Migrate_dry_run_and_script_show_what_would_run_and_change_nothing()
+    {
+        await CreateEmptyDatabaseAsync();
+        var dry = await Cli("migrate", "--dry-run", "--json");
+        Ok(dry);
+        var pending = dry.Json().GetProperty("pending").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.NotEmpty(pending);
+        Assert.StartsWith("0001_", pending[0], StringComparison.Ordinal);
+        var text = await Cli("migrate", "--dry-run");
+        Ok(text);
+        Assert.Contains($"Would apply {pending.Count} migration(s)", text.Stdout, StringComparison.Ordinal);
+
+        var script = await CliWith(new Dictionary<string, string> { ["storage__schema_mapping__payments__table_name"] = "pay_tx" },
+            "migrate", "--script");
+        Ok(script);
+        Assert.Contains("-- 0001_", script.Stdout, StringComparison.Ordinal);
+        Assert.Contains("CREATE TABLE", script.Stdout, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("\"pay_tx\"", script.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("[[", script.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, await CountTablesAsync());
+
+        Ok(await Cli("migrate"));
+        var after = await Cli("migrate", "--dry-run", "--json");
+        Ok(after);
+        Assert.Empty(after.Json().GetProperty("pending").EnumerateArray());
+        Assert.Contains("0 pending", (await Cli("migrate", "--script")).Stdout, StringComparison.Ordinal);
+        Ok(await Cli("status"));
+    }
+
+    [Theory]
+    [InlineData(RunningCli.SIGINT)]
+    [InlineData(RunningCli.SIGTERM)]
+    public async Task Worker_runs_the_maintenance_passes_until_a_signal_then_prints_cancelled_and_exits_130(int signal)
+    {
+        await SeedAsync((s, time) => s.Default.CreateNonceAsync(new AdminNonce
+        {
+            Id = "nonce-expired", Purpose = "refund", CreatedAt = time.GetUtcNow().AddHours(-2), ExpiresAt = time.GetUtcNow().AddHours(-1),
+        }));
+        using var worker = CliProcess.Start(WorkDir, ["worker", .. BackendArgs]);
+        await worker.WaitForStdoutAsync("worker started");
+        await worker.WaitForStdoutAsync("Cleanup removed 1 expired nonces");
+        worker.Signal(signal);
+        var r = await worker.WaitAsync();
+        Assert.True(r.ExitCode == 130, r.ToString());
+        Assert.Equal("cancelled.", r.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Archive_shows_the_count_and_rate_and_a_json_error_goes_to_stderr()
+    {
+        var now = DateTimeOffset.UtcNow;
+        await SeedAsync(async (s, _) =>
+        {
+            for (var i = 0; i < 12; i++) await s.Default.RecordPaymentAsync(Payment($"sig-rate-{i}", now.AddDays(-100)));
+        });
+        var r = await CliWith(new Dictionary<string, string> { ["storage__housekeeping_batch_size"] = "5" }, "archive", "--older-than", "90d");
+        Ok(r);
+        Assert.Matches(@"Archived into .*: 12 payment\(s\) created before .* in \d+\.\d s \([\d,]+ rows/s\)\.", r.Stdout);
+
+        var missing = await Cli("webhooks", "delete", "wh-missing", "--json");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal("", missing.Stdout);
+        using var error = JsonDocument.Parse(missing.Stderr);
+        Assert.Equal("not_found", error.RootElement.GetProperty("error").GetProperty("kind").GetString());
+        Assert.Equal(1, error.RootElement.GetProperty("error").GetProperty("exit_code").GetInt32());
+        Assert.Contains("wh-missing", error.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Ids_are_never_wrapped_statuses_are_contract_words_and_json_payloads_are_not_escaped()
+    {
+        var id = Guid.NewGuid().ToString();
+        await SeedAsync(async (s, _) => await s.Default.EnqueueWebhookAsync(Webhook(id) with
+        {
+            Url = "https://hooks.example.com/a/very/long/path/that/takes/up/most/of/an/eighty/column/terminal/by/itself",
+        }));
+        var narrow = await CliWith(new Dictionary<string, string> { ["COLUMNS"] = "80" }, "webhooks", "list");
+        Ok(narrow);
+        Assert.Contains($"{id}  pending  0/5  payment.succeeded", narrow.Stdout, StringComparison.Ordinal);
+        Assert.Contains("url: https://hooks.example.com/a/very/long/path/that/takes/up/most/of/an/eighty/column/terminal/by/itself",
+            narrow.Stdout, StringComparison.Ordinal);
+        var wide = await Cli("webhooks", "list");
+        Ok(wide);
+        Assert.Contains(id, wide.Stdout, StringComparison.Ordinal);
+
+        var json = await Cli("webhooks", "list", "--json");
+        Ok(json);
+        Assert.Contains("""
+            "payload": "{\"event\":\"payment.succeeded\"}"
+            """.Trim(), json.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0022", json.Stdout, StringComparison.Ordinal);
+
+        var bad = await Cli("webhooks", "list", "--status", "dead");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("--status 'dead' is not a webhook status; use one of: pending, processing, success, failed.", bad.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cedros.Storage", bad.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspection_commands_show_tenants_orders_refunds_payments_and_webhooks()
+    {
+        var whId = Guid.NewGuid().ToString();
+        await SeedAsync(async (s, time) =>
+        {
+            var now = time.GetUtcNow();
+            var acme = s.ForTenant("acme");
+            Assert.True(await acme.TryStoreOrderAsync(new Order
+            {
+                Id = "order-1", Source = "x402", PurchaseId = "sig-order-1", ResourceId = "shirt", AmountAsset = "USDC", Amount = 2_000_000,
+                CustomerEmail = "buyer@example.com", CreatedAt = now,
+                Items = [new OrderItem { ProductId = "shirt", Quantity = 2, Name = "Shirt", UnitPrice = 1_000_000, Asset = "USDC" }],
+            }));
+            await acme.UpdateOrderStatusWithHistoryAsync("order-1", OrderStatus.Paid, now, note: "paid on chain", actor: "server");
+            await acme.CreateFulfillmentAsync(new Fulfillment
+            {
+                Id = "ful-1", OrderId = "order-1", Carrier = "DHL", TrackingNumber = "TRACK123", CreatedAt = now,
+                Items = [new FulfillmentItem { ProductId = "shirt", Quantity = 2 }],
+            });
+            await acme.RecordPaymentAsync(Payment("sig-acme-show", now));
+            await acme.EnqueueWebhookAsync(Webhook(whId));
+            await s.Default.SaveRefundQuoteAsync(new RefundQuote
+            {
+                Id = "refund-9", OriginalPurchaseId = "purchase-9", RecipientWallet = "WalletR", Amount = 5, AmountAsset = "USDC",
+                CreatedAt = now, ExpiresAt = now.AddHours(1),
+            });
+        });
+
+        var tenants = await Cli("tenants", "list", "--json");
+        Ok(tenants);
+        Assert.Equal(["acme", "default"], tenants.Json().EnumerateArray().Select(t => t.GetString()!));
+        Assert.Equal("acme\ndefault", (await Cli("tenants", "list")).Stdout.Trim().ReplaceLineEndings("\n"));
+
+        var all = await Cli("status", "--all-tenants", "--json");
+        Ok(all);
+        var rows = all.Json().GetProperty("tenants").EnumerateArray().ToList();
+        Assert.Equal(["acme", "default"], rows.Select(r => r.GetProperty("tenant").GetString()!));
+        Assert.Equal(1, rows[0].GetProperty("webhooks").GetProperty("pending").GetInt64());
+        Assert.Equal(1, rows[1].GetProperty("pending_refunds").GetInt32());
+        var allText = await Cli("status", "--all-tenants");
+        Ok(allText);
+        Assert.Contains("acme", allText.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, (await Cli("status", "--all-tenants", "--tenant", "acme")).ExitCode);
+
+        var orders = await Cli("orders", "list", "--tenant", "acme", "--json");
+        Ok(orders);
+        Assert.Equal(1, orders.Json().GetProperty("total").GetInt64());
+        Assert.Equal("paid", orders.Json().GetProperty("orders")[0].GetProperty("status").GetString());
+        Assert.Equal(0, (await Cli("orders", "list", "--tenant", "acme", "--status", "shipped", "--json")).Json().GetProperty("total").GetInt64());
+        Assert.Contains("order-1", (await Cli("orders", "list", "--tenant", "acme")).Stdout, StringComparison.Ordinal);
+
+        var show = await Cli("orders", "show", "order-1", "--tenant", "acme");
+        Ok(show);
+        Assert.Contains("created -> paid  server  paid on chain", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("ful-1  pending  DHL TRACK123", show.Stdout, StringComparison.Ordinal);
+        Assert.Contains("2 x shirt", show.Stdout, StringComparison.Ordinal);
+        var showJson = await Cli("orders", "show", "order-1", "--tenant", "acme", "--json");
+        Ok(showJson);
+        Assert.Equal("ful-1", showJson.Json().GetProperty("fulfillments")[0].GetProperty("id").GetString());
+        Assert.Equal("paid", showJson.Json().GetProperty("history")[0].GetProperty("to_status").GetString());
+        var missingOrder = await Cli("orders", "show", "order-1");
+        Assert.Equal(1, missingOrder.ExitCode);
+        Assert.Contains("order 'order-1' was not found", missingOrder.Stderr, StringComparison.Ordinal);
+
+        var refunds = await Cli("refunds", "pending", "--json");
+        Ok(refunds);
+        Assert.Equal("refund-9", Assert.Single(refunds.Json().EnumerateArray()).GetProperty("id").GetString());
+        Assert.Contains("refund-9  pending  5 USDC", (await Cli("refunds", "pending")).Stdout, StringComparison.Ordinal);
+
+        var payment = await Cli("payments", "show", "sig-acme-show", "--json");
+        Ok(payment);
+        Assert.Equal("acme", payment.Json().GetProperty("tenant_id").GetString());
+        Assert.Equal(1, (await Cli("payments", "show", "sig-acme-show", "--tenant", "default")).ExitCode);
+        Assert.Equal(1, (await Cli("payments", "show", "sig-nope")).ExitCode);
+
+        var webhook = await Cli("webhooks", "show", whId, "--tenant", "acme");
+        Ok(webhook);
+        Assert.Contains($"webhook {whId}", webhook.Stdout, StringComparison.Ordinal);
+        Assert.Contains("payload: {\"event\":\"payment.succeeded\"}", webhook.Stdout, StringComparison.Ordinal);
+        var webhookJson = await Cli("webhooks", "show", whId, "--tenant", "acme", "--json");
+        Ok(webhookJson);
+        Assert.Equal("pending", webhookJson.Json().GetProperty("status").GetString());
+        Assert.Equal(1, (await Cli("webhooks", "show", whId)).ExitCode);
     }
 
     [Fact]

@@ -50,12 +50,25 @@ public sealed class PostgresCliTests : CliScenarios
         await base.DisposeAsync();
     }
 
+    protected override Task CreateEmptyDatabaseAsync() => Task.CompletedTask;
+
+    protected override async Task<int> CountTablesAsync()
+    {
+        await using var c = new NpgsqlConnection(ConnectionString);
+        await c.OpenAsync();
+        await using var cmd = new NpgsqlCommand("SELECT count(*) FROM pg_tables WHERE schemaname NOT IN ('pg_catalog', 'information_schema')", c);
+        return Convert.ToInt32(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private async Task MigrateAsync() => Assert.Equal(0, (await Cli("migrate")).ExitCode);
+
     [Fact]
     public async Task Status_masks_a_password_given_with_the_PSW_keyword()
     {
         var b = new NpgsqlConnectionStringBuilder(ConnectionString);
         var psw = $"Host={b.Host};Port={b.Port};Username={b.Username};PSW={b.Password};Database={_database};Pooling=false";
         var expected = new NpgsqlConnectionStringBuilder(psw) { Password = "****" }.ConnectionString;
+        await MigrateAsync();
 
         var json = await CliProcess.RunAsync(WorkDir, ["status", "--json", "--backend", "postgres", "--connection-string", psw]);
         Assert.True(json.ExitCode == 0, json.ToString());
@@ -77,6 +90,7 @@ public sealed class PostgresCliTests : CliScenarios
     {
         var b = new NpgsqlConnectionStringBuilder(ConnectionString);
         var url = $"postgres://{Uri.EscapeDataString(b.Username!)}:{Uri.EscapeDataString(b.Password!)}@{b.Host}:{b.Port}/{_database}";
+        await MigrateAsync();
         var r = await CliProcess.RunAsync(WorkDir, ["status", "--json", "--backend", "postgres"],
             new Dictionary<string, string> { ["POSTGRES_URL"] = url });
         Assert.True(r.ExitCode == 0, r.ToString());
@@ -91,6 +105,7 @@ public sealed class PostgresCliTests : CliScenarios
     {
         var b = new NpgsqlConnectionStringBuilder(ConnectionString);
         var url = $"postgres://{Uri.EscapeDataString(b.Username!)}:{Uri.EscapeDataString(b.Password!)}@{b.Host}:{b.Port}/{_database}";
+        await MigrateAsync();
         var r = await CliProcess.RunAsync(WorkDir, ["status", "--json", "--backend", "postgres"],
             new Dictionary<string, string> { ["POSTGRES_URL"] = url });
         Assert.True(r.ExitCode == 0, r.ToString());

@@ -67,6 +67,30 @@ public sealed class UsageTests : IDisposable
         Assert.Contains("Password=****", table.Stdout, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Config_check_accepts_the_dotnet_conventions_and_days()
+    {
+        var file = Path.Combine(_dir, "appsettings.pascal.json");
+        await File.WriteAllTextAsync(file, """
+            {
+              "ConnectionStrings": { "Cedros": "Host=127.0.0.1;Port=1;Username=x;Password=Zq9secretpw" },
+              "Storage": { "Backend": "postgres", "Migrations": "verify", "Archival": { "RetentionPeriod": "90d" } }
+            }
+            """);
+        var r = await Cli("config", "check", "--json", "--config", file);
+        Assert.True(r.ExitCode == 0, r.ToString());
+        var settings = r.Json().GetProperty("settings");
+        Assert.Equal("Host=127.0.0.1;Port=1;Username=x;Password=****", settings.GetProperty("storage.postgres.connection_string").GetString());
+        Assert.Equal("2160h", settings.GetProperty("storage.archival.retention_period").GetString());
+        Assert.Equal("verify", settings.GetProperty("storage.migrations").GetString());
+        Assert.Equal("postgres", settings.GetProperty("storage.backend").GetString());
+
+        await File.WriteAllTextAsync(file, """{ "Storage": { "Archival": { "Enable": true } } }""");
+        var typo = await Cli("config", "check", "--config", file);
+        Assert.True(typo.ExitCode == 2, typo.ToString());
+        Assert.Contains("storage.Archival.Enable", typo.Stderr, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Host=127.0.0.1;Port=1;Username=x;PSW=Zq9secretpw;Timeout=3")]
     [InlineData("Host=127.0.0.1;Port=1;Username=x;pwd='Zq9secretpw';Timeout=3")]
@@ -192,6 +216,29 @@ public sealed class UsageTests : IDisposable
         Assert.DoesNotContain("secret", r.Stdout + r.Stderr, StringComparison.Ordinal);
         var line = Assert.Single(r.Stderr.Trim().Split('\n'));
         Assert.Contains("postgres", line, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("statsu", "Did you mean 'status'?")]
+    [InlineData("webhooks lsit", "Did you mean 'list'?")]
+    [InlineData("status --jsno", "Did you mean '--json'?")]
+    [InlineData("migrate --dryrun", "Did you mean '--dry-run'?")]
+    public async Task A_typo_gets_a_suggestion(string commandLine, string suggestion)
+    {
+        var r = await Cli(commandLine.Split(' '));
+        Assert.Equal(2, r.ExitCode);
+        Assert.Contains(suggestion, r.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task With_json_a_usage_error_is_json_on_stderr()
+    {
+        var r = await Cli("webhooks", "list", "--limit", "0", "--json");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("", r.Stdout);
+        using var doc = System.Text.Json.JsonDocument.Parse(r.Stderr);
+        Assert.Equal("usage", doc.RootElement.GetProperty("error").GetProperty("kind").GetString());
+        Assert.Contains("--limit", doc.RootElement.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -40,25 +40,21 @@ internal static class ArchiveCommand
             await using (storage.ConfigureAwait(false))
             {
                 ctx.Step = $"archiving payments older than {Output.Instant(cutoff)}";
-                long count;
-                if (ctx.Json || !AnsiConsole.Profile.Capabilities.Interactive)
-                {
-                    count = await storage.Default.ArchiveOldPaymentsAsync(cutoff, ct).ConfigureAwait(false);
-                }
-                else
-                {
-                    count = await AnsiConsole.Status().StartAsync("Archiving payments…",
-                        _ => storage.Default.ArchiveOldPaymentsAsync(cutoff, ct)).ConfigureAwait(false);
-                }
+                var progress = new ProgressReporter(target is null ? "deleting payments" : "archiving payments", ctx.Json);
+                var count = await progress.RunAsync(p => storage.Default.ArchiveOldPaymentsAsync(cutoff, p, ct)).ConfigureAwait(false);
 
                 if (ctx.Json)
                 {
-                    Output.WriteJson(new { Cutoff = cutoff, ArchiveTable = target, Deleted = target is null, Count = count });
+                    Output.WriteJson(new
+                    {
+                        Cutoff = cutoff, ArchiveTable = target, Deleted = target is null, Count = count,
+                        ElapsedSeconds = Math.Round(progress.Elapsed.TotalSeconds, 3),
+                    });
                 }
                 else
                 {
                     var verb = target is null ? "Deleted" : $"Archived into {target}";
-                    Output.Line($"{verb}: {count} payment(s) created before {Output.Instant(cutoff)}.");
+                    Output.Line($"{verb}: {count} payment(s) created before {Output.Instant(cutoff)} {progress.Summary(count)}.");
                 }
                 return ExitCodes.Ok;
             }

@@ -26,14 +26,18 @@ internal static class CleanupCommand
                 var now = ctx.Time.GetUtcNow();
 
                 ctx.Step = "deleting expired admin nonces";
-                var nonces = await store.CleanupExpiredNoncesAsync(ct).ConfigureAwait(false);
+                var nonces = await new ProgressReporter(ctx.Step, ctx.Json)
+                    .RunAsync(p => store.CleanupExpiredNoncesAsync(p, ct)).ConfigureAwait(false);
                 ctx.Step = "deleting expired idempotency keys";
-                var keys = await store.CleanupExpiredIdempotencyKeysAsync(ct).ConfigureAwait(false);
+                var keys = await new ProgressReporter(ctx.Step, ctx.Json)
+                    .RunAsync(p => store.CleanupExpiredIdempotencyKeysAsync(p, ct)).ConfigureAwait(false);
                 ctx.Step = "releasing expired inventory reservations";
-                var reservations = await store.CleanupExpiredInventoryReservationsAsync(now, ct).ConfigureAwait(false);
+                var reservations = await new ProgressReporter(ctx.Step, ctx.Json)
+                    .RunAsync(p => store.CleanupExpiredInventoryReservationsAsync(now, p, ct)).ConfigureAwait(false);
                 ctx.Step = "deleting completed webhooks";
                 var webhookCutoff = now - webhookRetention;
-                var webhooks = await store.CleanupCompletedWebhooksAsync(webhookCutoff, ct).ConfigureAwait(false);
+                var webhooks = await new ProgressReporter(ctx.Step, ctx.Json)
+                    .RunAsync(p => store.CleanupCompletedWebhooksAsync(webhookCutoff, p, ct)).ConfigureAwait(false);
 
                 if (ctx.Json)
                 {

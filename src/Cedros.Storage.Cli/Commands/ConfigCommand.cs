@@ -17,6 +17,7 @@ internal static class ConfigCommand
             var settings = new List<(string Key, string Value)>
             {
                 ("storage.backend", ctx.BackendName),
+                ("storage.migrations", o.Migrations.ToString().ToLowerInvariant()),
                 ("storage.sqlite.path", Path.GetFullPath(o.Sqlite.Path)),
                 ("storage.sqlite.synchronous", o.Sqlite.Synchronous.ToString().ToLowerInvariant()),
                 ("storage.sqlite.busy_timeout", Output.Duration(o.Sqlite.BusyTimeout)),

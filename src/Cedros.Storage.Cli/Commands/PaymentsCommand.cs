@@ -24,6 +24,7 @@ internal static class PaymentsCommand
         });
         var payments = new Command("payments", "Payment ledger commands");
         payments.Subcommands.Add(check);
+        payments.Subcommands.Add(InspectCommands.PaymentsShow());
         return payments;
     }
 }

@@ -9,6 +9,7 @@ internal static class WebhooksCommand
     {
         var webhooks = new Command("webhooks", "Outgoing webhook queue commands");
         webhooks.Subcommands.Add(WebhooksListCommand.Create());
+        webhooks.Subcommands.Add(InspectCommands.WebhooksShow());
         webhooks.Subcommands.Add(WebhooksRetryCommand.Create());
         webhooks.Subcommands.Add(WebhooksDeleteCommand.Create());
         return webhooks;

@@ -9,11 +9,7 @@ internal static class WebhooksListCommand
 {
     public static Command Create()
     {
-        var status = new Option<WebhookStatus?>("--status")
-        {
-            Description = "Only webhooks in this status",
-            HelpName = "pending|processing|success|failed",
-        };
+        var status = CliOptions.Word<WebhookStatus>("--status", "Only webhooks in this status", "webhook status");
         var limit = CliOptions.IntRange("--limit", "At most this many", 1, 1000, 50);
         var tenant = CliOptions.Tenant();
         var command = new Command("list", "List a tenant's webhooks, newest first") { status, limit, tenant };
@@ -35,11 +31,21 @@ internal static class WebhooksListCommand
                     }).ToList());
                     return ExitCodes.Ok;
                 }
+                if (!Output.Wide)
+                {
+                    Output.Records(list,
+                        w => string.Create(CultureInfo.InvariantCulture, $"{w.Id}  {Output.Word(w.Status)}  {w.Attempts}/{w.MaxAttempts}  {w.EventType}"),
+                        w => [("url", w.Url), ("next attempt", Output.Instant(w.NextAttemptAt)), ("created", Output.Instant(w.CreatedAt)),
+                            ("last error", w.LastError)]);
+                    Output.Line($"{list.Count} webhook(s) of tenant '{tenantId}'.");
+                    return ExitCodes.Ok;
+                }
                 var table = new Table().Border(TableBorder.Rounded)
-                    .AddColumns("id", "status", "attempts", "event", "url", "next attempt", "created", "last error");
+                    .AddColumn(Output.IdColumn("id"))
+                    .AddColumns("status", "attempts", "event", "url", "next attempt", "created", "last error");
                 foreach (var w in list)
                 {
-                    table.AddRow(Output.Cell(w.Id), Output.Cell(w.Status.ToString().ToLowerInvariant()),
+                    table.AddRow(Output.Cell(w.Id), Output.Cell(Output.Word(w.Status)),
                         Output.Cell(string.Create(CultureInfo.InvariantCulture, $"{w.Attempts}/{w.MaxAttempts}")),
                         Output.Cell(w.EventType), Output.Cell(w.Url), Output.Cell(Output.Instant(w.NextAttemptAt)),
                         Output.Cell(Output.Instant(w.CreatedAt)), Output.Cell(w.LastError));

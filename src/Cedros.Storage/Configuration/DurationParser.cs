@@ -4,8 +4,8 @@ namespace Cedros.Storage.Configuration;
 
 /// <summary>
 /// Parses configured durations. Accepts Go-style durations (<c>2160h</c>, <c>90m</c>, <c>1h30m</c>, <c>1.5h</c>,
-/// <c>300ms</c>, <c>10s</c>, <c>0</c>; units <c>ns</c>, <c>us</c>/<c>µs</c>, <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c>;
-/// an optional leading sign) and .NET <see cref="TimeSpan"/> forms that contain a colon (<c>01:30:00</c>,
+/// <c>300ms</c>, <c>10s</c>, <c>0</c>; units <c>ns</c>, <c>us</c>/<c>µs</c>, <c>ms</c>, <c>s</c>, <c>m</c>, <c>h</c>,
+/// plus <c>d</c> (24 h, as operators write retention: <c>90d</c>), which Go lacks; an optional leading sign) and .NET <see cref="TimeSpan"/> forms that contain a colon (<c>01:30:00</c>,
 /// <c>1.00:00:00</c>). A bare number other than <c>0</c> is rejected: <c>10</c> is ambiguous (Go refuses it, .NET reads
 /// it as ten days). Precision is one tick (100 ns); finer fractions are truncated.
 /// </summary>
@@ -15,7 +15,7 @@ internal static class DurationParser
     public static TimeSpan Parse(string value, string key) =>
         TryParse(value, out var result, out var error)
             ? result
-            : throw new StorageConfigurationException(key, $"'{value}' is not a valid duration ({error}); use e.g. 2160h, 90m, 1h30m, 10s or 01:30:00.");
+            : throw new StorageConfigurationException(key, $"'{value}' is not a valid duration ({error}); use e.g. 90d, 12h, 30m, 1h30m, 45s or 01:30:00.");
 
     /// <summary>True when <paramref name="value"/> is a valid duration.</summary>
     public static bool TryParse(string? value, out TimeSpan result) => TryParse(value, out result, out _);
@@ -133,6 +133,7 @@ internal static class DurationParser
         "s" => TimeSpan.TicksPerSecond,
         "m" => TimeSpan.TicksPerMinute,
         "h" => TimeSpan.TicksPerHour,
+        "d" => TimeSpan.TicksPerDay,
         _ => null,
     };
 }

@@ -22,9 +22,23 @@ public enum SqliteSynchronous
     Normal,
 }
 
+/// <summary>What opening a storage does about the database schema (<c>storage.migrations</c>).</summary>
+public enum MigrationPolicy
+{
+    /// <summary>Apply pending migrations (creating the SQLite file and the tables if needed). The default.</summary>
+    Apply,
+    /// <summary>Create and change nothing: opening fails with <see cref="StorageSchemaVersionException"/> when the
+    /// schema is behind or ahead of the library (and, for SQLite, with a configuration error when the file is missing).</summary>
+    Verify,
+    /// <summary>Neither migrate nor check: the schema is managed outside the library.</summary>
+    None,
+}
+
 /// <summary>Options of the storage layer, bound from the <c>storage</c> configuration section.</summary>
 public sealed class StorageOptions
 {
+    /// <summary><c>storage.migrations</c>: <c>apply</c> (default, every backend), <c>verify</c> or <c>none</c>.</summary>
+    public MigrationPolicy Migrations { get; set; } = MigrationPolicy.Apply;
     /// <summary><c>storage.backend</c>.</summary>
     public StorageBackend Backend { get; set; } = StorageBackend.Sqlite;
     /// <summary><c>storage.sqlite.*</c>.</summary>

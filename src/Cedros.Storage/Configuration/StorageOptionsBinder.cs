@@ -25,7 +25,7 @@ internal static class StorageOptionsBinder
 
     private static readonly string[] FixedKeys =
     [
-        "backend",
+        "backend", "migrations",
         "sqlite:path", "sqlite:synchronous", "sqlite:busy_timeout",
         "postgres:connection_string", "postgres:max_pool_size", "postgres:min_pool_size", "postgres:command_timeout",
         "webhooks:visibility_timeout",
@@ -68,7 +68,9 @@ internal static class StorageOptionsBinder
             ? given
             : configuration.GetSection(SectionName);
         RejectUnknownKeys(section);
-        BindCore(section, options, environment ?? StorageEnvironment.Process);
+        // ConnectionStrings:Cedros is a sibling of "storage": reachable only when the root (not the section) is given.
+        var connectionStrings = ReferenceEquals(section, configuration) ? null : configuration.GetSection("ConnectionStrings");
+        BindCore(section, options, environment ?? StorageEnvironment.Process, connectionStrings);
     }
 
     /// <summary>
@@ -83,11 +85,16 @@ internal static class StorageOptionsBinder
         BindCore(null, options, environment ?? StorageEnvironment.Process);
     }
 
-    private static void BindCore(IConfigurationSection? section, StorageOptions options, Func<string, string?> environment)
+    /// <summary>The name under <c>ConnectionStrings</c> read as the PostgreSQL connection string: <c>Cedros</c>.</summary>
+    public const string ConnectionStringName = "Cedros";
+
+    private static void BindCore(IConfigurationSection? section, StorageOptions options, Func<string, string?> environment,
+        IConfigurationSection? connectionStrings = null)
     {
         var r = new Reader(section, environment);
 
         r.Backend("backend", v => options.Backend = v);
+        r.Migrations("migrations", v => options.Migrations = v);
 
         r.Text("sqlite:path", v => options.Sqlite.Path = v);
         r.Synchronous("sqlite:synchronous", v => options.Sqlite.Synchronous = v);
@@ -95,6 +102,10 @@ internal static class StorageOptionsBinder
 
         r.Text("postgres:connection_string", v => options.Postgres.ConnectionString = v,
             StorageEnvironment.CedrosPostgresUrl, StorageEnvironment.PostgresUrl);
+        // .NET's convention (ConnectionStrings:Cedros, GetConnectionString("Cedros")) ranks just below the storage key.
+        if (string.IsNullOrWhiteSpace(section?["postgres:connection_string"]) && string.IsNullOrWhiteSpace(section?["postgres:connectionstring"])
+            && connectionStrings?[ConnectionStringName] is { } named && !string.IsNullOrWhiteSpace(named))
+            options.Postgres.ConnectionString = named.Trim();
         r.Int("postgres:max_pool_size", v => options.Postgres.MaxPoolSize = v);
         r.Int("postgres:min_pool_size", v => options.Postgres.MinPoolSize = v);
         r.Duration("postgres:command_timeout", null, v => options.Postgres.CommandTimeout = v);
@@ -107,9 +118,9 @@ internal static class StorageOptionsBinder
         r.Bool("archival:enabled", StorageEnvironment.ArchivalEnabled, v => options.Archival.Enabled = v);
         r.Duration("archival:retention_period", StorageEnvironment.ArchivalRetentionPeriod, v => options.Archival.RetentionPeriod = v);
         r.Duration("archival:run_interval", StorageEnvironment.ArchivalRunInterval, v => options.Archival.RunInterval = v);
-        var archiveTable = section?["archival:archive_table"];
+        var archiveTable = section is null ? null : Lookup(section, "archival:archive_table");
         if (archiveTable is not null)
-            options.Archival.ArchiveTable = archiveTable.Trim();
+            options.Archival.ArchiveTable = archiveTable.Value.Value.Trim();
 
         r.Bool("cleanup:enabled", null, v => options.Cleanup.Enabled = v);
         r.Duration("cleanup:interval", null, v => options.Cleanup.Interval = v);
@@ -126,9 +137,28 @@ internal static class StorageOptionsBinder
     /// <summary>The dotted name of a key for messages, e.g. <c>storage.sqlite.path</c>.</summary>
     internal static string KeyName(string relativePath) => $"{SectionName}.{relativePath.Replace(':', '.')}";
 
+    /// <summary>A key path without underscores: <c>postgres:connection_string</c> and <c>Postgres:ConnectionString</c>
+    /// both read as <c>postgres:connectionstring</c> (configuration keys are case-insensitive).</summary>
+    private static string Unsnake(string path) => path.Replace("_", "", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The value of <paramref name="path"/> in its snake_case spelling (the seed's) or its PascalCase one (.NET's,
+    /// e.g. <c>Archival:RetentionPeriod</c>); both set to different values → <see cref="StorageConfigurationException"/>.
+    /// </summary>
+    private static (string Key, string Value)? Lookup(IConfigurationSection section, string path)
+    {
+        var snake = section[path];
+        var pascalPath = Unsnake(path);
+        var pascal = pascalPath == path ? null : section[pascalPath];
+        if (snake is not null && pascal is not null && !string.Equals(snake.Trim(), pascal.Trim(), StringComparison.Ordinal))
+            throw new StorageConfigurationException(KeyName(path),
+                $"set twice with different values, as '{KeyName(path)}' and in PascalCase as '{KeyName(pascalPath)}'; keep one.");
+        return snake is not null ? (KeyName(path), snake) : pascal is not null ? (KeyName(path), pascal) : null;
+    }
+
     private static void RejectUnknownKeys(IConfigurationSection section)
     {
-        var known = new HashSet<string>(KnownKeys, StringComparer.OrdinalIgnoreCase);
+        var known = new HashSet<string>(KnownKeys.Concat(KnownKeys.Select(Unsnake)), StringComparer.OrdinalIgnoreCase);
         foreach (var (path, value) in section.AsEnumerable(makePathsRelative: true))
         {
             if (value is null || known.Contains(path))
@@ -211,6 +241,19 @@ internal static class StorageOptionsBinder
             });
         }
 
+        public void Migrations(string path, Action<MigrationPolicy> set)
+        {
+            if (Read(path, []) is not { } found)
+                return;
+            set(found.Value.ToUpperInvariant() switch
+            {
+                "APPLY" => MigrationPolicy.Apply,
+                "VERIFY" => MigrationPolicy.Verify,
+                "NONE" => MigrationPolicy.None,
+                _ => throw new StorageConfigurationException(found.Key, $"'{found.Value}' is not a migration policy (apply, verify or none)."),
+            });
+        }
+
         public void Synchronous(string path, Action<SqliteSynchronous> set)
         {
             if (Read(path, []) is not { } found)
@@ -225,9 +268,8 @@ internal static class StorageOptionsBinder
 
         private (string Key, string Value)? Read(string path, string[] environmentVariables)
         {
-            var configured = section?[path];
-            if (!string.IsNullOrWhiteSpace(configured))
-                return (KeyName(path), configured.Trim());
+            if (section is not null && Lookup(section, path) is { } configured && !string.IsNullOrWhiteSpace(configured.Value))
+                return (configured.Key, configured.Value.Trim());
             foreach (var variable in environmentVariables)
             {
                 var value = environment(variable);

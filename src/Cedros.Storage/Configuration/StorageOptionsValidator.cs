@@ -55,7 +55,7 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 
         if (options.Backend == StorageBackend.Postgres && string.IsNullOrWhiteSpace(options.Postgres.ConnectionString))
             Fail("storage.postgres.connection_string",
-                $"is required when storage.backend is postgres (or set {StorageEnvironment.CedrosPostgresUrl} / {StorageEnvironment.PostgresUrl}).");
+                $"is required when storage.backend is postgres (or set ConnectionStrings:{StorageOptionsBinder.ConnectionStringName}, {StorageEnvironment.CedrosPostgresUrl} or {StorageEnvironment.PostgresUrl}).");
         if (options.Postgres.MaxPoolSize < 1)
             Fail("storage.postgres.max_pool_size", "must be at least 1.");
         if (options.Postgres.MinPoolSize < 0)

@@ -34,6 +34,9 @@ internal interface IStoreDriver :
     /// <summary>The subscriptions' driver.</summary>
     ISubscriptionDriver Subscriptions { get; }
 
+    /// <summary>Every tenant id with at least one row in any table (any tenant's; not only this driver's), ordered.</summary>
+    Task<IReadOnlyList<string>> ListTenantIdsAsync(CancellationToken cancellationToken);
+
     /// <summary>Runs <paramref name="work"/> in a new transaction with a driver bound to it: commits when it returns,
     /// rolls back when it throws. On a driver already bound to a transaction, checks that it is still live and joins it
     /// (<paramref name="work"/> gets this driver).</summary>

@@ -24,8 +24,11 @@ internal sealed partial class TenantStore
             async ct => await Driver.DeleteIdempotencyRecordAsync(Check.Id(key, "idempotency key"), ct).ConfigureAwait(false), cancellationToken);
 
     public Task<long> CleanupExpiredIdempotencyKeysAsync(CancellationToken cancellationToken = default) =>
+        CleanupExpiredIdempotencyKeysAsync(null, cancellationToken);
+
+    public Task<long> CleanupExpiredIdempotencyKeysAsync(IProgress<long>? progress, CancellationToken cancellationToken = default) =>
         Call("CleanupExpiredIdempotencyKeys", "idempotency_keys",
-            ct => InBatchesAsync((size, innerCt) => Driver.DeleteLapsedIdempotencyRecordsAsync(Now, size, innerCt), ct), cancellationToken);
+            ct => InBatchesAsync((size, innerCt) => Driver.DeleteLapsedIdempotencyRecordsAsync(Now, size, innerCt), ct, progress), cancellationToken);
 
     public Task<IdempotencyBeginResult> TryBeginIdempotentRequestAsync(string key, string requestFingerprint, TimeSpan lockTtl, CancellationToken cancellationToken = default) =>
         Call("TryBeginIdempotentRequest", "idempotency_keys", async ct =>

@@ -64,10 +64,13 @@ internal sealed partial class TenantStore
         }, cancellationToken);
 
     public Task<int> CleanupExpiredInventoryReservationsAsync(DateTimeOffset now, CancellationToken cancellationToken = default) =>
+        CleanupExpiredInventoryReservationsAsync(now, null, cancellationToken);
+
+    public Task<int> CleanupExpiredInventoryReservationsAsync(DateTimeOffset now, IProgress<long>? progress, CancellationToken cancellationToken = default) =>
         Call("CleanupExpiredInventoryReservations", "inventory_reservations", async ct =>
         {
             var cutoff = StorageTime.Micro(now);
-            var total = await InBatchesAsync((size, innerCt) => Driver.ReleaseExpiredReservationsAsync(cutoff, size, innerCt), ct)
+            var total = await InBatchesAsync((size, innerCt) => Driver.ReleaseExpiredReservationsAsync(cutoff, size, innerCt), ct, progress)
                 .ConfigureAwait(false);
             return (int)Math.Min(int.MaxValue, total);
         }, cancellationToken);

@@ -34,6 +34,9 @@ internal sealed partial class TenantStore
     }
 
     public Task<long> CleanupExpiredNoncesAsync(CancellationToken cancellationToken = default) =>
+        CleanupExpiredNoncesAsync(null, cancellationToken);
+
+    public Task<long> CleanupExpiredNoncesAsync(IProgress<long>? progress, CancellationToken cancellationToken = default) =>
         Call("CleanupExpiredNonces", "admin_nonces",
-            ct => InBatchesAsync((size, innerCt) => Driver.DeleteExpiredNoncesAsync(Now, size, innerCt), ct), cancellationToken);
+            ct => InBatchesAsync((size, innerCt) => Driver.DeleteExpiredNoncesAsync(Now, size, innerCt), ct, progress), cancellationToken);
 }

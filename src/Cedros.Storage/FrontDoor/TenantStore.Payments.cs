@@ -42,9 +42,12 @@ internal sealed partial class TenantStore
         }, cancellationToken);
 
     public Task<long> ArchiveOldPaymentsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
+        ArchiveOldPaymentsAsync(olderThan, null, cancellationToken);
+
+    public Task<long> ArchiveOldPaymentsAsync(DateTimeOffset olderThan, IProgress<long>? progress, CancellationToken cancellationToken = default) =>
         Call("ArchiveOldPayments", "payments", ct =>
         {
             var cutoff = StorageTime.Micro(olderThan);
-            return InBatchesAsync((size, innerCt) => Driver.ArchivePaymentBatchAsync(cutoff, Now, size, innerCt), ct);
+            return InBatchesAsync((size, innerCt) => Driver.ArchivePaymentBatchAsync(cutoff, Now, size, innerCt), ct, progress);
         }, cancellationToken);
 }

@@ -158,10 +158,13 @@ internal sealed partial class TenantStore
         }, cancellationToken);
 
     public Task<long> CleanupCompletedWebhooksAsync(DateTimeOffset olderThan, CancellationToken cancellationToken = default) =>
+        CleanupCompletedWebhooksAsync(olderThan, null, cancellationToken);
+
+    public Task<long> CleanupCompletedWebhooksAsync(DateTimeOffset olderThan, IProgress<long>? progress, CancellationToken cancellationToken = default) =>
         Call("CleanupCompletedWebhooks", "webhook_queue", ct =>
         {
             var cutoff = StorageTime.Micro(olderThan);
-            return InBatchesAsync((size, innerCt) => Driver.DeleteCompletedWebhooksAsync(cutoff, size, innerCt), ct);
+            return InBatchesAsync((size, innerCt) => Driver.DeleteCompletedWebhooksAsync(cutoff, size, innerCt), ct, progress);
         }, cancellationToken);
 
     /// <summary>The end of a claim's lease taken at <paramref name="now"/>.</summary>

@@ -45,11 +45,16 @@ internal sealed partial class TenantStore : ITenantStorage
             ct => Driver.TransactAsync((bound, innerCt) => work(new TenantStore(_door, bound), innerCt), ct), cancellationToken);
     }
 
+    public Task<IReadOnlyList<string>> ListTenantsAsync(CancellationToken cancellationToken = default) =>
+        Call("ListTenants", null, Driver.ListTenantIdsAsync, cancellationToken);
+
     /// <summary>
     /// Housekeeping the same way on every backend: each batch of at most <c>storage.housekeeping_batch_size</c> rows is
     /// one atomic step of the driver (so live traffic interleaves between batches), repeated until a batch finds nothing.
     /// </summary>
-    internal async Task<long> InBatchesAsync(Func<int, CancellationToken, Task<int>> batch, CancellationToken cancellationToken)
+    /// <remarks><paramref name="progress"/>, when given, receives the running total after every batch that changed rows.</remarks>
+    internal async Task<long> InBatchesAsync(Func<int, CancellationToken, Task<int>> batch, CancellationToken cancellationToken,
+        IProgress<long>? progress = null)
     {
         var size = Math.Max(1, _door.Options.HousekeepingBatchSize);
         long total = 0;
@@ -58,6 +63,7 @@ internal sealed partial class TenantStore : ITenantStorage
             var done = await batch(size, cancellationToken).ConfigureAwait(false);
             if (done == 0) return total;
             total += done;
+            progress?.Report(total);
         }
     }
 

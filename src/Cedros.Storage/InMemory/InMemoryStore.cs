@@ -30,6 +30,16 @@ internal sealed partial class InMemoryStore : IStoreDriver
     internal DateTimeOffset Now => _engine.Now;
     internal (string, string) Key(string id) => (TenantId, id);
 
+    public Task<IReadOnlyList<string>> ListTenantIdsAsync(CancellationToken cancellationToken) =>
+        RunAsync<IReadOnlyList<string>>(t => [.. new[]
+            {
+                t.CartQuotes.Keys.Select(k => k.Tenant), t.RefundQuotes.Keys.Select(k => k.Tenant), t.Orders.Keys.Select(k => k.Tenant),
+                t.OrderHistory.Keys.Select(k => k.Tenant), t.Fulfillments.Keys.Select(k => k.Tenant), t.Reservations.Keys.Select(k => k.Tenant),
+                t.Payments.Values.Select(p => p.TenantId), t.PaymentsArchive.Values.Select(p => p.TenantId), t.Nonces.Keys.Select(k => k.Tenant),
+                t.Webhooks.Values.Select(w => w.TenantId), t.IdempotencyKeys.Keys.Select(k => k.Tenant), t.StripeSessions.Keys.Select(k => k.Tenant),
+                t.Products.Keys.Select(k => k.Tenant), t.Coupons.Keys.Select(k => k.Tenant), t.Subscriptions.Keys.Select(k => k.Tenant),
+            }.SelectMany(x => x).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], cancellationToken);
+
     /// <summary>Runs one atomic operation (see <see cref="InMemoryEngine.RunAsync{T}"/>).</summary>
     internal Task<T> RunAsync<T>(Func<InMemoryTables, T> operation, CancellationToken cancellationToken) =>
         _engine.RunAsync(_transaction, operation, cancellationToken);

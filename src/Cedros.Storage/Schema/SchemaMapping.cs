@@ -145,6 +145,19 @@ internal sealed class ResolvedTables
         _ => throw new InvalidOperationException($"unknown table entity '{entity}'."),
     };
 
+    /// <summary>
+    /// The SQL template listing every tenant id that has a row in any table (the archive included when one is
+    /// configured), distinct (unordered: callers sort ordinally): one <c>UNION</c> of each table's <c>tenant_id</c>.
+    /// </summary>
+    public string TenantIdsTemplate()
+    {
+        string[] entities = ["payments", "sessions", "products", "coupons", "cart_quotes", "refund_quotes", "admin_nonces",
+            "webhook_queue", "orders", "order_history", "fulfillments", "inventory_reservations", "subscriptions", "idempotency_keys"];
+        var selects = entities.Select(e => $"SELECT tenant_id FROM [[{e}]]");
+        if (PaymentsArchive is not null) selects = selects.Append("SELECT tenant_id FROM [[payments_archive]]");
+        return string.Join("\nUNION\n", selects);
+    }
+
     /// <summary>Every table.</summary>
     public IEnumerable<TableName> All()
     {

@@ -34,7 +34,9 @@ public abstract class BadInputConformance<TFixture>(TFixture fixture) : Conforma
         var methods = new[] { typeof(IStore), typeof(IProductRepository), typeof(ICouponRepository), typeof(ISubscriptionRepository) }
             .SelectMany(t => t.GetInterfaces().Append(t))
             .SelectMany(t => t.GetMethods())
-            .Where(m => m.GetParameters().Any(p => p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(DateTimeOffset)))
+            // An IProgress<long> (housekeeping overloads) has no bad value: null means "no progress".
+            .Where(m => m.GetParameters().Any(p => p.ParameterType != typeof(CancellationToken) && p.ParameterType != typeof(DateTimeOffset)
+                && p.ParameterType != typeof(IProgress<long>)))
             .Select(m => m.Name).ToHashSet();
         var covered = BadInputMatrix.GroupNames.SelectMany(BadInputMatrix.Build).Select(c => c.Name.Split(' ', '(', '+')[0]).ToHashSet();
         Assert.Empty(methods.Except(covered).Order());

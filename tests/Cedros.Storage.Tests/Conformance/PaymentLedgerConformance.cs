@@ -369,6 +369,22 @@ public abstract class PaymentLedgerConformance<TFixture>(TFixture fixture) : Con
     }
 
     [Fact]
+    public async Task ArchiveOldPayments_reports_the_running_total_after_each_batch()
+    {
+        await using var s = await OpenAsync(o => o.HousekeepingBatchSize = 3);
+        var old = Enumerable.Range(0, 7).Select(i => Make.Payment(s.Now.AddDays(-100).AddMinutes(i))).ToArray();
+        await s.A.RecordPaymentsAsync(old[..4]);
+        await s.B.RecordPaymentsAsync(old[4..]);
+        var reports = new SyncProgress();
+        Assert.Equal(7, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90), reports));
+        Assert.Equal([3L, 6L, 7L], reports.Values);
+        var none = new SyncProgress();
+        Assert.Equal(0, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90), none));
+        Assert.Empty(none.Values);
+        Assert.Equal(0, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90), progress: null));
+    }
+
+    [Fact]
     public async Task With_an_empty_archive_table_ArchiveOldPayments_deletes_the_rows()
     {
         await using var s = await OpenAsync(o => o.Archival.ArchiveTable = "");

@@ -553,4 +553,22 @@ public abstract class TransactionConformance<TFixture>(TFixture fixture) : Confo
         Assert.True(await background!.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.True(await s.A.HasPaymentBeenProcessedAsync(payment.Signature));
     }
+
+    [Fact]
+    public async Task ListTenants_lists_every_tenant_with_rows_in_any_table_including_the_archive()
+    {
+        await using var s = await OpenAsync();
+        Assert.Empty(await s.A.ListTenantsAsync());
+        await s.A.EnqueueWebhookAsync(Make.Webhook());
+        await s.B.CreateNonceAsync(Make.Nonce(s.Now));
+        var zed = s.Storage.ForTenant("Zed-1");
+        await zed.RecordPaymentAsync(Make.Payment(s.Now.AddDays(-100)));
+        Assert.True(await s.Storage.ForTenant("orders_only").TryStoreOrderAsync(Make.Order(s.Now)));
+        await s.Storage.ForTenant("catalog").Products.CreateProductAsync(Make.Product(s.Now));
+        Assert.Equal(["Zed-1", "catalog", "orders_only", "tenant-a", "tenant-b"], await s.B.ListTenantsAsync());
+
+        // Archived rows still belong to their tenant.
+        Assert.Equal(1, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90)));
+        Assert.Contains("Zed-1", await s.A.ListTenantsAsync());
+    }
 }

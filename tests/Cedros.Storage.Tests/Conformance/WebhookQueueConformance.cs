@@ -759,6 +759,18 @@ public abstract class WebhookQueueConformance<TFixture>(TFixture fixture) : Conf
     }
 
     [Fact]
+    public async Task CleanupCompletedWebhooks_reports_the_running_total_after_each_batch()
+    {
+        await using var s = await OpenAsync(o => o.HousekeepingBatchSize = 3);
+        for (var i = 0; i < 7; i++) await (i % 2 == 0 ? s.A : s.B).EnqueueWebhookAsync(Make.Webhook());
+        foreach (var claimed in await s.A.DequeueWebhooksAsync(100)) await s.A.MarkWebhookSuccessAsync(claimed.Id);
+        s.Time.Advance(TimeSpan.FromDays(8));
+        var reports = new SyncProgress();
+        Assert.Equal(7, await s.A.CleanupCompletedWebhooksAsync(s.Now.AddDays(-7), reports));
+        Assert.Equal([3L, 6L, 7L], reports.Values);
+    }
+
+    [Fact]
     public async Task RetryWebhook_of_a_delivered_webhook_requeues_it_for_a_redelivery()
     {
         await using var s = await OpenAsync();

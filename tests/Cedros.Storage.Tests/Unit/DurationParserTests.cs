@@ -33,6 +33,13 @@ public sealed class DurationParserTests
         { "90.00:00:00", TimeSpan.FromDays(90) },
         { "00:00:00.5", TimeSpan.FromMilliseconds(500) },
         { "00:05:00", TimeSpan.FromMinutes(5) },
+        { "90d", TimeSpan.FromDays(90) },
+        { "1d", TimeSpan.FromDays(1) },
+        { "1d12h", TimeSpan.FromHours(36) },
+        { "1.5d", TimeSpan.FromHours(36) },
+        { "12h", TimeSpan.FromHours(12) },
+        { "30m", TimeSpan.FromMinutes(30) },
+        { "45s", TimeSpan.FromSeconds(45) },
     };
 
     [Theory]
@@ -46,7 +53,9 @@ public sealed class DurationParserTests
     [InlineData("10")]
     [InlineData("h")]
     [InlineData("1x")]
-    [InlineData("1d")]
+    [InlineData("1D")]
+    [InlineData("1w")]
+    [InlineData("90 days")]
     [InlineData("1H")]
     [InlineData(".h")]
     [InlineData("1h30")]

@@ -212,7 +212,7 @@ public sealed class StorageOptionsBinderTests
     [InlineData("storage:postgres:command_timeout", "30", "storage.postgres.command_timeout")]
     [InlineData("storage:webhooks:visibility_timeout", "5 minutes", "storage.webhooks.visibility_timeout")]
     [InlineData("storage:archival:enabled", "yes please", "storage.archival.enabled")]
-    [InlineData("storage:archival:retention_period", "90d", "storage.archival.retention_period")]
+    [InlineData("storage:archival:retention_period", "90 days", "storage.archival.retention_period")]
     [InlineData("storage:archival:run_interval", "daily", "storage.archival.run_interval")]
     [InlineData("storage:cleanup:enabled", "sometimes", "storage.cleanup.enabled")]
     [InlineData("storage:cleanup:interval", "x", "storage.cleanup.interval")]
@@ -238,7 +238,7 @@ public sealed class StorageOptionsBinderTests
 
     [Theory]
     [InlineData("storage:archival:enable", "storage.archival.enable")]
-    [InlineData("storage:sqlite:busytimeout", "storage.sqlite.busytimeout")]
+    [InlineData("storage:sqlite:busy_timout", "storage.sqlite.busy_timout")]
     [InlineData("storage:schema_mapping:payment:table_name", "storage.schema_mapping.payment.table_name")]
     [InlineData("storage:schema_mapping:payments:name", "storage.schema_mapping.payments.name")]
     [InlineData("storage:backends", "storage.backends")]
@@ -246,6 +246,84 @@ public sealed class StorageOptionsBinderTests
     {
         var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsBinder.Bind(Config((key, "x")), NoEnv));
         Assert.Equal(expectedKey, error.Key);
+    }
+
+    [Theory]
+    [InlineData("apply", MigrationPolicy.Apply)]
+    [InlineData("Verify", MigrationPolicy.Verify)]
+    [InlineData("NONE", MigrationPolicy.None)]
+    public void The_migration_policy_is_bound(string value, MigrationPolicy expected)
+    {
+        Assert.Equal(expected, StorageOptionsBinder.Bind(Config(("storage:migrations", value)), NoEnv).Migrations);
+    }
+
+    [Fact]
+    public void A_bad_migration_policy_fails_naming_the_key_and_the_valid_words()
+    {
+        var error = Assert.Throws<StorageConfigurationException>(() => StorageOptionsBinder.Bind(Config(("storage:migrations", "auto")), NoEnv));
+        Assert.Equal("storage.migrations", error.Key);
+        Assert.Contains("apply, verify or none", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Retention_can_be_written_in_days()
+    {
+        var options = StorageOptionsBinder.Bind(Config(("storage:archival:retention_period", "90d")), NoEnv);
+        Assert.Equal(TimeSpan.FromDays(90), options.Archival.RetentionPeriod);
+    }
+
+    [Fact]
+    public void PascalCase_keys_bind_like_the_snake_case_ones()
+    {
+        var options = StorageOptionsBinder.Bind(Config(
+            ("Storage:Backend", "postgres"),
+            ("Storage:Migrations", "verify"),
+            ("Storage:Postgres:ConnectionString", "Host=db;Username=pay"),
+            ("Storage:Postgres:MaxPoolSize", "80"),
+            ("Storage:Archival:RetentionPeriod", "30d"),
+            ("Storage:Archival:ArchiveTable", "old_payments"),
+            ("Storage:HousekeepingBatchSize", "250"),
+            ("Storage:SchemaMapping:CartQuotes:TableName", "carts"),
+            ("Storage:Observability:SlowCallThreshold", "2s")), NoEnv);
+        Assert.Equal(StorageBackend.Postgres, options.Backend);
+        Assert.Equal(MigrationPolicy.Verify, options.Migrations);
+        Assert.Equal("Host=db;Username=pay", options.Postgres.ConnectionString);
+        Assert.Equal(80, options.Postgres.MaxPoolSize);
+        Assert.Equal(TimeSpan.FromDays(30), options.Archival.RetentionPeriod);
+        Assert.Equal("old_payments", options.Archival.ArchiveTable);
+        Assert.Equal(250, options.HousekeepingBatchSize);
+        Assert.Equal("carts", options.SchemaMapping.CartQuotes);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.Observability.SlowCallThreshold);
+    }
+
+    [Fact]
+    public void Both_spellings_with_different_values_fail_and_unknown_PascalCase_keys_are_rejected()
+    {
+        var twice = Assert.Throws<StorageConfigurationException>(() => StorageOptionsBinder.Bind(Config(
+            ("storage:housekeeping_batch_size", "10"), ("storage:HousekeepingBatchSize", "20")), NoEnv));
+        Assert.Equal("storage.housekeeping_batch_size", twice.Key);
+        Assert.Equal(10, StorageOptionsBinder.Bind(Config(
+            ("storage:housekeeping_batch_size", "10"), ("storage:HousekeepingBatchSize", "10")), NoEnv).HousekeepingBatchSize);
+
+        var typo = Assert.Throws<StorageConfigurationException>(() => StorageOptionsBinder.Bind(Config(("Storage:Archival:Enable", "true")), NoEnv));
+        Assert.Equal("storage.Archival.Enable", typo.Key);
+        var odd = Assert.Throws<StorageConfigurationException>(() => StorageOptionsBinder.Bind(Config(("storage:arch_ival:enabled", "true")), NoEnv));
+        Assert.Equal("storage.arch_ival.enabled", odd.Key);
+    }
+
+    [Fact]
+    public void ConnectionStrings_Cedros_is_read_below_the_storage_key_and_above_the_environment()
+    {
+        var env = Env(("POSTGRES_URL", "Host=from-env"), ("CEDROS_STORAGE_POSTGRES_URL", "Host=from-cedros-env"));
+        Assert.Equal("Host=named", StorageOptionsBinder.Bind(Config(("ConnectionStrings:Cedros", "Host=named")), env).Postgres.ConnectionString);
+        Assert.Equal("Host=key", StorageOptionsBinder.Bind(Config(
+            ("ConnectionStrings:Cedros", "Host=named"), ("storage:postgres:connection_string", "Host=key")), env).Postgres.ConnectionString);
+        Assert.Equal("Host=key", StorageOptionsBinder.Bind(Config(
+            ("ConnectionStrings:Cedros", "Host=named"), ("Storage:Postgres:ConnectionString", "Host=key")), env).Postgres.ConnectionString);
+        Assert.Equal("Host=from-cedros-env", StorageOptionsBinder.Bind(Config(("ConnectionStrings:Other", "Host=x")), env).Postgres.ConnectionString);
+        var viaDi = new StorageOptions();
+        StorageOptionsBinder.Bind(Config(("ConnectionStrings:Cedros", "Host=named"), ("storage:backend", "postgres")), viaDi, NoEnv);
+        Assert.Equal("Host=named", viaDi.Postgres.ConnectionString);
     }
 
     [Fact]
