@@ -30,7 +30,7 @@ internal static class DemoCommand
             if (ctx.Options.Backend == StorageBackend.Sqlite && ctx.ParseResult.GetValue(CliOptions.SqlitePath) is null
                 && ctx.Options.Sqlite.Path == new StorageOptions().Sqlite.Path)
                 ctx.Options.Sqlite.Path = DefaultDemoFile;
-            var storage = await ctx.OpenAsync(ct).ConfigureAwait(false);
+            var storage = await ctx.OpenAndMigrateAsync(ct).ConfigureAwait(false); // the demo creates its scratch database
             await using (storage.ConfigureAwait(false))
                 await RunAsync(ctx, storage, ct).ConfigureAwait(false);
             return ExitCodes.Ok;
