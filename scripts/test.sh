@@ -22,6 +22,20 @@ if [ -z "${CEDROS_TEST_POSTGRES:-}" ]; then
 fi
 echo "PostgreSQL for tests: ${CEDROS_TEST_POSTGRES%%;Password=*};..." >&2
 
+# The throwaway server is reused between runs: schemas left by interrupted runs and the catalogue bloat of thousands of
+# CREATE/DROP SCHEMA make every later CREATE TABLE slower (a 394 MB catalogue here made the PostgreSQL tests ~2x slower).
+# Drop leftover test schemas and compact the catalogue first. scripts/test.sh assumes it is the server's only test run.
+pg_field() { sed -n "s/.*\(^\|;\)$1=\([^;]*\).*/\2/p" <<<"$CEDROS_TEST_POSTGRES"; }
+if command -v psql >/dev/null 2>&1; then
+  pg_run() { PGPASSWORD="$(pg_field Password)" psql -q -X -h "$(pg_field Host)" -p "$(pg_field Port)" -U "$(pg_field Username)" -d "$(pg_field Database)" "$@"; }
+  if leftovers=$(pg_run -Atc "SELECT format('DROP SCHEMA %I CASCADE;', nspname) FROM pg_namespace WHERE nspname ~ '^(t|b|failover)_[0-9a-f]{12,32}$'" 2>/dev/null); then
+    [ -z "$leftovers" ] || pg_run -c "$leftovers" >/dev/null 2>&1 || true
+    for catalogue in pg_class pg_attribute pg_depend pg_type pg_index pg_constraint pg_trigger pg_proc pg_attrdef; do
+      pg_run -c "VACUUM FULL pg_catalog.$catalogue" >/dev/null 2>&1 || true
+    done
+  fi
+fi
+
 if [ -z "${CEDROS_TEST_PGBOUNCER:-}" ]; then
   if ! bouncer_line=$(scripts/test-pgbouncer-start.sh | tail -n1) || [ -z "$bouncer_line" ]; then
     echo "scripts/test-pgbouncer-start.sh failed; the PgBouncer tests cannot run" >&2

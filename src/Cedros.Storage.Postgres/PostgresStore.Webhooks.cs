@@ -56,14 +56,28 @@ internal sealed partial class PostgresStore : IWebhookDriver
             // SKIP LOCKED: concurrent workers (any process) pass over rows another worker is claiming, so no webhook is
             // claimed twice and nobody waits. In a transaction, so the claimed rows are read before the commit: a row that
             // cannot be read un-claims them all, and a call that committed never throws afterwards. The locked row's
-            // status before the claim says whether it was taken over from a lapsed lease.
+            // status before the claim says whether it was taken over from a lapsed lease. Due pending rows and lapsed
+            // leases are two locking scans, each in index order with its own LIMIT, merged in order: one scan over
+            // "pending OR lapsed" cannot use the pending index's order and sorted the whole backlog on every claim.
+            // A row locked by a scan but past the merged LIMIT is released at commit, a moment later.
             var claimed = await c.ListAsync($"""
-                WITH ready AS (
-                    SELECT id AS ready_id, status AS ready_status FROM [[webhook_queue]]
-                     WHERE (status = 'pending' AND next_attempt_at <= @now) OR (status = 'processing' AND locked_until <= @now)
+                WITH due AS (
+                    SELECT id, status, next_attempt_at FROM [[webhook_queue]]
+                     WHERE status = 'pending' AND next_attempt_at <= @now
                      ORDER BY next_attempt_at, id
                      LIMIT @limit
-                       FOR UPDATE SKIP LOCKED)
+                       FOR UPDATE SKIP LOCKED),
+                lapsed AS (
+                    SELECT id, status, next_attempt_at FROM [[webhook_queue]]
+                     WHERE status = 'processing' AND locked_until <= @now
+                     ORDER BY next_attempt_at, id
+                     LIMIT @limit
+                       FOR UPDATE SKIP LOCKED),
+                ready AS (
+                    SELECT id AS ready_id, status AS ready_status
+                      FROM (SELECT * FROM due UNION ALL SELECT * FROM lapsed) candidates
+                     ORDER BY next_attempt_at, id
+                     LIMIT @limit)
                 UPDATE [[webhook_queue]] w
                    SET status = 'processing', attempts = COALESCE(w.attempts, 0) + 1, last_attempt_at = @now,
                        locked_until = @until, claim_token = {NewClaimToken}

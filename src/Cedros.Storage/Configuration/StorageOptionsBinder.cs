@@ -163,6 +163,11 @@ internal static class StorageOptionsBinder
         {
             if (value is null || known.Contains(path))
                 continue;
+            // An empty value on a section that holds keys (WebApplicationFactory's UseSetting("storage:sqlite:path", …)
+            // also sets "storage:sqlite" to "", and so does a JSON "postgres": {}) is structure, not a key.
+            if (value.Length == 0 && (section.GetSection(path).GetChildren().Any()
+                    || known.Any(k => k.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase))))
+                continue;
             throw new StorageConfigurationException(KeyName(path),
                 "unknown key (a typo?); see docs/configuration.md for the keys under 'storage'.");
         }

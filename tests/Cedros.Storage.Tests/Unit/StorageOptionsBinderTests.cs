@@ -19,6 +19,16 @@ public sealed class StorageOptionsBinderTests
     private static readonly Func<string, string?> NoEnv = _ => null;
 
     [Fact]
+    public void An_empty_value_on_a_parent_section_is_structure_not_an_unknown_key()
+    {
+        // WebApplicationFactory's UseSetting("storage:sqlite:path", …) also sets "storage:sqlite" to "".
+        var options = StorageOptionsBinder.Bind(Config(("storage:sqlite", ""), ("storage:sqlite:path", "x.db"), ("storage:postgres", "")), NoEnv);
+        Assert.Equal("x.db", options.Sqlite.Path);
+        var typo = Assert.Throws<StorageConfigurationException>(() => StorageOptionsBinder.Bind(Config(("storage:sqlitee", "")), NoEnv));
+        Assert.Contains("sqlitee", typo.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void An_empty_configuration_gives_the_defaults()
     {
         var options = StorageOptionsBinder.Bind(Config(), NoEnv);
