@@ -53,16 +53,7 @@ public static class StorageProblemDetails
     }
 
     /// <summary>The kind as snake_case text (<c>not_found</c>, <c>limit_reached</c>, …).</summary>
-    public static string KindText(StorageErrorKind kind) => kind switch
-    {
-        StorageErrorKind.NotFound => "not_found",
-        StorageErrorKind.Conflict => "conflict",
-        StorageErrorKind.Validation => "validation",
-        StorageErrorKind.Expired => "expired",
-        StorageErrorKind.LimitReached => "limit_reached",
-        StorageErrorKind.Unavailable => "unavailable",
-        _ => "internal",
-    };
+    public static string KindText(StorageErrorKind kind) => Observability.StorageTelemetry.KindTag(kind);
 
     private static string TitleOf(StorageException exception, int status) => exception switch
     {
