@@ -63,7 +63,8 @@ public static class BenchEnv
         if (kind == BackendKind.Postgres)
         {
             options.Backend = StorageBackend.Postgres;
-            options.Postgres.ConnectionString = PostgresFor(database);
+            // CEDROS_BENCH_PG_EXTRA: keywords appended to the storage's connection string, to measure a driver setting.
+            options.Postgres.ConnectionString = PostgresFor(database) + (Environment.GetEnvironmentVariable("CEDROS_BENCH_PG_EXTRA") is { Length: > 0 } extra ? ";" + extra : "");
             return await PostgresStorage.OpenAsync(options, TimeProvider.System);
         }
         var path = SqlitePath(name);

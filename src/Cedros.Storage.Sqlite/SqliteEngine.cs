@@ -43,13 +43,15 @@ internal sealed class SqliteEngine : IDisposable
             // Only "apply" may create the file: verify/none must not turn a mistyped path into an empty database.
             Mode = options.Migrations == MigrationPolicy.Apply ? SqliteOpenMode.ReadWriteCreate : SqliteOpenMode.ReadWrite,
             Cache = SqliteCacheMode.Private,
-            Pooling = true,
+            // The storage pools its own connections (SqliteConnectionPool) with their settings and prepared statements.
+            Pooling = false,
             DefaultTimeout = (int)Math.Max(1, Math.Ceiling(options.Sqlite.BusyTimeout.TotalSeconds)),
         }.ToString();
         var synchronous = options.Sqlite.Synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
         _pragmas = string.Create(CultureInfo.InvariantCulture,
             $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = OFF;");
         BusyTimeout = options.Sqlite.BusyTimeout;
+        Pool = new SqliteConnectionPool(Open);
     }
 
     public StorageOptions Options { get; }
@@ -60,6 +62,9 @@ internal sealed class SqliteEngine : IDisposable
     public string Sql(string template) => _sql[template];
     public TimeSpan BusyTimeout { get; }
     public SemaphoreSlim WriteGate { get; } = new(1, 1);
+
+    /// <summary>Open connections with their settings applied and statements prepared, for calls and transactions.</summary>
+    public SqliteConnectionPool Pool { get; }
     public DateTimeOffset Now => StorageTime.Now(Time);
 
     /// <summary>
@@ -74,7 +79,7 @@ internal sealed class SqliteEngine : IDisposable
             throw new StorageUnavailableException("another writer in this process held the SQLite database past the busy timeout; retry.");
     }
 
-    /// <summary>Opens a pooled connection with this storage's per-connection settings.</summary>
+    /// <summary>Opens a new connection with this storage's per-connection settings (calls rent from <see cref="Pool"/>).</summary>
     public SqliteConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);
@@ -108,7 +113,7 @@ internal sealed class SqliteEngine : IDisposable
 
     public void Dispose()
     {
-        using (var connection = new SqliteConnection(_connectionString)) SqliteConnection.ClearPool(connection);
+        Pool.Dispose();
         WriteGate.Dispose();
     }
 }

@@ -44,18 +44,24 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
         Cedros.Storage.Internal.TransactionFlow.ThrowIfInside(Engine);
         return Task.FromResult(Translated(() =>
         {
-            using var connection = Engine.Open();
-            var session = new SqliteSession(connection);
-            if (!snapshot) return work(session);
-            // A deferred transaction in WAL mode reads one snapshot and takes no write lock.
-            session.Execute("BEGIN DEFERRED");
+            var session = Engine.Pool.Rent();
             try
             {
-                return work(session);
+                if (!snapshot) return work(session);
+                // A deferred transaction in WAL mode reads one snapshot and takes no write lock.
+                session.Execute("BEGIN DEFERRED");
+                try
+                {
+                    return work(session);
+                }
+                finally
+                {
+                    session.Execute("COMMIT");
+                }
             }
             finally
             {
-                session.Execute("COMMIT");
+                Engine.Pool.Return(session);
             }
         }));
     }
@@ -67,8 +73,15 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
         {
             return Translated(() =>
             {
-                using var connection = Engine.Open();
-                return RunImmediate(connection, work);
+                var session = Engine.Pool.Rent();
+                try
+                {
+                    return RunImmediate(session, work);
+                }
+                finally
+                {
+                    Engine.Pool.Return(session);
+                }
             });
         }
         finally
@@ -78,9 +91,8 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
     }
 
     /// <summary>Runs <paramref name="work"/> in one <c>BEGIN IMMEDIATE</c> transaction; rolls back if it throws.</summary>
-    public static T RunImmediate<T>(SqliteConnection connection, Func<SqliteSession, T> work)
+    public static T RunImmediate<T>(SqliteSession session, Func<SqliteSession, T> work)
     {
-        var session = new SqliteSession(connection);
         session.Execute("BEGIN IMMEDIATE");
         try
         {
@@ -110,11 +122,11 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
 }
 
 /// <summary>One connection inside one <c>BEGIN IMMEDIATE</c> transaction, for <c>InTransactionAsync</c>.</summary>
-internal sealed class TransactionExecutor(SqliteEngine engine, SqliteConnection connection) : SqliteExecutor(engine)
+internal sealed class TransactionExecutor(SqliteEngine engine, SqliteSession session) : SqliteExecutor(engine)
 {
     // Calls made in parallel through one transaction handle take turns on its single connection.
     private readonly Lock _calls = new();
-    private readonly SqliteSession _session = new(connection);
+    private readonly SqliteSession _session = session;
     private int _savepoints;
 
     public override bool InTransaction => true;

@@ -38,7 +38,8 @@ internal static class SqliteMigrator
         scripts ??= Scripts;
         var history = engine.Tables.SchemaMigrations.Quoted;
         using var connection = engine.Open();
-        PooledExecutor.RunImmediate(connection, s => s.Execute($"""
+        using var migrationSession = new SqliteSession(connection);
+        PooledExecutor.RunImmediate(migrationSession, s => s.Execute($"""
             CREATE TABLE IF NOT EXISTS {history} (
                 version INTEGER NOT NULL PRIMARY KEY,
                 name TEXT NOT NULL,
@@ -48,12 +49,12 @@ internal static class SqliteMigrator
             """));
         var known = scripts.Count == 0 ? 0 : scripts.Max(s => s.Version);
         // A database written by a newer library is refused before anything is applied to it.
-        var newest = new SqliteSession(connection).Long($"SELECT coalesce(max(version), 0) FROM {history}");
+        var newest = migrationSession.Long($"SELECT coalesce(max(version), 0) FROM {history}");
         if (newest > known)
             throw new StorageSchemaVersionException("SQLite", newest, known, []);
         foreach (var script in scripts)
         {
-            PooledExecutor.RunImmediate(connection, s =>
+            PooledExecutor.RunImmediate(migrationSession, s =>
             {
                 var applied = s.One($"SELECT checksum FROM {history} WHERE version = @version", r => r.GetString(0),
                     ("@version", script.Version));
@@ -71,7 +72,7 @@ internal static class SqliteMigrator
             });
         }
         if (engine.Tables.PaymentsArchive is { } archive)
-            PooledExecutor.RunImmediate(connection, s => s.Execute(ArchiveTableSql(archive)));
+            PooledExecutor.RunImmediate(migrationSession, s => s.Execute(ArchiveTableSql(archive)));
     }
 
     /// <summary>

@@ -6,43 +6,44 @@ namespace Cedros.Storage.Sqlite;
 /// <summary>
 /// One connection (inside a write transaction or not) and the few ways the backend runs SQL on it. Every value goes in
 /// as a parameter; <see cref="DateTimeOffset"/> becomes INTEGER microseconds since the epoch, <see cref="bool"/> 0/1.
+/// Statements stay prepared on the connection for its lifetime (one command per SQL text, re-bound per call); a
+/// session is used by one caller at a time.
 /// </summary>
-internal sealed class SqliteSession(SqliteConnection connection)
+internal sealed class SqliteSession(SqliteConnection connection) : IDisposable
 {
+    /// <summary>Distinct statements kept prepared; reaching it (dynamic SQL) starts the cache afresh.</summary>
+    private const int MaxPrepared = 256;
+
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
+
     public SqliteConnection Connection { get; } = connection;
 
-    public int Execute(string sql, params (string Name, object? Value)[] args)
-    {
-        using var command = Command(sql, args);
-        return command.ExecuteNonQuery();
-    }
+    /// <summary>Open, with no transaction left open on it: safe to hand to the next caller.</summary>
+    public bool IsReusable =>
+        Connection.State == System.Data.ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(Connection.Handle) != 0;
+
+    public int Execute(string sql, params (string Name, object? Value)[] args) => Command(sql, args).ExecuteNonQuery();
 
     public T? One<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] args)
     {
-        using var command = Command(sql, args);
-        using var reader = command.ExecuteReader();
+        using var reader = Command(sql, args).ExecuteReader();
         return reader.Read() ? read(reader) : default;
     }
 
     public List<T> List<T>(string sql, Func<SqliteDataReader, T> read, params (string Name, object? Value)[] args)
     {
-        using var command = Command(sql, args);
-        using var reader = command.ExecuteReader();
+        using var reader = Command(sql, args).ExecuteReader();
         var rows = new List<T>();
         while (reader.Read()) rows.Add(read(reader));
         return rows;
     }
 
-    public long Long(string sql, params (string Name, object? Value)[] args)
-    {
-        using var command = Command(sql, args);
-        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
-    }
+    public long Long(string sql, params (string Name, object? Value)[] args) =>
+        Command(sql, args).ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : 0;
 
     public bool Exists(string sql, params (string Name, object? Value)[] args)
     {
-        using var command = Command(sql, args);
-        using var reader = command.ExecuteReader();
+        using var reader = Command(sql, args).ExecuteReader();
         return reader.Read();
     }
 
@@ -70,12 +71,39 @@ internal sealed class SqliteSession(SqliteConnection connection)
         return changes;
     }
 
+    /// <summary>The connection's prepared command for <paramref name="sql"/> with <paramref name="args"/> bound. It
+    /// belongs to the session: do not dispose it (dispose its reader).</summary>
     public SqliteCommand Command(string sql, IReadOnlyList<(string Name, object? Value)> args)
     {
-        var command = Connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in args) command.Parameters.AddWithValue(name, ToDb(value));
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            if (_prepared.Count >= MaxPrepared) Dispose();
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _prepared.Add(sql, command);
+        }
+        Bind(command.Parameters, args);
         return command;
+    }
+
+    /// <summary>Re-binds values in place when the names are those of the last call (the usual case), else anew.</summary>
+    private static void Bind(SqliteParameterCollection parameters, IReadOnlyList<(string Name, object? Value)> args)
+    {
+        var same = parameters.Count == args.Count;
+        for (var i = 0; same && i < args.Count; i++) same = string.Equals(parameters[i].ParameterName, args[i].Name, StringComparison.Ordinal);
+        if (same)
+        {
+            for (var i = 0; i < args.Count; i++) parameters[i].Value = ToDb(args[i].Value);
+            return;
+        }
+        parameters.Clear();
+        foreach (var (name, value) in args) parameters.AddWithValue(name, ToDb(value));
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _prepared.Values) command.Dispose();
+        _prepared.Clear();
     }
 
     public static object ToDb(object? value) => value switch

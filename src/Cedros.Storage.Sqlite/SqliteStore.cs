@@ -61,12 +61,11 @@ internal sealed partial class SqliteStore : IStoreDriver
         await Engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var connection = Open();
-            var session = new SqliteSession(connection);
-            Translate(() => session.Execute("BEGIN IMMEDIATE"));
+            var session = Rent();
             try
             {
-                var bound = new SqliteStore(new TransactionExecutor(Engine, connection), TenantId);
+                Translate(() => session.Execute("BEGIN IMMEDIATE"));
+                var bound = new SqliteStore(new TransactionExecutor(Engine, session), TenantId);
                 T result;
                 using (TransactionFlow.Enter(Engine))
                     result = await work(bound, cancellationToken).ConfigureAwait(false);
@@ -78,6 +77,10 @@ internal sealed partial class SqliteStore : IStoreDriver
                 PooledExecutor.TryRollback(session);
                 throw;
             }
+            finally
+            {
+                Engine.Pool.Return(session);
+            }
         }
         finally
         {
@@ -85,11 +88,11 @@ internal sealed partial class SqliteStore : IStoreDriver
         }
     }
 
-    private SqliteConnection Open()
+    private SqliteSession Rent()
     {
         try
         {
-            return Engine.Open();
+            return Engine.Pool.Rent();
         }
         catch (SqliteException ex)
         {

@@ -95,6 +95,9 @@ public sealed class PostgresOptions
     public int MinPoolSize { get; set; }
     /// <summary><c>storage.postgres.command_timeout</c>.</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary><c>storage.postgres.prepared_statements</c>: let the driver prepare the statements a connection runs
+    /// repeatedly (Npgsql automatic preparation). Turn off behind PgBouncer before 1.21 in transaction mode.</summary>
+    public bool PreparedStatements { get; set; } = true;
 }
 
 /// <summary><c>storage.webhooks.*</c>.</summary>

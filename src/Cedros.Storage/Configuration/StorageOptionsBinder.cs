@@ -27,7 +27,7 @@ internal static class StorageOptionsBinder
     [
         "backend", "migrations",
         "sqlite:path", "sqlite:synchronous", "sqlite:busy_timeout",
-        "postgres:connection_string", "postgres:max_pool_size", "postgres:min_pool_size", "postgres:command_timeout",
+        "postgres:connection_string", "postgres:max_pool_size", "postgres:min_pool_size", "postgres:command_timeout", "postgres:prepared_statements",
         "webhooks:visibility_timeout",
         "archival:enabled", "archival:retention_period", "archival:run_interval", "archival:archive_table",
         "cleanup:enabled", "cleanup:interval", "cleanup:completed_webhook_retention",
@@ -109,6 +109,7 @@ internal static class StorageOptionsBinder
         r.Int("postgres:max_pool_size", v => options.Postgres.MaxPoolSize = v);
         r.Int("postgres:min_pool_size", v => options.Postgres.MinPoolSize = v);
         r.Duration("postgres:command_timeout", null, v => options.Postgres.CommandTimeout = v);
+        r.Bool("postgres:prepared_statements", null, v => options.Postgres.PreparedStatements = v);
 
         r.Duration("webhooks:visibility_timeout", null, v => options.Webhooks.VisibilityTimeout = v);
 

@@ -64,6 +64,8 @@ public sealed class PgBouncerFixture : IStorageFixture, IDatabaseFixture, IAsync
         var options = new StorageOptions { Backend = StorageBackend.Postgres };
         options.Postgres.ConnectionString = ConnectionString;
         options.Postgres.MaxPoolSize = 20;
+        // The documented setting for PgBouncer before 1.21 in transaction mode (docs/scaling.md).
+        options.Postgres.PreparedStatements = false;
         configure?.Invoke(options);
         Qualify(options, schema);
         return options;

@@ -1,0 +1,36 @@
+namespace Cedros.Storage.Benchmarks.Ops;
+
+/// <summary>One operation of the <c>ops</c> runner: the storage call and its raw twin doing the same work. Each call
+/// gets the caller's index (SQLite raw keeps a connection per caller) and a process-wide sequence number for fresh keys.</summary>
+public abstract class OpsCase(OpsBackend backend)
+{
+    private static long _sequence;
+
+    /// <summary>The next number of a process-wide sequence for unique keys.</summary>
+    public static long Next() => Interlocked.Increment(ref _sequence);
+
+    /// <summary>Distinguishes keys of this run from those left by earlier runs in a kept database.</summary>
+    protected static readonly string Run = Guid.NewGuid().ToString("N")[..8];
+
+    protected OpsBackend Backend { get; } = backend;
+    protected ITenantStorage Store => Backend.Store;
+    protected bool Pg => Backend.IsPostgres;
+
+    public abstract string Name { get; }
+
+    /// <summary>False for the in-memory backend (no driver to compare with).</summary>
+    public bool HasRaw => Backend.Kind != OpsBackendKind.Memory;
+
+    public virtual Task SetupAsync() => Task.CompletedTask;
+
+    public abstract Task StorageAsync(int worker, long i);
+
+    public abstract Task RawAsync(int worker, long i);
+
+    protected static string Key(string prefix, long i) => $"{prefix}-{Run}-{i}";
+
+    protected static void Expect(bool condition, string what)
+    {
+        if (!condition) throw new InvalidOperationException("ops: unexpected outcome: " + what);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Cedros.Storage.Benchmarks.Ops;
+
+/// <summary>
+/// Issue 15's throughput comparison: each case runs the storage call and the raw-driver statement a good engineer would
+/// write by hand (pooled, prepared) at 1, 4 and 16 concurrent callers, in interleaved blocks (ABBA) so the load of the
+/// moment falls on both sides alike. Per case and caller count it reports operations per second of each side (summed
+/// over all blocks), the median of the per-round ratios, and p50/p99 latency.
+/// Run: <c>dotnet Cedros.Storage.Benchmarks.dll ops [--quick] [--rounds N] [--block-ms N] [--callers 1,4,16]
+/// [--backends Postgres,SqliteNormal,SqliteFull,Memory] [--cases record,exists,...]</c>.
+/// </summary>
+public static class OpsRunner
+{
+    public static async Task RunAsync(string[] args)
+    {
+        var settings = OpsSettings.Parse(args);
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"# ops {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
+            $".NET {Environment.Version}, load {OpsSettings.LoadAverage()}; {settings.Rounds} rounds of {settings.Block.TotalMilliseconds} ms blocks a side");
+        report.AppendLine();
+        report.AppendLine("| case | backend | callers | storage ops/s | raw ops/s | ratio | storage p50 / p99 µs | raw p50 / p99 µs |");
+        report.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|");
+        Console.Write(report);
+        foreach (var backend in settings.Backends)
+        {
+            await using var bench = await OpsBackend.OpenAsync(backend);
+            foreach (var opsCase in OpsCases.For(bench).Where(c => settings.Cases.Count == 0 || settings.Cases.Contains(c.Name)))
+            {
+                await opsCase.SetupAsync();
+                foreach (var callers in settings.Callers)
+                {
+                    var line = await MeasureAsync(opsCase, backend, callers, settings);
+                    Console.WriteLine(line);
+                    report.AppendLine(line);
+                }
+            }
+        }
+        var path = Path.Combine(settings.Artifacts, $"ops-{DateTimeOffset.UtcNow:yyyyMMdd-HHmmss}.md");
+        Directory.CreateDirectory(settings.Artifacts);
+        await File.WriteAllTextAsync(path, report.ToString());
+        Console.Error.WriteLine($"Report: {path}");
+    }
+
+    private static async Task<string> MeasureAsync(OpsCase opsCase, OpsBackendKind backend, int callers, OpsSettings settings)
+    {
+        var storage = new Side();
+        var raw = new Side();
+        var warm = TimeSpan.FromMilliseconds(Math.Min(300, settings.Block.TotalMilliseconds));
+        await BlockAsync(opsCase.StorageAsync, callers, warm, null);
+        if (opsCase.HasRaw) await BlockAsync(opsCase.RawAsync, callers, warm, null);
+        var ratios = new List<double>();
+        for (var r = 0; r < settings.Rounds; r++)
+        {
+            var storageFirst = r % 2 == 0 || !opsCase.HasRaw;
+            double s = 0, w = 0;
+            for (var half = 0; half < 2; half++)
+            {
+                var doStorage = half == 0 ? storageFirst : !storageFirst;
+                if (doStorage) s = await BlockAsync(opsCase.StorageAsync, callers, settings.Block, storage);
+                else if (opsCase.HasRaw) w = await BlockAsync(opsCase.RawAsync, callers, settings.Block, raw);
+            }
+            if (opsCase.HasRaw) ratios.Add(s / w);
+        }
+        string Lat(Side side) => side.Latencies.Count == 0 ? "–"
+            : string.Create(CultureInfo.InvariantCulture, $"{AbStats.Percentile(side.Latencies, 0.50):F0} / {AbStats.Percentile(side.Latencies, 0.99):F0}");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"| {opsCase.Name} | {backend} | {callers} | {storage.Rate:N0} | {(opsCase.HasRaw ? raw.Rate.ToString("N0", CultureInfo.InvariantCulture) : "–")} | " +
+            $"{(opsCase.HasRaw ? AbStats.Median(ratios).ToString("F2", CultureInfo.InvariantCulture) : "–")} | {Lat(storage)} | {Lat(raw)} |");
+    }
+
+    /// <summary>Runs <paramref name="callers"/> loops for <paramref name="length"/>; returns operations per second.</summary>
+    private static async Task<double> BlockAsync(Func<int, long, Task> call, int callers, TimeSpan length, Side? side)
+    {
+        var watch = Stopwatch.StartNew();
+        var counts = new long[callers];
+        var latencies = new List<double>[callers];
+        var loops = Enumerable.Range(0, callers).Select(worker => Task.Run(async () =>
+        {
+            var mine = latencies[worker] = new List<double>(4096);
+            long n = 0;
+            while (watch.Elapsed < length)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await call(worker, OpsCase.Next()).ConfigureAwait(false);
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                n++;
+            }
+            counts[worker] = n;
+        })).ToArray();
+        await Task.WhenAll(loops);
+        var elapsed = watch.Elapsed;
+        var total = counts.Sum();
+        if (side is not null)
+        {
+            side.Operations += total;
+            side.Seconds += elapsed.TotalSeconds;
+            foreach (var list in latencies) side.Latencies.AddRange(list);
+        }
+        return total / elapsed.TotalSeconds;
+    }
+
+    private sealed class Side
+    {
+        public long Operations;
+        public double Seconds;
+        public readonly List<double> Latencies = [];
+        public double Rate => Seconds == 0 ? 0 : Operations / Seconds;
+    }
+}
