@@ -4,10 +4,16 @@ using Cedros.Storage.Benchmarks;
 // Usage: dotnet run -c Release -- [BenchmarkDotNet arguments], e.g. --filter '*RecordPayment*'.
 // Or: dotnet run -c Release -- guard-ab [rounds] [calls per block] (the interleaved archive guard A/B, see ArchiveGuardAb),
 // or: dotnet run -c Release -- ops [--quick] [...] (issue 15's storage vs raw throughput at 1/4/16 callers, see Ops/OpsRunner),
+// or: dotnet run -c Release -- drain [--workers 1,4,8] [--backlog N] (the webhook drain, see Ops/DrainRunner),
 // or: dotnet run -c Release -- frontdoor-ab [rounds] [calls per block] [backends] (the front door's cost, see FrontDoorAb).
 if (args.Length > 0 && args[0] == "guard-ab")
 {
     await ArchiveGuardAb.RunAsync(args);
+    return;
+}
+if (args.Length > 0 && args[0] == "drain")
+{
+    await Cedros.Storage.Benchmarks.Ops.DrainRunner.RunAsync(args);
     return;
 }
 if (args.Length > 0 && args[0] == "ops")

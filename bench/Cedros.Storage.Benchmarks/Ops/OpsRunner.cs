@@ -10,7 +10,7 @@ namespace Cedros.Storage.Benchmarks.Ops;
 /// moment falls on both sides alike. Per case and caller count it reports operations per second of each side (summed
 /// over all blocks), the median of the per-round ratios, and p50/p99 latency.
 /// Run: <c>dotnet Cedros.Storage.Benchmarks.dll ops [--quick] [--rounds N] [--block-ms N] [--callers 1,4,16]
-/// [--backends Postgres,SqliteNormal,SqliteFull,Memory] [--cases record,exists,...]</c>.
+/// [--backends Postgres,SqliteNormal,SqliteFull,Memory] [--cases "record payment,get cart",...]</c>.
 /// </summary>
 public static class OpsRunner
 {

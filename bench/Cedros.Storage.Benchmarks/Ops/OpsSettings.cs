@@ -11,7 +11,7 @@ internal sealed record OpsSettings(int Rounds, TimeSpan Block, int[] Callers, Op
         string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var quick = args.Contains("--quick");
         var rounds = int.Parse(Value("--rounds") ?? (quick ? "1" : "6"), CultureInfo.InvariantCulture);
-        var block = TimeSpan.FromMilliseconds(int.Parse(Value("--block-ms") ?? (quick ? "200" : "1500"), CultureInfo.InvariantCulture));
+        var block = TimeSpan.FromMilliseconds(int.Parse(Value("--block-ms") ?? (quick ? "100" : "1500"), CultureInfo.InvariantCulture));
         var callers = (Value("--callers") ?? (quick ? "1,4" : "1,4,16")).Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var backends = (Value("--backends") ?? "Postgres,SqliteNormal,SqliteFull,Memory").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
         var cases = (Value("--cases") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace Cedros.Storage.Benchmarks.Ops;
+
+/// <summary>
+/// Issue 15's webhook drain: a backlog of webhooks drained by 1, 4 and 8 workers, each claiming a batch
+/// (<c>DequeueWebhooksAsync(batch)</c>) and acknowledging it in one call (<c>MarkWebhooksSuccessAsync</c>), against
+/// the raw baseline on PostgreSQL: one hand-written claim (<c>UPDATE … WHERE id IN (SELECT … ORDER BY next_attempt_at
+/// LIMIT n FOR UPDATE SKIP LOCKED) RETURNING</c>, due rows only) and one batch acknowledgement
+/// (<c>UPDATE … FROM unnest(ids, tokens)</c>). Every run checks that no webhook was claimed twice and none was left.
+/// Run: <c>dotnet Cedros.Storage.Benchmarks.dll drain [--workers 1,4,8] [--backlog 20000] [--batch 50] [--backends Postgres,SqliteNormal,Memory]</c>.
+/// </summary>
+public static class DrainRunner
+{
+    private const string Payload = """{"type":"payment.succeeded","amount":1000000}""";
+
+    public static async Task RunAsync(string[] args)
+    {
+        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var quick = args.Contains("--quick");
+        var workers = (Value("--workers") ?? (quick ? "1,4" : "1,4,8")).Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+        var backlog = int.Parse(Value("--backlog") ?? (quick ? "2000" : "20000"), CultureInfo.InvariantCulture);
+        var batch = int.Parse(Value("--batch") ?? "50", CultureInfo.InvariantCulture);
+        var backends = (Value("--backends") ?? "Postgres,SqliteNormal,Memory").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
+        Console.WriteLine($"# drain {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {OpsSettings.LoadAverage()}; " +
+            $"backlog {backlog:N0}, claim {batch} + one batch ack");
+        Console.WriteLine();
+        Console.WriteLine("| backend | workers | storage webhooks/s | raw webhooks/s | ratio |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        foreach (var kind in backends)
+        {
+            await using var backend = await OpsBackend.OpenAsync(kind);
+            foreach (var n in workers)
+            {
+                await FillAsync(backend, backlog);
+                var storage = await DrainAsync(n, backlog, async () =>
+                {
+                    var claimed = await backend.Store.DequeueWebhooksAsync(batch);
+                    if (claimed.Count > 0) await backend.Store.MarkWebhooksSuccessAsync(claimed);
+                    return claimed.Select(w => w.Id).ToArray();
+                });
+                double? raw = null;
+                if (backend.IsPostgres)
+                {
+                    await FillAsync(backend, backlog);
+                    raw = await DrainAsync(n, backlog, () => RawClaimAndAckAsync(backend, batch));
+                }
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {kind} | {n} | {storage:N0} | {(raw is { } r ? r.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {(raw is { } q ? (storage / q).ToString("F2", CultureInfo.InvariantCulture) : "–")} |"));
+            }
+        }
+    }
+
+    /// <summary>Empties the queue and enqueues <paramref name="backlog"/> due webhooks.</summary>
+    private static async Task FillAsync(OpsBackend backend, int backlog)
+    {
+        var table = OpsBackend.Tables.WebhookQueue;
+        if (backend.IsPostgres)
+        {
+            await using var connection = await backend.Pg!.OpenConnectionAsync();
+            await using var fill = new NpgsqlCommand($"""
+                TRUNCATE {table};
+                INSERT INTO {table} (id, tenant_id, url, payload, payload_raw, headers, event_type, status, attempts, max_attempts, next_attempt_at, created_at)
+                SELECT 'drain-' || g, '{BenchEnv.Tenant}', 'https://merchant.example/hook', '{Payload}'::jsonb, '{Payload}', '{"{}"}', 'payment.succeeded',
+                       'pending', 0, 5, now() - interval '1 minute' + g * interval '1 microsecond', now()
+                  FROM generate_series(1, {backlog}) g;
+                ANALYZE {table};
+                """, connection);
+            await fill.ExecuteNonQueryAsync();
+            return;
+        }
+        // A drained queue holds only delivered webhooks: clear them so every run starts from the same backlog.
+        await backend.Store.CleanupCompletedWebhooksAsync(DateTimeOffset.UtcNow.AddDays(1));
+        var run = Guid.NewGuid().ToString("N")[..8];
+        for (var i = 0; i < backlog; i += 500)
+        {
+            var first = i;
+            await backend.Store.InTransactionAsync(async (tx, ct) =>
+            {
+                for (var k = first; k < Math.Min(first + 500, backlog); k++)
+                    await tx.EnqueueWebhookAsync(new PendingWebhook
+                    {
+                        Id = $"drain-{run}-{k}", Url = "https://merchant.example/hook", Payload = Payload, EventType = "payment.succeeded",
+                    }, ct);
+            });
+        }
+    }
+
+    private static async Task<double> DrainAsync(int workers, int backlog, Func<Task<string[]>> claimAndAck)
+    {
+        var seen = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        var duplicates = 0;
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(async () =>
+        {
+            while (true)
+            {
+                var ids = await claimAndAck();
+                if (ids.Length == 0) return;
+                foreach (var id in ids)
+                    if (!seen.TryAdd(id, 0)) Interlocked.Increment(ref duplicates);
+            }
+        })));
+        var elapsed = watch.Elapsed;
+        if (duplicates > 0 || seen.Count != backlog)
+            throw new InvalidOperationException($"drain: {seen.Count:N0} of {backlog:N0} delivered, {duplicates} claimed twice");
+        return backlog / elapsed.TotalSeconds;
+    }
+
+    private static async Task<string[]> RawClaimAndAckAsync(OpsBackend backend, int batch)
+    {
+        var table = OpsBackend.Tables.WebhookQueue;
+        await using var connection = await backend.Pg!.OpenConnectionAsync();
+        var ids = new List<string>(batch);
+        var tokens = new List<string>(batch);
+        await using (var claim = new NpgsqlCommand($"""
+            UPDATE {table} SET status = 'processing', attempts = attempts + 1, last_attempt_at = now(),
+                   locked_until = now() + interval '5 minutes', claim_token = md5(random()::text || clock_timestamp()::text)
+             WHERE id IN (SELECT id FROM {table} WHERE status = 'pending' AND next_attempt_at <= now()
+                           ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING id, tenant_id, url, payload_raw, headers, event_type, attempts, max_attempts, next_attempt_at, created_at, claim_token
+            """, connection))
+        {
+            claim.Parameters.Add(new() { Value = batch });
+            await using var reader = await claim.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetString(0));
+                _ = new PendingWebhook
+                {
+                    Id = reader.GetString(0), TenantId = reader.GetString(1), Url = reader.GetString(2), Payload = reader.GetString(3),
+                    EventType = reader.GetString(5), Attempts = reader.GetInt32(6), MaxAttempts = reader.GetInt32(7),
+                };
+                tokens.Add(reader.GetString(10));
+            }
+        }
+        if (ids.Count == 0) return [];
+        await using var ack = new NpgsqlCommand($"""
+            UPDATE {table} w SET status = 'success', completed_at = now(), locked_until = NULL, claim_token = NULL
+              FROM unnest($1::text[], $2::text[]) AS h(id, token)
+             WHERE w.id = h.id AND w.status = 'processing' AND w.claim_token = h.token
+            """, connection);
+        ack.Parameters.Add(new() { Value = ids.ToArray() });
+        ack.Parameters.Add(new() { Value = tokens.ToArray() });
+        await ack.ExecuteNonQueryAsync();
+        return [.. ids];
+    }
+}
