@@ -1,4 +1,5 @@
 using Cedros.Storage.FrontDoor.Drivers;
+using Cedros.Storage.Schema.Rows;
 using Cedros.Storage.Internal;
 using Npgsql;
 
@@ -6,21 +7,6 @@ namespace Cedros.Storage.Postgres;
 
 internal sealed partial class PostgresStore : ICartQuoteDriver
 {
-    private const string CartQuoteColumns = "id, tenant_id, items, total_amount, total_asset, metadata, created_at, expires_at, wallet_paid_by";
-
-    private static CartQuote ReadCartQuote(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        TenantId = r.GetString(1),
-        Items = StorageJson.Deserialize<List<CartItem>?>(PgRow.OptStr(r, 2), null)?.AsReadOnly() ?? (IReadOnlyList<CartItem>)[],
-        TotalAmount = PgRow.Long(r, 3),
-        TotalAsset = PgRow.Str(r, 4),
-        Metadata = PgRow.Meta(r, 5),
-        CreatedAt = PgRow.Time(r, 6),
-        ExpiresAt = PgRow.Time(r, 7),
-        WalletPaidBy = PgRow.OptStr(r, 8),
-    };
-
     public async Task<bool> UpsertCartQuoteUnlessPaidAsync(CartQuote quote, CancellationToken cancellationToken) =>
         (await RunAsync(c => UpsertCartQuotesAsync(c, [quote]), cancellationToken).ConfigureAwait(false)).Count == 1;
 
@@ -34,14 +20,10 @@ internal sealed partial class PostgresStore : ICartQuoteDriver
             throw new Undo<int>(paid);
         }, cancellationToken, atomic: true));
 
-    public Task<CartQuote?> FindCartQuoteAsync(string cartId, CancellationToken cancellationToken) =>
-        RunAsync(c => c.OneAsync($"SELECT {CartQuoteColumns} FROM [[cart_quotes]] WHERE tenant_id = @t AND id = @id",
-            ReadCartQuote, ("t", TenantId), ("id", cartId)), cancellationToken);
-
     public Task<IReadOnlyList<CartQuote>> FindCartQuotesAsync(IReadOnlyList<string> cartIds, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<CartQuote>>(async c => await c.ListAsync(
-            $"SELECT {CartQuoteColumns} FROM [[cart_quotes]] WHERE tenant_id = @t AND id = ANY(@ids)",
-            ReadCartQuote, ("t", TenantId), ("ids", cartIds.ToArray())).ConfigureAwait(false), cancellationToken);
+            $"SELECT {CartQuoteRow.Columns} FROM [[cart_quotes]] WHERE tenant_id = @t AND id = ANY(@ids)",
+            Codec.Rows.CartQuote, ("t", TenantId), ("ids", cartIds.ToArray())).ConfigureAwait(false), cancellationToken);
 
     /// <summary>One statement: the conditional UPDATE (unpaid, or paid by the same wallet), and whether the cart exists.</summary>
     public Task<CartPayment> SetCartPaidByAsync(string cartId, string wallet, CancellationToken cancellationToken) =>
@@ -53,11 +35,6 @@ internal sealed partial class PostgresStore : ICartQuoteDriver
             SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM [[cart_quotes]] WHERE tenant_id = @t AND id = @id)
             """, r => r.GetBoolean(0) ? new CartPayment(true, true) : new CartPayment(r.GetBoolean(1), false),
             ("t", TenantId), ("id", cartId), ("w", wallet)), cancellationToken);
-
-    public Task<bool> CartPaidByAsync(string cartId, string wallet, CancellationToken cancellationToken) =>
-        RunAsync(c => c.RowAsync(
-            "SELECT EXISTS (SELECT 1 FROM [[cart_quotes]] WHERE tenant_id = @t AND id = @id AND wallet_paid_by = @w)",
-            r => r.GetBoolean(0), ("t", TenantId), ("id", cartId), ("w", wallet)), cancellationToken);
 
     /// <summary>Upserts prepared quotes in one statement; a paid quote is immutable (its row is not returned). Returns
     /// the ids written.</summary>

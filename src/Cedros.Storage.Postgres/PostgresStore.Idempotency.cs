@@ -1,5 +1,6 @@
 using Cedros.Storage.FrontDoor.Drivers;
-using Npgsql;
+using System.Data.Common;
+using Cedros.Storage.Sql;
 
 namespace Cedros.Storage.Postgres;
 
@@ -7,12 +8,12 @@ internal sealed partial class PostgresStore : IIdempotencyDriver
 {
     private const string IdempotencyResponseColumns = "status_code, headers, body, cached_at";
 
-    private static IdempotencyResponse ReadIdempotencyResponse(NpgsqlDataReader r, int first) => new()
+    private static IdempotencyResponse ReadIdempotencyResponse(DbDataReader r, int first) => new()
     {
-        StatusCode = PgRow.Int(r, first),
-        Headers = PgRow.Meta(r, first + 1),
-        Body = r.IsDBNull(first + 2) ? [] : r.GetFieldValue<byte[]>(first + 2),
-        CachedAt = PgRow.Time(r, first + 3),
+        StatusCode = SqlCodec.Int(r, first),
+        Headers = SqlCodec.Meta(r, first + 1),
+        Body = SqlCodec.Bytes(r, first + 2),
+        CachedAt = PgCodec.Instance.Time(r, first + 3),
     };
 
     public Task UpsertIdempotencyResponseAsync(string key, IdempotencyResponse response, DateTimeOffset now, DateTimeOffset expiresAt,
@@ -26,7 +27,7 @@ internal sealed partial class PostgresStore : IIdempotencyDriver
                 lock_token = NULL, locked_until = NULL, status_code = EXCLUDED.status_code, headers = EXCLUDED.headers,
                 body = EXCLUDED.body, cached_at = EXCLUDED.cached_at, expires_at = EXCLUDED.expires_at,
                 live_until = EXCLUDED.live_until
-            """, ("t", TenantId), ("k", key), ("code", response.StatusCode), ("headers", PgRow.Json(response.Headers)),
+            """, ("t", TenantId), ("k", key), ("code", response.StatusCode), ("headers", Codec.Json(response.Headers)),
             ("body", response.Body), ("cached", response.CachedAt), ("expires", expiresAt), ("now", now)), cancellationToken);
 
     public Task<IdempotencyResponse?> FindIdempotencyResponseAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -34,10 +35,6 @@ internal sealed partial class PostgresStore : IIdempotencyDriver
             SELECT {IdempotencyResponseColumns} FROM [[idempotency_keys]]
              WHERE tenant_id = @t AND key = @k AND status_code IS NOT NULL AND live_until > @now
             """, r => ReadIdempotencyResponse(r, 0), ("t", TenantId), ("k", key), ("now", now)), cancellationToken);
-
-    public Task DeleteIdempotencyRecordAsync(string key, CancellationToken cancellationToken) =>
-        RunAsync(c => c.ExecuteAsync("DELETE FROM [[idempotency_keys]] WHERE tenant_id = @t AND key = @k", ("t", TenantId), ("k", key)),
-            cancellationToken);
 
     public Task<int> DeleteLapsedIdempotencyRecordsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         RunAsync(c => c.ExecuteAsync("""
@@ -72,7 +69,7 @@ internal sealed partial class PostgresStore : IIdempotencyDriver
                 var rows = await c.ListAsync($"""
                     SELECT fingerprint, {IdempotencyResponseColumns} FROM [[idempotency_keys]]
                      WHERE tenant_id = @t AND key = @k AND live_until > @now
-                    """, r => IdempotencyClaim.LiveRecord(PgRow.Str(r, 0), r.IsDBNull(1) ? null : ReadIdempotencyResponse(r, 1)),
+                    """, r => IdempotencyClaim.LiveRecord(SqlCodec.Str(r, 0), r.IsDBNull(1) ? null : ReadIdempotencyResponse(r, 1)),
                     ("t", TenantId), ("k", key), ("now", now)).ConfigureAwait(false);
                 if (rows.Count > 0) return rows[0];
                 if (attempt >= 3) return default;
@@ -85,7 +82,7 @@ internal sealed partial class PostgresStore : IIdempotencyDriver
             UPDATE [[idempotency_keys]] SET lock_token = NULL, locked_until = NULL, status_code = @code, headers = @headers,
                    body = @body, cached_at = @cached, expires_at = @expires, live_until = @expires
              WHERE tenant_id = @t AND key = @k AND lock_token = @token AND status_code IS NULL AND live_until > @now
-            """, ("t", TenantId), ("k", key), ("token", token), ("code", response.StatusCode), ("headers", PgRow.Json(response.Headers)),
+            """, ("t", TenantId), ("k", key), ("token", token), ("code", response.StatusCode), ("headers", Codec.Json(response.Headers)),
             ("body", response.Body), ("cached", response.CachedAt), ("expires", expiresAt), ("now", now)).ConfigureAwait(false) > 0,
             cancellationToken);
 

@@ -8,22 +8,6 @@ namespace Cedros.Storage.Postgres;
 
 internal sealed partial class PostgresStore : IInventoryDriver
 {
-    private const string ReservationColumns = "id, tenant_id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at, status_updated_at";
-
-    private static InventoryReservation ReadReservation(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        TenantId = r.GetString(1),
-        ProductId = r.GetString(2),
-        VariantId = PgRow.OptStr(r, 3),
-        Quantity = PgRow.Int(r, 4),
-        ExpiresAt = PgRow.Time(r, 5),
-        CartId = PgRow.OptStr(r, 6),
-        Status = PgRow.Enum(r, 7, ReservationStatus.Active),
-        CreatedAt = PgRow.Time(r, 8),
-        StatusUpdatedAt = PgRow.OptTime(r, 9),
-    };
-
     /// <summary>
     /// Inserts the reservations in one statement. With <paramref name="demands"/>, first takes a transaction-scoped
     /// advisory lock per (tenant, product, variant) — in a fixed order, so two carts never deadlock — then sums the
@@ -88,27 +72,7 @@ internal sealed partial class PostgresStore : IInventoryDriver
         RunAsync(c => c.RowAsync("""
             SELECT COALESCE(SUM(quantity), 0)::bigint FROM [[inventory_reservations]]
              WHERE tenant_id = @t AND product_id = @p AND variant_id IS NOT DISTINCT FROM @v AND status = 'active' AND expires_at > @now
-            """, r => r.GetInt64(0), ("t", TenantId), ("p", key.ProductId), ("v", TextParam(key.VariantId)), ("now", now)), cancellationToken);
-
-    public Task<IReadOnlyList<InventoryReservation>> SelectActiveCartReservationsAsync(string cartId, DateTimeOffset now,
-        CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<InventoryReservation>>(async c => await c.ListAsync($"""
-            SELECT {ReservationColumns} FROM [[inventory_reservations]]
-             WHERE tenant_id = @t AND cart_id = @cart AND status = 'active' AND expires_at > @now
-             ORDER BY created_at, id COLLATE "C"
-            """, ReadReservation, ("t", TenantId), ("cart", cartId), ("now", now)).ConfigureAwait(false), cancellationToken);
-
-    public Task<int> ReleaseCartReservationsAsync(string cartId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        RunAsync(c => c.ExecuteAsync("""
-            UPDATE [[inventory_reservations]] SET status = 'released', status_updated_at = @at
-             WHERE tenant_id = @t AND cart_id = @cart AND status = 'active'
-            """, ("t", TenantId), ("cart", cartId), ("at", at)), cancellationToken);
-
-    public Task<int> ConvertCartReservationsAsync(string cartId, DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(c => c.ExecuteAsync("""
-            UPDATE [[inventory_reservations]] SET status = 'converted', status_updated_at = @at
-             WHERE tenant_id = @t AND cart_id = @cart AND status = 'active' AND expires_at > @now
-            """, ("t", TenantId), ("cart", cartId), ("at", at), ("now", now)), cancellationToken);
+            """, r => r.GetInt64(0), ("t", TenantId), ("p", key.ProductId), ("v", PgCodec.TextParam(key.VariantId)), ("now", now)), cancellationToken);
 
     public Task<int> ReleaseExpiredReservationsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         RunAsync(c => c.ExecuteAsync("""

@@ -1,17 +1,10 @@
 using Cedros.Storage.FrontDoor.Drivers;
+using Cedros.Storage.Sql;
 
 namespace Cedros.Storage.Postgres;
 
 internal sealed partial class PostgresStore : INonceDriver
 {
-    public Task<bool> InsertNonceAsync(AdminNonce nonce, CancellationToken cancellationToken) =>
-        RunAsync(async c => await c.ExecuteAsync("""
-            INSERT INTO [[admin_nonces]] (id, tenant_id, purpose, created_at, expires_at, consumed_at)
-            VALUES (@id, @t, @purpose, @created, @expires, NULL)
-            ON CONFLICT (tenant_id, id) DO NOTHING
-            """, ("id", nonce.Id), ("t", TenantId), ("purpose", nonce.Purpose), ("created", nonce.CreatedAt), ("expires", nonce.ExpiresAt))
-            .ConfigureAwait(false) == 1, cancellationToken);
-
     /// <summary>One statement: the conditional UPDATE, and the row as it was before it (from the statement's snapshot).</summary>
     public Task<NonceConsumption> ConsumeNonceAsync(string nonceId, string? expectedPurpose, DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync(c => c.RowAsync("""
@@ -23,9 +16,9 @@ internal sealed partial class PostgresStore : INonceDriver
             SELECT EXISTS (SELECT 1 FROM u), n.id IS NOT NULL, n.consumed_at IS NOT NULL, n.expires_at, n.purpose
               FROM (SELECT 1) AS one
               LEFT JOIN [[admin_nonces]] n ON n.tenant_id = @t AND n.id = @id
-            """, r => new NonceConsumption(r.GetBoolean(0), r.GetBoolean(1), !r.IsDBNull(2) && r.GetBoolean(2), PgRow.OptTime(r, 3),
-                PgRow.OptStr(r, 4)),
-            ("t", TenantId), ("id", nonceId), ("now", now), ("purpose", TextParam(expectedPurpose))), cancellationToken);
+            """, r => new NonceConsumption(r.GetBoolean(0), r.GetBoolean(1), !r.IsDBNull(2) && r.GetBoolean(2), Codec.OptTime(r, 3),
+                SqlCodec.OptStr(r, 4)),
+            ("t", TenantId), ("id", nonceId), ("now", now), ("purpose", PgCodec.TextParam(expectedPurpose))), cancellationToken);
 
     public Task<int> DeleteExpiredNoncesAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         RunAsync(c => c.ExecuteAsync("""

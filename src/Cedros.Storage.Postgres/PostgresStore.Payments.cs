@@ -1,26 +1,12 @@
 using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Internal;
+using Cedros.Storage.Schema.Rows;
 using Npgsql;
 
 namespace Cedros.Storage.Postgres;
 
 internal sealed partial class PostgresStore : IPaymentDriver
 {
-    private const string PaymentColumns = "signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata";
-
-    private static PaymentTransaction ReadPayment(NpgsqlDataReader r) => new()
-    {
-        Signature = r.GetString(0),
-        TenantId = r.GetString(1),
-        ResourceId = PgRow.Str(r, 2),
-        Wallet = PgRow.Str(r, 3),
-        Amount = PgRow.Long(r, 4),
-        AmountAsset = PgRow.Str(r, 5),
-        CreatedAt = PgRow.Time(r, 6),
-        Metadata = PgRow.Meta(r, 7),
-        AttemptId = PgRow.OptStr(r, 8),
-    };
-
     public async Task<bool> InsertPaymentAsync(PaymentTransaction payment, CancellationToken cancellationToken)
     {
         try
@@ -71,11 +57,11 @@ internal sealed partial class PostgresStore : IPaymentDriver
 
     public Task<PaymentTransaction?> FindPaymentAsync(string signature, CancellationToken cancellationToken) =>
         RunAsync(c => c.OneAsync($"""
-            SELECT {PaymentColumns}, attempt_id FROM [[payments]] WHERE signature = @s AND tenant_id = @t
+            SELECT {PaymentRow.Columns}, attempt_id FROM [[payments]] WHERE signature = @s AND tenant_id = @t
             UNION ALL
-            SELECT {PaymentColumns}, NULL FROM [[payments_archive]] WHERE signature = @s AND tenant_id = @t
+            SELECT {PaymentRow.Columns}, NULL FROM [[payments_archive]] WHERE signature = @s AND tenant_id = @t
             LIMIT 1
-            """, ReadPayment, ("s", signature), ("t", TenantId)), cancellationToken);
+            """, Codec.Rows.Payment, ("s", signature), ("t", TenantId)), cancellationToken);
 
     /// <summary>One statement per batch: the rows leave the ledger and enter the archive together.</summary>
     public Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using Cedros.Storage.FrontDoor.Drivers;
+using Cedros.Storage.Sql;
 using Cedros.Storage.Internal;
 using Npgsql;
 
@@ -6,50 +7,6 @@ namespace Cedros.Storage.Postgres;
 
 internal sealed partial class PostgresStore : IRefundQuoteDriver
 {
-    private const string RefundQuoteColumns = "id, tenant_id, original_purchase_id, recipient_wallet, amount, amount_asset, token, token_mint, " +
-        "token_decimals, status, processed_by, processed_at, signature, reason, metadata, created_at, expires_at";
-
-    private static RefundQuote ReadRefundQuote(NpgsqlDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        TenantId = r.GetString(1),
-        OriginalPurchaseId = PgRow.Str(r, 2),
-        RecipientWallet = PgRow.Str(r, 3),
-        Amount = PgRow.Long(r, 4),
-        AmountAsset = PgRow.Str(r, 5),
-        Token = PgRow.OptStr(r, 6),
-        TokenMint = PgRow.OptStr(r, 7),
-        TokenDecimals = r.IsDBNull(8) ? (short)0 : r.GetInt16(8),
-        Status = PgRow.Enum(r, 9, RefundStatus.Pending),
-        ProcessedBy = PgRow.OptStr(r, 10),
-        ProcessedAt = PgRow.OptTime(r, 11),
-        Signature = PgRow.OptStr(r, 12),
-        Reason = PgRow.OptStr(r, 13),
-        Metadata = PgRow.Meta(r, 14),
-        CreatedAt = PgRow.Time(r, 15),
-        ExpiresAt = PgRow.Time(r, 16),
-    };
-
-    public Task<RefundQuote?> SelectRefundQuoteAsync(string refundId, CancellationToken cancellationToken) =>
-        RunAsync(c => c.OneAsync($"SELECT {RefundQuoteColumns} FROM [[refund_quotes]] WHERE tenant_id = @t AND id = @id",
-            ReadRefundQuote, ("t", TenantId), ("id", refundId)), cancellationToken);
-
-    public Task<IReadOnlyList<RefundQuote>> SelectRefundQuotesForPurchaseAsync(string originalPurchaseId, int? limit,
-        CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<RefundQuote>>(async c => await c.ListAsync($"""
-            SELECT {RefundQuoteColumns} FROM [[refund_quotes]]
-             WHERE tenant_id = @t AND original_purchase_id = @p
-             ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit
-            """, ReadRefundQuote, ("t", TenantId), ("p", originalPurchaseId), ("limit", (object?)limit ?? DBNull.Value))
-            .ConfigureAwait(false), cancellationToken);
-
-    public Task<IReadOnlyList<RefundQuote>> SelectPendingRefundQuotesAsync(CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<RefundQuote>>(async c => await c.ListAsync($"""
-            SELECT {RefundQuoteColumns} FROM [[refund_quotes]]
-             WHERE tenant_id = @t AND status = 'pending'
-             ORDER BY created_at, id COLLATE "C"
-            """, ReadRefundQuote, ("t", TenantId)).ConfigureAwait(false), cancellationToken);
-
     /// <summary>One statement: the conditional claim, and whether the quote exists.</summary>
     public Task<PayoutClaim> ClaimRefundPayoutAsync(string refundId, string token, string processedBy, DateTimeOffset until,
         DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -85,7 +42,7 @@ internal sealed partial class PostgresStore : IRefundQuoteDriver
                  WHERE tenant_id = @t AND id = @id AND COALESCE(status, 'pending') NOT IN ('processed', 'denied')
                 RETURNING 1)
             SELECT EXISTS (SELECT 1 FROM u), (SELECT COALESCE(status, 'pending') FROM [[refund_quotes]] WHERE tenant_id = @t AND id = @id)
-            """, r => new RefundStatusUpdate(r.GetBoolean(0), PgRow.OptStr(r, 1)),
+            """, r => new RefundStatusUpdate(r.GetBoolean(0), SqlCodec.OptStr(r, 1)),
             ("t", TenantId), ("id", refundId), ("by", processedBy), ("sig", signature), ("now", now)), cancellationToken);
 
     public Task<RefundDeletion> DeleteRefundQuoteAsync(string refundId, CancellationToken cancellationToken) =>
@@ -139,7 +96,7 @@ internal sealed partial class PostgresStore : IRefundQuoteDriver
                     ("tokens", quotes.Select(q => q.Token).ToArray()),
                     ("mints", quotes.Select(q => q.TokenMint).ToArray()),
                     ("decimals", quotes.Select(q => q.TokenDecimals).ToArray()),
-                    ("statuses", quotes.Select(q => PgRow.Text(q.Status)).ToArray()),
+                    ("statuses", quotes.Select(q => SqlCodec.Text(q.Status)).ToArray()),
                     ("processed_by", quotes.Select(q => q.ProcessedBy).ToArray()),
                     ("processed_at", quotes.Select(q => q.ProcessedAt).ToArray()),
                     ("signatures", quotes.Select(q => q.Signature).ToArray()),

@@ -50,10 +50,6 @@ internal sealed partial class SqliteStore : IIdempotencyDriver
     public Task<IdempotencyResponse?> FindIdempotencyResponseAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync(s => LiveIdempotency(s, key, now)?.Response, cancellationToken);
 
-    public Task DeleteIdempotencyRecordAsync(string key, CancellationToken cancellationToken) =>
-        WriteAsync(s => s.Execute(Sql("DELETE FROM [[idempotency_keys]] WHERE tenant_id = @tenant AND key = @key"), Tenant, ("@key", key)),
-            cancellationToken);
-
     public Task<int> DeleteLapsedIdempotencyRecordsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         WriteAsync(s => s.Execute(Sql($"""
             DELETE FROM [[idempotency_keys]]

@@ -1,28 +1,11 @@
 using Cedros.Storage.FrontDoor.Drivers;
+using Cedros.Storage.Schema.Rows;
 using Cedros.Storage.Validation;
-using Microsoft.Data.Sqlite;
 
 namespace Cedros.Storage.Sqlite;
 
 internal sealed partial class SqliteStore : IInventoryDriver
 {
-    private const string ReservationColumns =
-        "tenant_id, id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at, status_updated_at";
-
-    private static InventoryReservation ReadReservation(SqliteDataReader r) => new()
-    {
-        TenantId = r.Str(0),
-        Id = r.Str(1),
-        ProductId = r.Str(2),
-        VariantId = r.StrOrNull(3),
-        Quantity = r.Int(4),
-        ExpiresAt = r.Time(5),
-        CartId = r.StrOrNull(6),
-        Status = r.Enum<ReservationStatus>(7),
-        CreatedAt = r.Time(8),
-        StatusUpdatedAt = r.TimeOrNull(9),
-    };
-
     /// <summary>The stock sums and the inserts run in one write transaction, which holds the file's write lock, so no
     /// other reserver (in any process) can slip in between; a taken id rolls the inserts back.</summary>
     public async Task<ReservationOutcome> InsertReservationsAsync(IReadOnlyList<InventoryReservation> reservations,
@@ -38,8 +21,8 @@ internal sealed partial class SqliteStore : IInventoryDriver
                     if (reserved + demands[i].Quantity > demands[i].Available) return ReservationOutcome.Refused(i, reserved);
                 }
                 var changes = s.ForEach(Sql($"""
-                    INSERT INTO [[inventory_reservations]] ({ReservationColumns})
-                    VALUES (@tenant, @id, @product_id, @variant_id, @quantity, @expires_at, @cart_id, 'active', @created_at, NULL)
+                    INSERT INTO [[inventory_reservations]] ({ReservationRow.Columns})
+                    VALUES (@id, @tenant, @product_id, @variant_id, @quantity, @expires_at, @cart_id, 'active', @created_at, NULL)
                     ON CONFLICT DO NOTHING
                     """), reservations, r => [Tenant, ("@id", r.Id), ("@product_id", r.ProductId), ("@variant_id", r.VariantId),
                     ("@quantity", (long)r.Quantity), ("@expires_at", r.ExpiresAt), ("@cart_id", r.CartId), ("@created_at", r.CreatedAt)]);
@@ -55,26 +38,6 @@ internal sealed partial class SqliteStore : IInventoryDriver
 
     public Task<long> SumActiveReservationsAsync(StockKey key, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReadAsync(s => ActiveUnits(s, key, now), cancellationToken);
-
-    public Task<IReadOnlyList<InventoryReservation>> SelectActiveCartReservationsAsync(string cartId, DateTimeOffset now,
-        CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<InventoryReservation>>(s => s.List(Sql($"""
-            SELECT {ReservationColumns} FROM [[inventory_reservations]]
-            WHERE tenant_id = @tenant AND cart_id = @cart AND status = 'active' AND expires_at > @now
-            ORDER BY created_at, id
-            """), ReadReservation, Tenant, ("@cart", cartId), ("@now", now)), cancellationToken);
-
-    public Task<int> ReleaseCartReservationsAsync(string cartId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        WriteAsync(s => s.Execute(Sql("""
-            UPDATE [[inventory_reservations]] SET status = 'released', status_updated_at = @at
-            WHERE tenant_id = @tenant AND cart_id = @cart AND status = 'active'
-            """), Tenant, ("@cart", cartId), ("@at", at)), cancellationToken);
-
-    public Task<int> ConvertCartReservationsAsync(string cartId, DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(s => s.Execute(Sql("""
-            UPDATE [[inventory_reservations]] SET status = 'converted', status_updated_at = @at
-            WHERE tenant_id = @tenant AND cart_id = @cart AND status = 'active' AND expires_at > @now
-            """), Tenant, ("@cart", cartId), ("@at", at), ("@now", now)), cancellationToken);
 
     public Task<int> ReleaseExpiredReservationsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         WriteAsync(s => s.Execute(Sql("""

@@ -4,14 +4,6 @@ namespace Cedros.Storage.Sqlite;
 
 internal sealed partial class SqliteStore : INonceDriver
 {
-    public Task<bool> InsertNonceAsync(AdminNonce nonce, CancellationToken cancellationToken) =>
-        WriteAsync(s => s.Execute(Sql("""
-            INSERT INTO [[admin_nonces]] (tenant_id, id, purpose, created_at, expires_at, consumed_at)
-            VALUES (@tenant, @id, @purpose, @created_at, @expires_at, NULL)
-            ON CONFLICT DO NOTHING
-            """), Tenant, ("@id", nonce.Id), ("@purpose", nonce.Purpose), ("@created_at", nonce.CreatedAt), ("@expires_at", nonce.ExpiresAt)) == 1,
-            cancellationToken);
-
     /// <summary>One conditional UPDATE consumes the nonce; only when it changes nothing is the row read, in the same
     /// write transaction, to report it as it was.</summary>
     public Task<NonceConsumption> ConsumeNonceAsync(string nonceId, string? expectedPurpose, DateTimeOffset now, CancellationToken cancellationToken) =>

@@ -1,66 +1,41 @@
 using Cedros.Storage.FrontDoor.Drivers;
-using Microsoft.Data.Sqlite;
+using Cedros.Storage.Schema.Rows;
 using static Cedros.Storage.Sqlite.SqliteRow;
 
 namespace Cedros.Storage.Sqlite;
 
 internal sealed partial class SqliteStore : IPaymentDriver
 {
-    private const string PaymentColumns = "signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata";
-
-    private static PaymentTransaction ReadPayment(SqliteDataReader r) => new()
-    {
-        Signature = r.Str(0),
-        TenantId = r.Str(1),
-        ResourceId = r.Str(2),
-        Wallet = r.Str(3),
-        Amount = r.Long(4),
-        AmountAsset = r.Str(5),
-        CreatedAt = r.Time(6),
-        Metadata = r.Metadata(7),
-        AttemptId = r.StrOrNull(8),
-    };
-
     /// <summary>
     /// Inserts unless the signature is in the hot table (ON CONFLICT on the global primary key) or in the archive.
     /// One statement inside the write transaction: the archive check and the insert cannot be separated by another writer.
     /// A signature this tenant recorded before under the same attempt id counts as recorded (the upsert's guarded update
     /// re-sets the attempt id to itself, so the statement reports one change).
     /// </summary>
-    private string InsertPaymentSql => Sql(Tables.PaymentsArchive is not null
-        ? $"""
-          INSERT INTO [[payments]] ({PaymentColumns}, attempt_id)
-          SELECT @signature, @tenant, @resource_id, @wallet, @amount, @amount_asset, @created_at, @metadata, @attempt_id
-          WHERE NOT EXISTS (SELECT 1 FROM [[payments_archive]] WHERE signature = @signature)
-          {OwnAttempt}
-          """
-        : $"""
-          INSERT INTO [[payments]] ({PaymentColumns}, attempt_id)
-          SELECT @signature, @tenant, @resource_id, @wallet, @amount, @amount_asset, @created_at, @metadata, @attempt_id
-          WHERE 1
-          {OwnAttempt}
-          """);
+    private string InsertPaymentSql => Sql(Tables.PaymentsArchive is not null ? InsertPaymentUnlessArchived : InsertPayment);
+
+    private static readonly string InsertPaymentUnlessArchived = $"""
+        INSERT INTO [[payments]] ({PaymentRow.ColumnsWithAttempt})
+        SELECT {PaymentRow.Values}
+        WHERE NOT EXISTS (SELECT 1 FROM [[payments_archive]] WHERE signature = @signature)
+        {OwnAttempt}
+        """;
+
+    private static readonly string InsertPayment = $"INSERT INTO [[payments]] ({PaymentRow.ColumnsWithAttempt}) SELECT {PaymentRow.Values} WHERE 1 {OwnAttempt}";
 
     private const string OwnAttempt = """
         ON CONFLICT (signature) DO UPDATE SET attempt_id = excluded.attempt_id
         WHERE attempt_id = excluded.attempt_id AND tenant_id = excluded.tenant_id
         """;
 
-    private (string, object?)[] PaymentArgs(PaymentTransaction tx) =>
-    [
-        ("@signature", tx.Signature), Tenant, ("@resource_id", tx.ResourceId), ("@wallet", tx.Wallet), ("@amount", tx.Amount),
-        ("@amount_asset", tx.AmountAsset), ("@created_at", tx.CreatedAt), ("@metadata", Json(tx.Metadata)),
-        ("@attempt_id", tx.AttemptId),
-    ];
-
     public Task<bool> InsertPaymentAsync(PaymentTransaction payment, CancellationToken cancellationToken) =>
-        WriteAsync(s => s.Execute(InsertPaymentSql, PaymentArgs(payment)) == 1, cancellationToken);
+        WriteAsync(s => s.Execute(InsertPaymentSql, PaymentRow.Args(payment, TenantId, Codec)) == 1, cancellationToken);
 
     /// <summary>Every insert in one write transaction (or savepoint); any signature not inserted rolls all of them back.</summary>
     public Task<PaymentBatchInsert> InsertPaymentBatchAsync(IReadOnlyList<PaymentTransaction> payments, CancellationToken cancellationToken) =>
         Undo.CatchAsync(() => WriteAsync(s =>
         {
-            var changes = s.ForEach(InsertPaymentSql, payments, PaymentArgs);
+            var changes = s.ForEach(InsertPaymentSql, payments, p => PaymentRow.Args(p, TenantId, Codec));
             var recorded = payments.Where((_, i) => changes[i] == 0).Select(p => p.Signature).ToArray();
             if (recorded.Length > 0) throw new Undo<PaymentBatchInsert>(new(false, recorded));
             return PaymentBatchInsert.Done;
@@ -74,11 +49,11 @@ internal sealed partial class SqliteStore : IPaymentDriver
     public Task<PaymentTransaction?> FindPaymentAsync(string signature, CancellationToken cancellationToken) =>
         ReadAsync(s => s.One(Sql(Tables.PaymentsArchive is not null
             ? $"""
-              SELECT {PaymentColumns}, attempt_id FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant
-              UNION ALL SELECT {PaymentColumns}, NULL FROM [[payments_archive]] WHERE signature = @signature AND tenant_id = @tenant
+              SELECT {PaymentRow.Columns}, attempt_id FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant
+              UNION ALL SELECT {PaymentRow.Columns}, NULL FROM [[payments_archive]] WHERE signature = @signature AND tenant_id = @tenant
               """
-            : $"SELECT {PaymentColumns}, attempt_id FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant"),
-            ReadPayment, ("@signature", signature), Tenant), cancellationToken);
+            : $"SELECT {PaymentRow.Columns}, attempt_id FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant"),
+            Codec.Rows.Payment, ("@signature", signature), Tenant), cancellationToken);
 
     /// <summary>One bounded batch in one write transaction: copy (if archiving), then delete exactly the rows copied.</summary>
     public Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
@@ -90,8 +65,8 @@ internal sealed partial class SqliteStore : IPaymentDriver
             var ids = Json(batch);
             if (Tables.PaymentsArchive is not null)
                 s.Execute(Sql($"""
-                    INSERT INTO [[payments_archive]] ({PaymentColumns}, archived_at)
-                    SELECT {PaymentColumns}, @now FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))
+                    INSERT INTO [[payments_archive]] ({PaymentRow.Columns}, archived_at)
+                    SELECT {PaymentRow.Columns}, @now FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))
                     ON CONFLICT (signature) DO NOTHING
                     """), ("@ids", ids), ("@now", now));
             return s.Execute(Sql("DELETE FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))"), ("@ids", ids));

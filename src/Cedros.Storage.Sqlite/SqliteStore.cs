@@ -1,48 +1,41 @@
+using System.Data.Common;
 using Cedros.Storage.FrontDoor;
 using Cedros.Storage.Internal;
 using Cedros.Storage.Schema;
-using Cedros.Storage.Validation;
+using Cedros.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
 namespace Cedros.Storage.Sqlite;
 
 /// <summary>
 /// One tenant's view of a <see cref="SqliteStorage"/>, bound to an executor (pooled connections, or one transaction).
-/// Each contract area lives in its own partial file with its SQL beside the method. Writes that check and then change
+/// The statements both SQL backends share are the core's <see cref="SqlDriver"/>; each contract area's SQLite-only SQL
+/// lives in its own partial file beside the method. Writes that check and then change
 /// a row run inside one <c>BEGIN IMMEDIATE</c> transaction (or savepoint), which holds the file's write lock from its
 /// first statement, so no other writer in any process can interleave.
 /// </summary>
-internal sealed partial class SqliteStore : IStoreDriver
+internal sealed partial class SqliteStore : SqlDriver, IStoreDriver
 {
     private readonly SqliteExecutor _executor;
 
     public SqliteStore(SqliteExecutor executor, string tenantId)
+        : base(SqliteCodec.Instance, executor.Engine.Tables, tenantId)
     {
         _executor = executor;
-        TenantId = tenantId;
         Products = new SqliteProductRepository(this);
         Coupons = new SqliteCouponRepository(this);
         Subscriptions = new SqliteSubscriptionRepository(this);
     }
 
-    public string TenantId { get; }
     public FrontDoor.Drivers.IProductDriver Products { get; }
     public FrontDoor.Drivers.ICouponDriver Coupons { get; }
     public FrontDoor.Drivers.ISubscriptionDriver Subscriptions { get; }
 
     internal SqliteEngine Engine => _executor.Engine;
-    internal ResolvedTables Tables => _executor.Engine.Tables;
     internal DateTimeOffset Now => _executor.Engine.Now;
 
     /// <summary>The SQL of a template: <c>[[entity]]</c> is the entity's mapped table (Schema/SqlTemplate.cs).</summary>
     internal string Sql(string template) => Engine.Sql(template);
-
-    /// <summary>The tenant parameter every tenant-owned query binds.</summary>
-    internal (string, object?) Tenant => ("@tenant", TenantId);
-
-    public Task<IReadOnlyList<string>> ListTenantIdsAsync(CancellationToken cancellationToken) =>
-        ReadAsync<IReadOnlyList<string>>(s => [.. s.List(Sql(Tables.TenantIdsTemplate()), r => r.GetString(0)).Order(StringComparer.Ordinal)],
-            cancellationToken);
 
     internal Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false) =>
         _executor.ReadAsync(work, cancellationToken, snapshot);
@@ -52,6 +45,21 @@ internal sealed partial class SqliteStore : IStoreDriver
 
     internal Task WriteAsync(Action<SqliteSession> work, CancellationToken cancellationToken) =>
         _executor.WriteAsync(s => { work(s); return true; }, cancellationToken);
+
+    internal override Task<int> ExecuteAsync(string template, (string Name, object? Value)[] args, CancellationToken cancellationToken) =>
+        WriteAsync(s => s.Execute(Sql(Codec.Dialect(template)), args), cancellationToken);
+
+    internal override Task<T?> OneAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
+        CancellationToken cancellationToken) where T : class =>
+        ReadAsync(s => s.One(Sql(Codec.Dialect(template)), read, args), cancellationToken);
+
+    internal override Task<List<T>> ListAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
+        CancellationToken cancellationToken) =>
+        ReadAsync(s => s.List(Sql(Codec.Dialect(template)), read, args), cancellationToken);
+
+    internal override Task<T?> WriteOneAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
+        CancellationToken cancellationToken) where T : class =>
+        WriteAsync(s => s.One(Sql(Codec.Dialect(template)), read, args), cancellationToken);
 
     public bool InTransaction => _executor.InTransaction;
 

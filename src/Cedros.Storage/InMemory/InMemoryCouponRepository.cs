@@ -24,54 +24,27 @@ internal sealed class InMemoryCouponRepository(InMemoryStore store) : ICouponDri
             cancellationToken);
 
     public Task<bool> InsertCouponAsync(Coupon coupon, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            var key = KeyOf(coupon.Code);
-            if (t.Coupons.ContainsKey(key)) return false;
-            t.Coupons = t.Coupons.Add(key, coupon);
-            return true;
-        }, cancellationToken);
+        _store.RunAsync(t => Table.TryAdd(ref t.Coupons, KeyOf(coupon.Code), coupon), cancellationToken);
 
     public Task<bool> ReplaceCouponAsync(Coupon coupon, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            var key = KeyOf(coupon.Code);
-            if (!t.Coupons.TryGetValue(key, out var existing)) return false;
-            t.Coupons = t.Coupons.SetItem(key, coupon with
-            {
-                Code = existing.Code,
-                UsageCount = existing.UsageCount,
-                CreatedAt = existing.CreatedAt,
-            });
-            return true;
-        }, cancellationToken);
+        _store.RunAsync(t => Table.Update(ref t.Coupons, KeyOf(coupon.Code),
+            existing => coupon with { Code = existing.Code, UsageCount = existing.UsageCount, CreatedAt = existing.CreatedAt }) is not null,
+            cancellationToken);
 
     public Task<CouponUse> IncrementCouponUsageAsync(string code, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            var key = KeyOf(code);
-            if (!t.Coupons.TryGetValue(key, out var existing)) return new CouponUse(null, null, null);
-            if ((existing.UsageLimit is { } limit && existing.UsageCount >= limit) || existing.UsageCount == int.MaxValue)
-                return new CouponUse(null, existing.Code, existing.UsageLimit);
-            var count = existing.UsageCount + 1;
-            t.Coupons = t.Coupons.SetItem(key, existing with { UsageCount = count });
-            return new CouponUse(count, existing.Code, existing.UsageLimit);
-        }, cancellationToken);
+        _store.RunAsync(t => Table.ChangeIf(ref t.Coupons, KeyOf(code),
+            c => (c.UsageLimit is not { } limit || c.UsageCount < limit) && c.UsageCount < int.MaxValue, c => c with { UsageCount = c.UsageCount + 1 },
+            new CouponUse(null, null, null), c => new CouponUse(null, c.Code, c.UsageLimit), c => new CouponUse(c.UsageCount, c.Code, c.UsageLimit)),
+            cancellationToken);
 
     public Task<bool> DeactivateCouponAsync(string code, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            var key = KeyOf(code);
-            if (!t.Coupons.TryGetValue(key, out var existing)) return false;
-            if (existing.Active) t.Coupons = t.Coupons.SetItem(key, existing with { Active = false, UpdatedAt = now });
-            return true;
-        }, cancellationToken);
+        _store.RunAsync(t => Table.ChangeIf(ref t.Coupons, KeyOf(code), c => c.Active, c => c with { Active = false, UpdatedAt = now },
+            false, _ => true, _ => true), cancellationToken);
 
     /// <summary>The table key of a (checked, ASCII) code: upper-cased.</summary>
     private (string, string) KeyOf(string code) => _store.Key(code.ToUpperInvariant());
 
-    private IEnumerable<Coupon> TenantCoupons(InMemoryTables t) =>
-        t.Coupons.Where(p => p.Key.Tenant == _store.TenantId).Select(p => p.Value);
+    private IEnumerable<Coupon> TenantCoupons(InMemoryTables t) => Table.OfTenant(t.Coupons, _store.TenantId);
 
     /// <summary>Ordered by code case-insensitively (upper-cased, ordinal), as every backend orders them.</summary>
     private static IEnumerable<Coupon> Ordered(IEnumerable<Coupon> coupons) =>

@@ -19,32 +19,17 @@ internal sealed class InMemoryProductRepository(InMemoryStore store) : IProductD
         _store.RunAsync<IReadOnlyList<Product>>(t => ActiveProducts(t).ToArray(), cancellationToken);
 
     public Task<bool> InsertProductAsync(Product product, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            if (t.Products.ContainsKey(_store.Key(product.Id))) return false;
-            t.Products = t.Products.Add(_store.Key(product.Id), product);
-            return true;
-        }, cancellationToken);
+        _store.RunAsync(t => Table.TryAdd(ref t.Products, _store.Key(product.Id), product), cancellationToken);
 
     public Task<bool> ReplaceProductAsync(Product product, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            if (!t.Products.TryGetValue(_store.Key(product.Id), out var existing)) return false;
-            t.Products = t.Products.SetItem(_store.Key(product.Id), product with { CreatedAt = existing.CreatedAt });
-            return true;
-        }, cancellationToken);
+        _store.RunAsync(t => Table.Update(ref t.Products, _store.Key(product.Id), existing => product with { CreatedAt = existing.CreatedAt })
+            is not null, cancellationToken);
 
     public Task<bool> DeactivateProductAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            if (!t.Products.TryGetValue(_store.Key(id), out var existing)) return false;
-            if (existing.Active) t.Products = t.Products.SetItem(_store.Key(id), existing with { Active = false, UpdatedAt = now });
-            return true;
-        }, cancellationToken);
+        _store.RunAsync(t => Table.ChangeIf(ref t.Products, _store.Key(id), p => p.Active, p => p with { Active = false, UpdatedAt = now },
+            false, _ => true, _ => true), cancellationToken);
 
     /// <summary>This tenant's active products ordered by id (ordinal).</summary>
-    private IEnumerable<Product> ActiveProducts(InMemoryTables t) => t.Products
-        .Where(p => p.Key.Tenant == _store.TenantId && p.Value.Active)
-        .Select(p => p.Value)
-        .OrderBy(p => p.Id, Utf8Order.Instance);
+    private IEnumerable<Product> ActiveProducts(InMemoryTables t) =>
+        Table.OfTenant(t.Products, _store.TenantId).Where(p => p.Active).OrderBy(p => p.Id, Utf8Order.Instance);
 }

@@ -19,12 +19,7 @@ internal sealed partial class InMemoryStore : IIdempotencyDriver
         RunAsync(tables => { tables.IdempotencyKeys = tables.IdempotencyKeys.Remove(Key(key)); }, cancellationToken);
 
     public Task<int> DeleteLapsedIdempotencyRecordsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            var batch = tables.IdempotencyKeys.Where(p => !IsLive(p.Value, now)).Select(p => p.Key).Take(batchSize).ToArray();
-            tables.IdempotencyKeys = tables.IdempotencyKeys.RemoveRange(batch);
-            return batch.Length;
-        }, cancellationToken);
+        RunAsync(tables => Table.RemoveWhere(ref tables.IdempotencyKeys, r => !IsLive(r, now), batchSize), cancellationToken);
 
     public Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(string key, string fingerprint, string token, DateTimeOffset now,
         DateTimeOffset lockedUntil, CancellationToken cancellationToken) =>

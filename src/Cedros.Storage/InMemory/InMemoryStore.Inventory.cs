@@ -27,12 +27,9 @@ internal sealed partial class InMemoryStore : IInventoryDriver
 
     public Task<IReadOnlyList<InventoryReservation>> SelectActiveCartReservationsAsync(string cartId, DateTimeOffset now,
         CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<InventoryReservation>>(t => CartReservations(t, cartId)
-            .Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt > now)
-            .OrderBy(r => r.CreatedAt)
-            .ThenBy(r => r.Id, Utf8Order.Instance)
-            .ToList()
-            .AsReadOnly(), cancellationToken);
+        RunAsync<IReadOnlyList<InventoryReservation>>(t => Table.OldestFirst(
+            CartReservations(t, cartId).Where(r => r.Status == ReservationStatus.Active && r.ExpiresAt > now), r => r.CreatedAt, r => r.Id),
+            cancellationToken);
 
     public Task<int> ReleaseCartReservationsAsync(string cartId, DateTimeOffset at, CancellationToken cancellationToken) =>
         RunAsync(t => MoveCartReservations(t, cartId, ReservationStatus.Released, at, _ => true), cancellationToken);
@@ -41,16 +38,8 @@ internal sealed partial class InMemoryStore : IInventoryDriver
         RunAsync(t => MoveCartReservations(t, cartId, ReservationStatus.Converted, at, r => r.ExpiresAt > now), cancellationToken);
 
     public Task<int> ReleaseExpiredReservationsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            var batch = t.Reservations
-                .Where(p => p.Value.Status == ReservationStatus.Active && p.Value.ExpiresAt <= cutoff)
-                .Take(batchSize)
-                .ToArray();
-            t.Reservations = t.Reservations.SetItems(batch.Select(p => KeyValuePair.Create(p.Key,
-                p.Value with { Status = ReservationStatus.Released, StatusUpdatedAt = cutoff })));
-            return batch.Length;
-        }, cancellationToken);
+        RunAsync(t => Table.UpdateWhere(ref t.Reservations, r => r.Status == ReservationStatus.Active && r.ExpiresAt <= cutoff,
+            r => r with { Status = ReservationStatus.Released, StatusUpdatedAt = cutoff }, batchSize), cancellationToken);
 
     /// <summary>Active, unexpired units of one (product, variant) in this tenant.</summary>
     private long ActiveUnits(InMemoryTables t, StockKey key, DateTimeOffset now) => t.Reservations.Values
@@ -61,15 +50,12 @@ internal sealed partial class InMemoryStore : IInventoryDriver
             && string.Equals(r.VariantId, key.VariantId, StringComparison.Ordinal))
         .Sum(r => (long)r.Quantity);
 
-    private IEnumerable<InventoryReservation> CartReservations(InMemoryTables t, string cartId) => t.Reservations.Values
-        .Where(r => r.TenantId == TenantId && string.Equals(r.CartId, cartId, StringComparison.Ordinal));
+    private IEnumerable<InventoryReservation> CartReservations(InMemoryTables t, string cartId) => t.Reservations.Values.Where(r => InCart(r, cartId));
+
+    private bool InCart(InventoryReservation r, string cartId) => r.TenantId == TenantId && string.Equals(r.CartId, cartId, StringComparison.Ordinal);
 
     private int MoveCartReservations(InMemoryTables t, string cartId, ReservationStatus to, DateTimeOffset at,
-        Func<InventoryReservation, bool> eligible)
-    {
-        var moved = CartReservations(t, cartId).Where(r => r.Status == ReservationStatus.Active && eligible(r)).ToArray();
-        t.Reservations = t.Reservations.SetItems(moved.Select(r => KeyValuePair.Create(Key(r.Id),
-            r with { Status = to, StatusUpdatedAt = at })));
-        return moved.Length;
-    }
+        Func<InventoryReservation, bool> eligible) =>
+        Table.UpdateWhere(ref t.Reservations, r => InCart(r, cartId) && r.Status == ReservationStatus.Active && eligible(r),
+            r => r with { Status = to, StatusUpdatedAt = at });
 }

@@ -6,12 +6,8 @@ namespace Cedros.Storage.InMemory;
 internal sealed partial class InMemoryStore : IOrderDriver
 {
     public Task<bool> InsertOrderAsync(Order order, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            if (t.Orders.ContainsKey(Key(order.Id)) || FindOrderByPurchase(t, order.Source, order.PurchaseId) is not null) return false;
-            t.Orders = t.Orders.Add(Key(order.Id), order);
-            return true;
-        }, cancellationToken);
+        RunAsync(t => FindOrderByPurchase(t, order.Source, order.PurchaseId) is null && Table.TryAdd(ref t.Orders, Key(order.Id), order),
+            cancellationToken);
 
     public Task<Order?> SelectOrderAsync(string orderId, CancellationToken cancellationToken) =>
         RunAsync(t => t.Orders.GetValueOrDefault(Key(orderId)), cancellationToken);
@@ -20,8 +16,7 @@ internal sealed partial class InMemoryStore : IOrderDriver
         RunAsync(t => FindOrderByPurchase(t, source, purchaseId), cancellationToken);
 
     public Task<IReadOnlyList<Order>> SelectOrdersAsync(int limit, int offset, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<Order>>(t => NewestOrdersFirst(TenantOrders(t)).Skip(offset).Take(limit).ToList().AsReadOnly(),
-            cancellationToken);
+        RunAsync<IReadOnlyList<Order>>(t => NewestOrdersFirst(TenantOrders(t)).Skip(offset).Take(limit).ToArray(), cancellationToken);
 
     public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken) =>
@@ -31,19 +26,16 @@ internal sealed partial class InMemoryStore : IOrderDriver
                 (status is null || o.Status == status)
                 && (createdBefore is null || o.CreatedAt < createdBefore)
                 && (createdAfter is null || o.CreatedAt >= createdAfter)
-                && (needle is null || OrderMatches(o, needle)))).ToList();
-            return new OrderPage(matches.Skip(offset).Take(limit).ToList().AsReadOnly(), matches.Count);
+                && (needle is null || OrderMatches(o, needle))));
+            return new OrderPage(matches.Skip(offset).Take(limit).ToArray(), matches.Length);
         }, cancellationToken);
 
     public Task<OrderStatusUpdate> UpdateOrderStatusIfInAsync(string orderId, IReadOnlyList<OrderStatus> allowedFrom, OrderStatus status,
         DateTimeOffset statusUpdatedAt, DateTimeOffset updatedAt, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            if (!t.Orders.TryGetValue(Key(orderId), out var order)) return new OrderStatusUpdate(false, null);
-            if (!allowedFrom.Contains(order.Status)) return new OrderStatusUpdate(false, EnumText<OrderStatus>.ToText(order.Status));
-            t.Orders = t.Orders.SetItem(Key(orderId), order with { Status = status, StatusUpdatedAt = statusUpdatedAt, UpdatedAt = updatedAt });
-            return OrderStatusUpdate.Done;
-        }, cancellationToken);
+        RunAsync(t => Table.ChangeIf(ref t.Orders, Key(orderId), o => allowedFrom.Contains(o.Status),
+            o => o with { Status = status, StatusUpdatedAt = statusUpdatedAt, UpdatedAt = updatedAt },
+            new OrderStatusUpdate(false, null), o => new OrderStatusUpdate(false, EnumText<OrderStatus>.ToText(o.Status)), _ => OrderStatusUpdate.Done),
+            cancellationToken);
 
     /// <summary>The engine's lock (held by the transaction) keeps the row as read.</summary>
     public Task<string?> SelectOrderStatusAsync(string orderId, bool lockRow, CancellationToken cancellationToken) =>
@@ -51,33 +43,20 @@ internal sealed partial class InMemoryStore : IOrderDriver
             cancellationToken);
 
     public Task SetOrderStatusAsync(string orderId, OrderStatus status, DateTimeOffset at, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            if (t.Orders.TryGetValue(Key(orderId), out var order))
-                t.Orders = t.Orders.SetItem(Key(orderId), order with { Status = status, StatusUpdatedAt = at, UpdatedAt = at });
-        }, cancellationToken);
+        RunAsync(t => Table.Update(ref t.Orders, Key(orderId), o => o with { Status = status, StatusUpdatedAt = at, UpdatedAt = at }),
+            cancellationToken);
 
     public Task<bool> InsertOrderHistoryAsync(OrderHistoryEntry entry, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            if (t.OrderHistory.ContainsKey(Key(entry.Id))) return false;
-            t.OrderHistory = t.OrderHistory.Add(Key(entry.Id), entry);
-            return true;
-        }, cancellationToken);
+        RunAsync(t => Table.TryAdd(ref t.OrderHistory, Key(entry.Id), entry), cancellationToken);
 
     public Task<IReadOnlyList<OrderHistoryEntry>> SelectOrderHistoryAsync(string orderId, int limit, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<OrderHistoryEntry>>(t => t.OrderHistory.Values
-            .Where(h => h.TenantId == TenantId && string.Equals(h.OrderId, orderId, StringComparison.Ordinal))
-            .OrderByDescending(h => h.CreatedAt)
-            .ThenByDescending(h => h.Id, Utf8Order.Instance)
-            .Take(limit)
-            .ToList()
-            .AsReadOnly(), cancellationToken);
+        RunAsync<IReadOnlyList<OrderHistoryEntry>>(t => Table.NewestFirst(t.OrderHistory.Values
+            .Where(h => h.TenantId == TenantId && string.Equals(h.OrderId, orderId, StringComparison.Ordinal)), h => h.CreatedAt, h => h.Id, limit),
+            cancellationToken);
 
     private IEnumerable<Order> TenantOrders(InMemoryTables t) => t.Orders.Values.Where(o => o.TenantId == TenantId);
 
-    private static IOrderedEnumerable<Order> NewestOrdersFirst(IEnumerable<Order> orders) =>
-        orders.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id, Utf8Order.Instance);
+    private static Order[] NewestOrdersFirst(IEnumerable<Order> orders) => Table.NewestFirst(orders, o => o.CreatedAt, o => o.Id);
 
     private Order? FindOrderByPurchase(InMemoryTables t, string source, string purchaseId) =>
         TenantOrders(t).FirstOrDefault(o => string.Equals(o.Source, source, StringComparison.Ordinal)

@@ -7,30 +7,21 @@ internal sealed partial class InMemoryStore : IRefundQuoteDriver
 {
     /// <summary>A live payout claim is kept (claims live in their own table).</summary>
     public Task<int> UpsertRefundQuotesAsync(IReadOnlyList<RefundQuote> quotes, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            for (var i = 0; i < quotes.Count; i++)
-                if (t.RefundQuotes.TryGetValue(Key(quotes[i].Id), out var existing) && existing.Status == RefundStatus.Processed) return i;
-            t.RefundQuotes = t.RefundQuotes.SetItems(quotes.Select(q => KeyValuePair.Create(Key(q.Id), q)));
-            return -1;
-        }, cancellationToken);
+        RunAsync(t => Table.UpsertAllUnless(ref t.RefundQuotes, quotes, q => Key(q.Id), q => q.Status == RefundStatus.Processed),
+            cancellationToken);
 
     public Task<RefundQuote?> SelectRefundQuoteAsync(string refundId, CancellationToken cancellationToken) =>
         RunAsync(t => t.RefundQuotes.GetValueOrDefault(Key(refundId)), cancellationToken);
 
     public Task<IReadOnlyList<RefundQuote>> SelectRefundQuotesForPurchaseAsync(string originalPurchaseId, int? limit,
         CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<RefundQuote>>(t => t.RefundQuotes.Values
-            .Where(r => r.TenantId == TenantId && string.Equals(r.OriginalPurchaseId, originalPurchaseId, StringComparison.Ordinal))
-            .OrderByDescending(r => r.CreatedAt).ThenByDescending(r => r.Id, Utf8Order.Instance)
-            .Take(limit ?? int.MaxValue)
-            .ToArray(), cancellationToken);
+        RunAsync<IReadOnlyList<RefundQuote>>(t => Table.NewestFirst(t.RefundQuotes.Values
+            .Where(r => r.TenantId == TenantId && string.Equals(r.OriginalPurchaseId, originalPurchaseId, StringComparison.Ordinal)),
+            r => r.CreatedAt, r => r.Id, limit ?? int.MaxValue), cancellationToken);
 
     public Task<IReadOnlyList<RefundQuote>> SelectPendingRefundQuotesAsync(CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<RefundQuote>>(t => t.RefundQuotes.Values
-            .Where(r => r.TenantId == TenantId && r.Status == RefundStatus.Pending)
-            .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, Utf8Order.Instance)
-            .ToArray(), cancellationToken);
+        RunAsync<IReadOnlyList<RefundQuote>>(t => Table.OldestFirst(t.RefundQuotes.Values
+            .Where(r => r.TenantId == TenantId && r.Status == RefundStatus.Pending), r => r.CreatedAt, r => r.Id), cancellationToken);
 
     public Task<PayoutClaim> ClaimRefundPayoutAsync(string refundId, string token, string processedBy, DateTimeOffset until,
         DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -56,18 +47,12 @@ internal sealed partial class InMemoryStore : IRefundQuoteDriver
         CancellationToken cancellationToken) =>
         RunAsync(t =>
         {
-            if (!t.RefundQuotes.TryGetValue(Key(refundId), out var refund)) return new RefundStatusUpdate(false, null);
-            if (refund.Status is RefundStatus.Processed or RefundStatus.Denied)
-                return new RefundStatusUpdate(false, EnumText<RefundStatus>.ToText(refund.Status));
-            t.RefundQuotes = t.RefundQuotes.SetItem(Key(refundId), refund with
-            {
-                Status = RefundStatus.Processed,
-                ProcessedBy = processedBy,
-                ProcessedAt = now,
-                Signature = signature,
-            });
-            t.RefundClaims = t.RefundClaims.Remove(Key(refundId));
-            return new RefundStatusUpdate(true, null);
+            var outcome = Table.ChangeIf(ref t.RefundQuotes, Key(refundId), r => r.Status is not (RefundStatus.Processed or RefundStatus.Denied),
+                r => r with { Status = RefundStatus.Processed, ProcessedBy = processedBy, ProcessedAt = now, Signature = signature },
+                new RefundStatusUpdate(false, null), r => new RefundStatusUpdate(false, EnumText<RefundStatus>.ToText(r.Status)),
+                _ => new RefundStatusUpdate(true, null));
+            if (outcome.Updated) t.RefundClaims = t.RefundClaims.Remove(Key(refundId));
+            return outcome;
         }, cancellationToken);
 
     public Task<RefundDeletion> DeleteRefundQuoteAsync(string refundId, CancellationToken cancellationToken) =>

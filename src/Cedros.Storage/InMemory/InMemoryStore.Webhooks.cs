@@ -34,38 +34,23 @@ internal sealed partial class InMemoryStore : IWebhookDriver
         }, cancellationToken);
 
     public Task<WebhookChange> ClaimWebhookAsync(string webhookId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            if (!tables.Webhooks.TryGetValue(webhookId, out var webhook)) return WebhookChange.Unchanged(null);
-            var updated = webhook.Status switch
-            {
-                WebhookStatus.Pending => Claim(webhook, now, leaseUntil),
-                WebhookStatus.Processing => webhook with { LockedUntil = leaseUntil },
-                _ => null,
-            };
-            if (updated is null) return WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(webhook.Status));
-            tables.Webhooks = tables.Webhooks.SetItem(webhookId, updated);
-            return WebhookChange.Done(updated);
-        }, cancellationToken);
+        RunAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => w.Status is WebhookStatus.Pending or WebhookStatus.Processing,
+            w => w.Status == WebhookStatus.Pending ? Claim(w, now, leaseUntil) : w with { LockedUntil = leaseUntil },
+            WebhookChange.Unchanged(null), w => WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(w.Status)), WebhookChange.Done),
+            cancellationToken);
 
     public Task<WebhookChange> CompleteWebhookAsync(string webhookId, string? claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReleaseAsync(webhookId, claimToken, w => w with { Status = WebhookStatus.Success, CompletedAt = now }, cancellationToken);
 
     public Task<WebhookChange> FailWebhookAsync(string webhookId, string? claimToken, string error, DateTimeOffset nextAttemptAt,
         DateTimeOffset now, CancellationToken cancellationToken) =>
-        ReleaseAsync(webhookId, claimToken, w => Webhooks.WebhookRetry.IsExhausted(w.Attempts, w.MaxAttempts)
-            ? w with { Status = WebhookStatus.Failed, LastError = error, CompletedAt = now }
-            : w with { Status = WebhookStatus.Pending, LastError = error, CompletedAt = null, NextAttemptAt = nextAttemptAt },
-            cancellationToken);
+        ReleaseAsync(webhookId, claimToken, w => Fail(w, error, nextAttemptAt, now), cancellationToken);
 
     public Task<IReadOnlyList<string>> CompleteWebhooksAsync(IReadOnlyList<HeldClaim> claims, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReleaseAllAsync(claims, c => (c.Id, c.ClaimToken), (w, _) => w with { Status = WebhookStatus.Success, CompletedAt = now }, cancellationToken);
 
     public Task<IReadOnlyList<string>> FailWebhooksAsync(IReadOnlyList<FailedClaim> failures, DateTimeOffset now, CancellationToken cancellationToken) =>
-        ReleaseAllAsync(failures, f => (f.Id, f.ClaimToken), (w, f) => Webhooks.WebhookRetry.IsExhausted(w.Attempts, w.MaxAttempts)
-            ? w with { Status = WebhookStatus.Failed, LastError = f.Error, CompletedAt = now }
-            : w with { Status = WebhookStatus.Pending, LastError = f.Error, CompletedAt = null, NextAttemptAt = f.NextAttemptAt },
-            cancellationToken);
+        ReleaseAllAsync(failures, f => (f.Id, f.ClaimToken), (w, f) => Fail(w, f.Error, f.NextAttemptAt, now), cancellationToken);
 
     /// <summary>Under one lock, applies <paramref name="change"/> to every webhook of <paramref name="items"/> still
     /// processing under its claim token, and releases those claims; returns their ids.</summary>
@@ -92,36 +77,26 @@ internal sealed partial class InMemoryStore : IWebhookDriver
     /// releases the claim.</summary>
     private Task<WebhookChange> ReleaseAsync(string webhookId, string? claimToken, Func<PendingWebhook, PendingWebhook> change,
         CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            if (!tables.Webhooks.TryGetValue(webhookId, out var webhook)) return WebhookChange.Unchanged(null);
-            if (webhook.Status != WebhookStatus.Processing
-                || (claimToken is not null && !string.Equals(webhook.ClaimToken, claimToken, StringComparison.Ordinal)))
-                return WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(webhook.Status));
-            tables.Webhooks = tables.Webhooks.SetItem(webhookId, change(webhook) with { LockedUntil = null, ClaimToken = null });
-            return WebhookChange.Done();
-        }, cancellationToken);
+        RunAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId,
+            w => w.Status == WebhookStatus.Processing && (claimToken is null || string.Equals(w.ClaimToken, claimToken, StringComparison.Ordinal)),
+            w => change(w) with { LockedUntil = null, ClaimToken = null },
+            WebhookChange.Unchanged(null), w => WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(w.Status)), _ => WebhookChange.Done()),
+            cancellationToken);
 
     public Task<PendingWebhook?> SelectWebhookAsync(string webhookId, CancellationToken cancellationToken) =>
         RunAsync(tables => tables.Webhooks.GetValueOrDefault(webhookId) is { } w && w.TenantId == TenantId ? w : null, cancellationToken);
 
     public Task<IReadOnlyList<PendingWebhook>> SelectWebhooksAsync(WebhookStatus? status, int limit, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<PendingWebhook>>(tables => tables.Webhooks.Values
-            .Where(w => w.TenantId == TenantId && (status is null || w.Status == status))
-            .OrderByDescending(w => w.CreatedAt).ThenByDescending(w => w.Id, Utf8Order.Instance)
-            .Take(limit)
-            .ToArray(), cancellationToken);
+        RunAsync<IReadOnlyList<PendingWebhook>>(tables => Table.NewestFirst(tables.Webhooks.Values
+            .Where(w => w.TenantId == TenantId && (status is null || w.Status == status)), w => w.CreatedAt, w => w.Id, limit), cancellationToken);
 
     public Task<IReadOnlyDictionary<WebhookStatus, long>> CountWebhooksAsync(CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyDictionary<WebhookStatus, long>>(tables => CountByStatus(tables.Webhooks.Values.Where(w => w.TenantId == TenantId)), cancellationToken);
 
     public Task<WebhookChange> ResetWebhookAsync(string webhookId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            if (tables.Webhooks.GetValueOrDefault(webhookId) is not { } webhook || webhook.TenantId != TenantId)
-                return WebhookChange.Unchanged(null);
-            if (webhook.Status == WebhookStatus.Processing) return WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(webhook.Status));
-            tables.Webhooks = tables.Webhooks.SetItem(webhookId, webhook with
+        // Another tenant's webhook is absent to this tenant.
+        RunAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => w.TenantId == TenantId && w.Status != WebhookStatus.Processing,
+            w => w with
             {
                 Status = WebhookStatus.Pending,
                 Attempts = 0,
@@ -130,9 +105,9 @@ internal sealed partial class InMemoryStore : IWebhookDriver
                 CompletedAt = null,
                 LockedUntil = null,
                 ClaimToken = null,
-            });
-            return WebhookChange.Done();
-        }, cancellationToken);
+            },
+            WebhookChange.Unchanged(null), w => WebhookChange.Unchanged(w.TenantId == TenantId ? EnumText<WebhookStatus>.ToText(w.Status) : null),
+            _ => WebhookChange.Done()), cancellationToken);
 
     public Task<bool> DeleteWebhookRowAsync(string webhookId, CancellationToken cancellationToken) =>
         RunAsync(tables =>
@@ -143,14 +118,8 @@ internal sealed partial class InMemoryStore : IWebhookDriver
         }, cancellationToken);
 
     public Task<int> DeleteCompletedWebhooksAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            var batch = tables.Webhooks.Values
-                .Where(w => w.Status is WebhookStatus.Success or WebhookStatus.Failed && w.CompletedAt < cutoff)
-                .Select(w => w.Id).Take(batchSize).ToArray();
-            tables.Webhooks = tables.Webhooks.RemoveRange(batch);
-            return batch.Length;
-        }, cancellationToken);
+        RunAsync(tables => Table.RemoveWhere(ref tables.Webhooks,
+            w => w.Status is WebhookStatus.Success or WebhookStatus.Failed && w.CompletedAt < cutoff, batchSize), cancellationToken);
 
     public Task<WebhookQueueStats> ReadWebhookQueueStatsAsync(CancellationToken cancellationToken) =>
         RunAsync(tables =>
@@ -159,12 +128,14 @@ internal sealed partial class InMemoryStore : IWebhookDriver
             return new WebhookQueueStats(CountByStatus(tables.Webhooks.Values), pending.Min(w => w.CreatedAt), pending.Min(w => w.NextAttemptAt));
         }, cancellationToken);
 
-    private static System.Collections.ObjectModel.ReadOnlyDictionary<WebhookStatus, long> CountByStatus(IEnumerable<PendingWebhook> webhooks)
-    {
-        var counts = Enum.GetValues<WebhookStatus>().ToDictionary(s => s, _ => 0L);
-        foreach (var w in webhooks) counts[w.Status]++;
-        return counts.AsReadOnly();
-    }
+    private static System.Collections.ObjectModel.ReadOnlyDictionary<WebhookStatus, long> CountByStatus(IEnumerable<PendingWebhook> webhooks) =>
+        WebhookCounts.ByStatus(webhooks.Select(w => (w.Status, 1L)));
+
+    /// <summary>Dead-letters when the claimed attempts are used up, else back to pending at <paramref name="next"/>.</summary>
+    private static PendingWebhook Fail(PendingWebhook w, string error, DateTimeOffset next, DateTimeOffset now) =>
+        Webhooks.WebhookRetry.IsExhausted(w.Attempts, w.MaxAttempts)
+            ? w with { Status = WebhookStatus.Failed, LastError = error, CompletedAt = now }
+            : w with { Status = WebhookStatus.Pending, LastError = error, CompletedAt = null, NextAttemptAt = next };
 
     private static PendingWebhook Claim(PendingWebhook w, DateTimeOffset now, DateTimeOffset leaseUntil) => w with
     {

@@ -24,13 +24,9 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
         _store.RunAsync(t => t.Subscriptions.GetValueOrDefault(_store.Key(id)), cancellationToken);
 
     public Task<SubscriptionWrite> ReplaceSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            if (!t.Subscriptions.TryGetValue(_store.Key(subscription.Id), out var existing)) return SubscriptionWrite.Missing;
-            if (StripeIdTaken(t, subscription)) return SubscriptionWrite.StripeIdTaken;
-            t.Subscriptions = t.Subscriptions.SetItem(_store.Key(subscription.Id), subscription with { CreatedAt = existing.CreatedAt });
-            return SubscriptionWrite.Done;
-        }, cancellationToken);
+        _store.RunAsync(t => Table.ChangeIf(ref t.Subscriptions, _store.Key(subscription.Id), _ => !StripeIdTaken(t, subscription),
+            existing => subscription with { CreatedAt = existing.CreatedAt },
+            SubscriptionWrite.Missing, _ => SubscriptionWrite.StripeIdTaken, _ => SubscriptionWrite.Done), cancellationToken);
 
     public Task<Subscription?> SelectCurrentSubscriptionAsync(string wallet, string productId, DateTimeOffset now, CancellationToken cancellationToken) =>
         _store.RunAsync(t => NewestFirst(Tenant(t).Where(s => string.Equals(s.Wallet, wallet, StringComparison.Ordinal)
@@ -43,17 +39,13 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
             .FirstOrDefault(s => string.Equals(s.StripeSubscriptionId, stripeSubscriptionId, StringComparison.Ordinal)), cancellationToken);
 
     public Task<IReadOnlyList<Subscription>> SelectSubscriptionsByCustomerAsync(string customerId, CancellationToken cancellationToken) =>
-        _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t)
-            .Where(s => string.Equals(s.StripeCustomerId, customerId, StringComparison.Ordinal))).ToArray(), cancellationToken);
+        Newest(s => string.Equals(s.StripeCustomerId, customerId, StringComparison.Ordinal), cancellationToken);
 
     public Task<IReadOnlyList<Subscription>> SelectSubscriptionsByProductAsync(string productId, CancellationToken cancellationToken) =>
-        _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t)
-            .Where(s => string.Equals(s.ProductId, productId, StringComparison.Ordinal))).ToArray(), cancellationToken);
+        Newest(s => string.Equals(s.ProductId, productId, StringComparison.Ordinal), cancellationToken);
 
     public Task<IReadOnlyList<Subscription>> SelectLiveSubscriptionsAsync(string? productId, CancellationToken cancellationToken) =>
-        _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t)
-            .Where(s => IsLive(s.Status) && (productId is null || string.Equals(s.ProductId, productId, StringComparison.Ordinal))))
-            .ToArray(), cancellationToken);
+        Newest(s => IsLive(s.Status) && (productId is null || string.Equals(s.ProductId, productId, StringComparison.Ordinal)), cancellationToken);
 
     public Task<IReadOnlyList<Subscription>> SelectLiveSubscriptionsEndingBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
         _store.RunAsync<IReadOnlyList<Subscription>>(t => Tenant(t)
@@ -62,43 +54,33 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
             .ToArray(), cancellationToken);
 
     public Task<bool> SetSubscriptionStatusAsync(string id, SubscriptionStatus status, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
+        _store.RunAsync(t => Table.Update(ref t.Subscriptions, _store.Key(id), existing => existing with
         {
-            if (!t.Subscriptions.TryGetValue(_store.Key(id), out var existing)) return false;
-            t.Subscriptions = t.Subscriptions.SetItem(_store.Key(id), existing with
-            {
-                Status = status,
-                // The first cancellation time is kept; other statuses leave cancelled_at as it was.
-                CancelledAt = status == SubscriptionStatus.Cancelled ? existing.CancelledAt ?? now : existing.CancelledAt,
-                UpdatedAt = now,
-            });
-            return true;
-        }, cancellationToken);
+            Status = status,
+            // The first cancellation time is kept; other statuses leave cancelled_at as it was.
+            CancelledAt = status == SubscriptionStatus.Cancelled ? existing.CancelledAt ?? now : existing.CancelledAt,
+            UpdatedAt = now,
+        }) is not null, cancellationToken);
 
     public Task<SubscriptionWrite> MoveSubscriptionPeriodAsync(string id, DateTimeOffset start, DateTimeOffset end, DateTimeOffset? expectedCurrentEnd,
         DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            if (!t.Subscriptions.TryGetValue(_store.Key(id), out var existing)) return SubscriptionWrite.Missing;
-            if (expectedCurrentEnd is { } expected && existing.CurrentPeriodEnd != expected) return SubscriptionWrite.PeriodMoved;
-            t.Subscriptions = t.Subscriptions.SetItem(_store.Key(id), existing with
-            {
-                CurrentPeriodStart = start,
-                CurrentPeriodEnd = end,
-                UpdatedAt = now,
-            });
-            return SubscriptionWrite.Done;
-        }, cancellationToken);
+        _store.RunAsync(t => Table.ChangeIf(ref t.Subscriptions, _store.Key(id),
+            s => expectedCurrentEnd is not { } expected || s.CurrentPeriodEnd == expected,
+            s => s with { CurrentPeriodStart = start, CurrentPeriodEnd = end, UpdatedAt = now },
+            SubscriptionWrite.Missing, _ => SubscriptionWrite.PeriodMoved, _ => SubscriptionWrite.Done), cancellationToken);
 
     private bool StripeIdTaken(InMemoryTables t, Subscription s) =>
         s.StripeSubscriptionId is not null
         && Tenant(t).Any(o => o.Id != s.Id && string.Equals(o.StripeSubscriptionId, s.StripeSubscriptionId, StringComparison.Ordinal));
 
-    private IEnumerable<Subscription> Tenant(InMemoryTables t) =>
-        t.Subscriptions.Where(p => p.Key.Tenant == _store.TenantId).Select(p => p.Value);
+    private IEnumerable<Subscription> Tenant(InMemoryTables t) => Table.OfTenant(t.Subscriptions, _store.TenantId);
 
-    private static IEnumerable<Subscription> NewestFirst(IEnumerable<Subscription> subscriptions) =>
-        subscriptions.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, Utf8Order.Instance);
+    private static Subscription[] NewestFirst(IEnumerable<Subscription> subscriptions) =>
+        Table.NewestFirst(subscriptions, s => s.CreatedAt, s => s.Id);
+
+    /// <summary>This tenant's subscriptions that match, newest first.</summary>
+    private Task<IReadOnlyList<Subscription>> Newest(Func<Subscription, bool> match, CancellationToken cancellationToken) =>
+        _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t).Where(match)), cancellationToken);
 
     /// <summary>Statuses that grant access: active, trialing, past_due.</summary>
     private static bool IsLive(SubscriptionStatus status) =>

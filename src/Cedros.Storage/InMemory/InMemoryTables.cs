@@ -8,26 +8,26 @@ namespace Cedros.Storage.InMemory;
 /// </summary>
 internal sealed class InMemoryTables
 {
-    public ImmutableDictionary<(string Tenant, string Id), CartQuote> CartQuotes { get; set; } = ImmutableDictionary<(string, string), CartQuote>.Empty;
-    public ImmutableDictionary<(string Tenant, string Id), RefundQuote> RefundQuotes { get; set; } = ImmutableDictionary<(string, string), RefundQuote>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), CartQuote> CartQuotes = ImmutableDictionary<(string, string), CartQuote>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), RefundQuote> RefundQuotes = ImmutableDictionary<(string, string), RefundQuote>.Empty;
     /// <summary>Live payout claims of refunds: token and lease end.</summary>
-    public ImmutableDictionary<(string Tenant, string Id), (string Token, DateTimeOffset Until)> RefundClaims { get; set; } = ImmutableDictionary<(string, string), (string, DateTimeOffset)>.Empty;
-    public ImmutableDictionary<(string Tenant, string Id), Order> Orders { get; set; } = ImmutableDictionary<(string, string), Order>.Empty;
-    public ImmutableDictionary<(string Tenant, string Id), OrderHistoryEntry> OrderHistory { get; set; } = ImmutableDictionary<(string, string), OrderHistoryEntry>.Empty;
-    public ImmutableDictionary<(string Tenant, string Id), Fulfillment> Fulfillments { get; set; } = ImmutableDictionary<(string, string), Fulfillment>.Empty;
-    public ImmutableDictionary<(string Tenant, string Id), InventoryReservation> Reservations { get; set; } = ImmutableDictionary<(string, string), InventoryReservation>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), (string Token, DateTimeOffset Until)> RefundClaims = ImmutableDictionary<(string, string), (string, DateTimeOffset)>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), Order> Orders = ImmutableDictionary<(string, string), Order>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), OrderHistoryEntry> OrderHistory = ImmutableDictionary<(string, string), OrderHistoryEntry>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), Fulfillment> Fulfillments = ImmutableDictionary<(string, string), Fulfillment>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), InventoryReservation> Reservations = ImmutableDictionary<(string, string), InventoryReservation>.Empty;
     /// <summary>Keyed by signature alone: a signature pays once across tenants.</summary>
-    public ImmutableDictionary<string, PaymentTransaction> Payments { get; set; } = ImmutableDictionary<string, PaymentTransaction>.Empty.WithComparers(StringComparer.Ordinal);
-    public ImmutableDictionary<string, PaymentTransaction> PaymentsArchive { get; set; } = ImmutableDictionary<string, PaymentTransaction>.Empty.WithComparers(StringComparer.Ordinal);
-    public ImmutableDictionary<(string Tenant, string Id), AdminNonce> Nonces { get; set; } = ImmutableDictionary<(string, string), AdminNonce>.Empty;
+    public ImmutableDictionary<string, PaymentTransaction> Payments = ImmutableDictionary<string, PaymentTransaction>.Empty.WithComparers(StringComparer.Ordinal);
+    public ImmutableDictionary<string, PaymentTransaction> PaymentsArchive = ImmutableDictionary<string, PaymentTransaction>.Empty.WithComparers(StringComparer.Ordinal);
+    public ImmutableDictionary<(string Tenant, string Id), AdminNonce> Nonces = ImmutableDictionary<(string, string), AdminNonce>.Empty;
     /// <summary>Keyed by id alone: one queue for the deployment.</summary>
-    public ImmutableDictionary<string, PendingWebhook> Webhooks { get; set; } = ImmutableDictionary<string, PendingWebhook>.Empty.WithComparers(StringComparer.Ordinal);
-    public ImmutableDictionary<(string Tenant, string Key), IdempotencyRecord> IdempotencyKeys { get; set; } = ImmutableDictionary<(string, string), IdempotencyRecord>.Empty;
-    public ImmutableDictionary<(string Tenant, string Id), StripeSession> StripeSessions { get; set; } = ImmutableDictionary<(string, string), StripeSession>.Empty;
-    public ImmutableDictionary<(string Tenant, string Id), Product> Products { get; set; } = ImmutableDictionary<(string, string), Product>.Empty;
+    public ImmutableDictionary<string, PendingWebhook> Webhooks = ImmutableDictionary<string, PendingWebhook>.Empty.WithComparers(StringComparer.Ordinal);
+    public ImmutableDictionary<(string Tenant, string Key), IdempotencyRecord> IdempotencyKeys = ImmutableDictionary<(string, string), IdempotencyRecord>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), StripeSession> StripeSessions = ImmutableDictionary<(string, string), StripeSession>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), Product> Products = ImmutableDictionary<(string, string), Product>.Empty;
     /// <summary>Keyed by (tenant, upper-cased code): codes are unique per tenant, case-insensitively.</summary>
-    public ImmutableDictionary<(string Tenant, string Code), Coupon> Coupons { get; set; } = ImmutableDictionary<(string, string), Coupon>.Empty;
-    public ImmutableDictionary<(string Tenant, string Id), Subscription> Subscriptions { get; set; } = ImmutableDictionary<(string, string), Subscription>.Empty;
+    public ImmutableDictionary<(string Tenant, string Code), Coupon> Coupons = ImmutableDictionary<(string, string), Coupon>.Empty;
+    public ImmutableDictionary<(string Tenant, string Id), Subscription> Subscriptions = ImmutableDictionary<(string, string), Subscription>.Empty;
 
     public InMemoryTables Snapshot() => (InMemoryTables)MemberwiseClone();
 }
