@@ -96,6 +96,13 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
             options.Postgres.MaxPoolSize = 20;
             options.Postgres.CommandTimeout = TimeSpan.FromSeconds(5);
             options.Webhooks.VisibilityTimeout = TimeSpan.FromSeconds(3);
+            if (throughPgBouncer)
+            {
+                // The operator's step after a failover (docs/scaling.md): each PgBouncer still greets new clients with the
+                // role (in_hot_standby) its node had when it first connected, until RECONNECT; the previous failover (the
+                // direct test) swapped the roles.
+                await ReconnectPgBouncersAsync(options.Postgres.ConnectionString);
+            }
             await using var storage = await PostgresStorage.OpenAsync(options);
             var tenant = storage.Default;
 
@@ -254,6 +261,28 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
             // Leave the formation as found: the killed node rejoins as the synchronous standby.
             await WaitForSynchronousStandbyAsync(admin.ConnectionString, TimeSpan.FromSeconds(120));
             await AdminAsync(admin.ConnectionString, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        }
+    }
+
+    /// <summary>Runs PgBouncer's admin command <c>RECONNECT</c> on every PgBouncer of the multi-host string (with psql: the
+    /// admin console speaks only the simple query protocol).</summary>
+    private static async Task ReconnectPgBouncersAsync(string bouncers)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(bouncers);
+        foreach (var hostPort in builder.Host!.Split(','))
+        {
+            var start = new ProcessStartInfo("psql")
+            {
+                ArgumentList = { "-X", "-q", "-h", hostPort[..hostPort.LastIndexOf(':')], "-p", hostPort[(hostPort.LastIndexOf(':') + 1)..],
+                                 "-U", builder.Username!, "-d", "pgbouncer", "-c", "RECONNECT" },
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
+            start.Environment["PGPASSWORD"] = builder.Password;
+            using var psql = Process.Start(start)!;
+            var error = await psql.StandardError.ReadToEndAsync();
+            await psql.WaitForExitAsync();
+            Assert.True(psql.ExitCode == 0, $"RECONNECT on the PgBouncer at {hostPort} failed: {error}");
         }
     }
 
