@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Stop the pg_auto_failover formation started by scripts/test-ha-start.sh and remove its directory. Idempotent: does
+# Stop the pg_auto_failover formation started by scripts/test-ha-start.sh (and the PgBouncers of
+# scripts/test-ha-pgbouncer-start.sh in front of its nodes) and remove its directory. Idempotent: does
 # nothing if nothing is there.
 #
 # Environment:
@@ -20,6 +21,12 @@ trap 'rc=$?; trap - ERR; printf "[test-ha-stop] ERROR: command failed (exit %s) 
 [[ "$HA_DIR" == /* ]] || die "CEDROS_HA_DIR must be an absolute path (got '$HA_DIR')"
 HA_DIR="${HA_DIR%/}"
 [[ -n "$HA_DIR" && "$HA_DIR" != "/" ]] || die "refusing to use '/' as CEDROS_HA_DIR"
+
+# The PgBouncers of scripts/test-ha-pgbouncer-start.sh (one per data node) first.
+for bouncer_dir in "$HA_DIR"-pgbouncer[0-9]*; do
+  [[ -d "$bouncer_dir" ]] || continue
+  CEDROS_PGBOUNCER_DIR="$bouncer_dir" "$(dirname "$0")/test-pgbouncer-stop.sh" || log "stopping the PgBouncer in $bouncer_dir failed"
+done
 
 if [[ ! -e "$HA_DIR" ]]; then
   log "$HA_DIR does not exist; nothing to do"

@@ -6,6 +6,8 @@
 # PgBouncer in transaction mode (scripts/test-pgbouncer-start.sh) is started after PostgreSQL for the PgBouncer
 # conformance classes; CEDROS_TEST_PGBOUNCER set: that one is used. It failing to start fails the run (never a skip).
 # CEDROS_TEST_HA set: that formation is used. CEDROS_SKIP_HA=1: no formation; the failover test reports itself skipped.
+# With a formation, one PgBouncer per data node (scripts/test-ha-pgbouncer-start.sh; CEDROS_TEST_HA_PGBOUNCER set: those)
+# for the failover test through PgBouncer.
 # A formation that fails to start fails the run (the failover test never skips silently).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +70,16 @@ if [ -n "$ha_pid" ]; then
 fi
 if [ -n "${CEDROS_TEST_HA:-}" ]; then
   echo "pg_auto_failover formation for the failover test: ${CEDROS_TEST_HA%%;Password=*};..." >&2
+  # One PgBouncer (transaction mode) per data node, for the failover test through PgBouncer (docs/scaling.md).
+  if [ -z "${CEDROS_TEST_HA_PGBOUNCER:-}" ]; then
+    if ha_bouncer_line=$(scripts/test-ha-pgbouncer-start.sh | tail -n1) && [ -n "$ha_bouncer_line" ]; then
+      eval "export ${ha_bouncer_line}"
+    else
+      echo "scripts/test-ha-pgbouncer-start.sh failed; the failover test through PgBouncer cannot run" >&2
+      status=1
+    fi
+  fi
+  echo "PgBouncers in front of the formation's nodes: ${CEDROS_TEST_HA_PGBOUNCER%%;Password=*};..." >&2
 fi
 report="${TMPDIR:-/tmp}/cedros-failover-report.txt"
 rm -f "$report"

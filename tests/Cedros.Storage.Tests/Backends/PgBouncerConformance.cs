@@ -1,9 +1,8 @@
 // The conformance suite on PostgreSQL through PgBouncer 1.18 in transaction pool mode (CEDROS_TEST_PGBOUNCER): one line
 // per class; each storage's tables live in a fresh schema named through the schema mapping (PgBouncerFixture).
-// The default build registers the classes where transaction pooling can break something (transactions, row and advisory
-// locks, claims, the replay and nonce guarantees, idempotency locks): the CI budget does not hold the whole suite twice
-// on PostgreSQL. Every class passes through PgBouncer (772 tests, 5-10 min here); run them all with
-//   dotnet test tests/Cedros.Storage.Tests -c Release -p:CedrosPgBouncerFull=true --filter "FullyQualifiedName~PgBouncer"
+// Every conformance class runs through PgBouncer in the default build (scripts/test.sh, CI): a finished test's schema is
+// emptied and handed to the next test of its class (Backends/SchemaPool.cs), so the suite no longer pays a schema
+// creation and migration per test, which made running it twice on PostgreSQL too slow for CI before.
 using Cedros.Storage.Tests.Conformance;
 
 namespace Cedros.Storage.Tests.Backends;
@@ -17,7 +16,6 @@ public sealed class PgBouncerWebhookQueueTests(PgBouncerFixture f) : WebhookQueu
 public sealed class PgBouncerIdempotencyTests(PgBouncerFixture f) : IdempotencyConformance<PgBouncerFixture>(f);
 public sealed class PgBouncerRaceTests(PgBouncerFixture f) : RaceConformance<PgBouncerFixture>(f);
 
-#if PGBOUNCER_FULL
 public sealed class PgBouncerCartQuoteTests(PgBouncerFixture f) : CartQuoteConformance<PgBouncerFixture>(f);
 public sealed class PgBouncerRefundQuoteTests(PgBouncerFixture f) : RefundQuoteConformance<PgBouncerFixture>(f);
 public sealed class PgBouncerStripeSessionTests(PgBouncerFixture f) : StripeSessionConformance<PgBouncerFixture>(f);
@@ -29,4 +27,3 @@ public sealed class PgBouncerFulfillmentTests(PgBouncerFixture f) : FulfillmentC
 public sealed class PgBouncerWebhookObservabilityTests(PgBouncerFixture f) : WebhookObservabilityConformance<PgBouncerFixture>(f);
 public sealed class PgBouncerBadInputTests(PgBouncerFixture f) : BadInputConformance<PgBouncerFixture>(f);
 public sealed class PgBouncerObservabilityTests(PgBouncerFixture f) : ObservabilityConformance<PgBouncerFixture>(f);
-#endif

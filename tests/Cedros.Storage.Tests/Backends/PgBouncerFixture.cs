@@ -15,13 +15,17 @@ namespace Cedros.Storage.Tests.Backends;
 /// docs/scaling.md: no <c>Search Path</c>, no <c>Max Auto Prepare</c>). A missing PgBouncer fails the tests: it never
 /// skips them.
 /// </summary>
-public sealed class PgBouncerFixture : IStorageFixture, IDatabaseFixture, IAsyncLifetime
+public sealed class PgBouncerFixture : IStorageFixture, IDatabaseFixture, IReusableStorageFixture, IAsyncLifetime
 {
     public const string EnvironmentVariable = "CEDROS_TEST_PGBOUNCER";
 
     private readonly ConcurrentBag<string> _schemas = [];
     private readonly ConditionalWeakTable<ICedrosStorage, Opened> _opened = [];
+    private readonly ConcurrentDictionary<string, bool> _ownOptions = new(StringComparer.Ordinal);
     private readonly Lazy<NpgsqlDataSource> _admin = new(() => NpgsqlDataSource.Create(PostgresFixture.BaseConnectionString));
+    private readonly SchemaPool _pool;
+
+    public PgBouncerFixture() => _pool = new SchemaPool(() => Admin);
 
     private sealed record Opened(StorageOptions Options, string Schema);
 
@@ -71,7 +75,8 @@ public sealed class PgBouncerFixture : IStorageFixture, IDatabaseFixture, IAsync
         return options;
     }
 
-    private static void Qualify(StorageOptions options, string schema)
+    /// <summary>Maps every table (and the archive table) of <paramref name="options"/> into <paramref name="schema"/>.</summary>
+    internal static void Qualify(StorageOptions options, string schema)
     {
         string Q(string name) => name.Contains('.', StringComparison.Ordinal) ? name : $"{schema}.{name}";
         var m = options.SchemaMapping;
@@ -94,10 +99,33 @@ public sealed class PgBouncerFixture : IStorageFixture, IDatabaseFixture, IAsync
         if (options.Archival.ArchiveTable is { Length: > 0 } archive) options.Archival.ArchiveTable = Q(archive);
     }
 
+    /// <summary>A fresh, empty, migrated storage: in a schema a finished test of this class released and that was
+    /// emptied (<see cref="SchemaPool"/>) when the options are the fixture's own, else in a new schema.</summary>
     public async Task<ICedrosStorage> CreateStorageAsync(TimeProvider time, Action<StorageOptions>? configure = null)
     {
-        var schema = await CreateSchemaAsync();
-        return await OpenTrackedAsync(Options(schema, configure), schema, time);
+        const string probe = "b_probe";
+        var own = configure is null || SchemaPool.Key(Options(probe, configure), probe) == SchemaPool.Key(Options(probe), probe);
+        string? free = null;
+        var schema = own && _pool.TryTake(out free) ? free : await CreateSchemaAsync();
+        var storage = await OpenTrackedAsync(Options(schema, configure), schema, time);
+        if (own)
+        {
+            _ownOptions[schema] = true;
+            await _pool.AdoptAsync(schema, MigrationsTable);
+        }
+        return storage;
+    }
+
+    private const string MigrationsTable = "schema_migrations";
+
+    /// <summary>The test that opened <paramref name="storages"/> has finished: their schemas are emptied and reused
+    /// by later tests of this class when they still are what a fresh schema is (<see cref="SchemaPool"/>).</summary>
+    public async Task ReleaseAsync(IReadOnlyCollection<ICedrosStorage> storages)
+    {
+        var schemas = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var storage in storages)
+            if (_opened.TryGetValue(storage, out var opened) && _ownOptions.TryRemove(opened.Schema, out _)) schemas.Add(opened.Schema);
+        foreach (var schema in schemas) await _pool.ReleaseAsync(schema, MigrationsTable);
     }
 
     public async Task<ICedrosStorage> ReopenAsync(ICedrosStorage storage, TimeProvider time, Action<StorageOptions>? configure = null) =>

@@ -11,16 +11,20 @@ namespace Cedros.Storage.Tests.Backends;
 /// its own fresh schema (<c>Search Path=t_…,public</c>, so pg_trgm in <c>public</c> stays usable); the schemas are dropped
 /// when the fixture is disposed. A missing server fails the tests: it never skips them.
 /// </summary>
-public class PostgresFixture : IStorageFixture, IProcessFixture, IDatabaseFixture, IAsyncLifetime
+public class PostgresFixture : IStorageFixture, IProcessFixture, IDatabaseFixture, IReusableStorageFixture, IAsyncLifetime
 {
     public const string EnvironmentVariable = "CEDROS_TEST_POSTGRES";
 
     private readonly ConcurrentBag<string> _schemas = [];
     private readonly ConditionalWeakTable<ICedrosStorage, StorageOptions> _opened = [];
+    private readonly ConditionalWeakTable<ICedrosStorage, string> _schemaOf = [];
     private readonly Lazy<NpgsqlDataSource> _admin = new(() => NpgsqlDataSource.Create(BaseConnectionString));
     private readonly Lazy<Task> _extension;
+    private readonly SchemaPool _pool;
 
-    public PostgresFixture() =>
+    public PostgresFixture()
+    {
+        _pool = new SchemaPool(() => Admin);
         // pg_trgm must live in public: created from a test schema's search path it would be dropped with that schema.
         _extension = new(async () =>
         {
@@ -34,6 +38,7 @@ public class PostgresFixture : IStorageFixture, IProcessFixture, IDatabaseFixtur
                 // Another fixture created it at the same moment.
             }
         });
+    }
 
     public virtual string Name => "postgres";
 
@@ -47,15 +52,20 @@ public class PostgresFixture : IStorageFixture, IProcessFixture, IDatabaseFixtur
     private NpgsqlDataSource Admin => _admin.Value;
 
     /// <summary>Creates an empty schema and returns a connection string whose search path starts with it.</summary>
-    public async Task<string> CreateSchemaAsync()
+    public async Task<string> CreateSchemaAsync() => InSchema(await CreateSchemaNameAsync());
+
+    private async Task<string> CreateSchemaNameAsync()
     {
         await _extension.Value;
         var schema = "t_" + Guid.NewGuid().ToString("N");
         await using (var cmd = Admin.CreateCommand($"CREATE SCHEMA \"{schema}\""))
             await cmd.ExecuteNonQueryAsync();
         _schemas.Add(schema);
-        return new NpgsqlConnectionStringBuilder(BaseConnectionString) { SearchPath = $"{schema},public" }.ConnectionString;
+        return schema;
     }
+
+    private static string InSchema(string schema) =>
+        new NpgsqlConnectionStringBuilder(BaseConnectionString) { SearchPath = $"{schema},public" }.ConnectionString;
 
     /// <summary>Options pointing at <paramref name="connectionString"/>, with this fixture's mapping.</summary>
     public StorageOptions Options(string connectionString, Action<StorageOptions>? configure = null)
@@ -68,10 +78,38 @@ public class PostgresFixture : IStorageFixture, IProcessFixture, IDatabaseFixtur
         return options;
     }
 
+    /// <summary>A fresh, empty, migrated storage: in a schema a finished test of this class released and that was
+    /// emptied (<see cref="SchemaPool"/>) when the options are the fixture's own, else in a new schema.</summary>
     public async Task<ICedrosStorage> CreateStorageAsync(TimeProvider time, Action<StorageOptions>? configure = null)
     {
-        var cs = await CreateSchemaAsync();
-        return await OpenTrackedAsync(Options(cs, configure), time);
+        var own = configure is null || SchemaPool.Key(Options("", configure), null) == SchemaPool.Key(Options(""), null);
+        if (own && _pool.TryTake(out var reused))
+        {
+            var storage = await OpenTrackedAsync(Options(InSchema(reused), configure), time);
+            _schemaOf.AddOrUpdate(storage, reused);
+            await _pool.AdoptAsync(reused, MigrationsTable);
+            return storage;
+        }
+        var schema = await CreateSchemaNameAsync();
+        var opened = await OpenTrackedAsync(Options(InSchema(schema), configure), time);
+        if (own)
+        {
+            _schemaOf.AddOrUpdate(opened, schema);
+            await _pool.AdoptAsync(schema, MigrationsTable);
+        }
+        return opened;
+    }
+
+    private string MigrationsTable => Options("").ResolveTables().SchemaMigrations.Name;
+
+    /// <summary>The test that opened <paramref name="storages"/> has finished: their schemas are emptied and reused
+    /// by later tests of this class when they still are what a fresh schema is (<see cref="SchemaPool"/>).</summary>
+    public async Task ReleaseAsync(IReadOnlyCollection<ICedrosStorage> storages)
+    {
+        var schemas = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var storage in storages)
+            if (_schemaOf.TryGetValue(storage, out var schema)) schemas.Add(schema);
+        foreach (var schema in schemas) await _pool.ReleaseAsync(schema, MigrationsTable);
     }
 
     public async Task<ICedrosStorage> ReopenAsync(ICedrosStorage storage, TimeProvider time, Action<StorageOptions>? configure = null) =>

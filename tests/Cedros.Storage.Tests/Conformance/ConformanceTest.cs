@@ -6,11 +6,15 @@ namespace Cedros.Storage.Tests.Conformance;
 
 /// <summary>
 /// Base of every conformance class. Each test opens its own fresh storage (<see cref="OpenAsync"/>) with its own fake
-/// clock, so tests never see each other's rows, and housekeeping that spans tenants stays deterministic.
+/// clock, so tests never see each other's rows, and housekeeping that spans tenants stays deterministic. When the test
+/// ends, the storages it opened are released to a fixture that can empty their database and hand it to a later test
+/// (<see cref="IReusableStorageFixture"/>: PostgreSQL, whose schema creation and migration would otherwise dominate).
 /// </summary>
-public abstract class ConformanceTest<TFixture>(TFixture fixture) : IClassFixture<TFixture>
+public abstract class ConformanceTest<TFixture>(TFixture fixture) : IClassFixture<TFixture>, IAsyncLifetime
     where TFixture : class, IStorageFixture
 {
+    private readonly List<ICedrosStorage> _opened = [];
+
     /// <summary>The instant every fake clock starts at (with a sub-microsecond part, to prove truncation).</summary>
     public static readonly DateTimeOffset Start = new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero).AddTicks(1234567);
 
@@ -21,7 +25,18 @@ public abstract class ConformanceTest<TFixture>(TFixture fixture) : IClassFixtur
     {
         var time = new FakeTimeProvider(Start);
         var storage = await Fixture.CreateStorageAsync(time, configure);
+        lock (_opened) _opened.Add(storage);
         return new TestStorage(storage, time);
+    }
+
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    async Task IAsyncLifetime.DisposeAsync()
+    {
+        if (Fixture is not IReusableStorageFixture reusable) return;
+        ICedrosStorage[] opened;
+        lock (_opened) opened = [.. _opened];
+        if (opened.Length > 0) await reusable.ReleaseAsync(opened);
     }
 }
 

@@ -24,6 +24,22 @@ public sealed class HaFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A test that needs the formation and one PgBouncer (transaction mode) in front of each of its data nodes
+/// (<c>scripts/test-ha-pgbouncer-start.sh</c>): runs when <c>CEDROS_TEST_HA</c> and <c>CEDROS_TEST_HA_PGBOUNCER</c> (the
+/// PgBouncers as a multi-host connection string) are set; scripts/test.sh starts both.</summary>
+public sealed class HaPgBouncerFactAttribute : FactAttribute
+{
+    public const string EnvironmentVariable = "CEDROS_TEST_HA_PGBOUNCER";
+
+    public HaPgBouncerFactAttribute()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable(HaFactAttribute.EnvironmentVariable))
+            || string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EnvironmentVariable)))
+            Skip = $"{HaFactAttribute.EnvironmentVariable} or {EnvironmentVariable} is not set: start the formation and a PgBouncer per node with "
+                + "eval \"export $(scripts/test-ha-start.sh | tail -n1)\"; eval \"export $(scripts/test-ha-pgbouncer-start.sh | tail -n1)\" (scripts/test.sh does this).";
+    }
+}
+
 /// <summary>
 /// Losing the primary of a pg_auto_failover pair (synchronous replication) under load: 8 writers record a payment
 /// and enqueue its webhook in one transaction, a drain loop delivers webhooks, the primary's postmaster is killed with
@@ -31,6 +47,9 @@ public sealed class HaFactAttribute : FactAttribute
 /// transaction is half there, writes resumed in the same process, and every failed call was Unavailable. The figures
 /// (seconds without writes, failed calls by kind) go to the test output and to <c>$TMPDIR/cedros-failover-report.txt</c>.
 /// Afterwards the killed node rejoins as the synchronous standby (pg_auto_failover does that), so the test can run again.
+/// The same run goes once straight to the nodes (the multi-host string of the nodes) and once through one PgBouncer in
+/// transaction mode per node (the multi-host string of the PgBouncers, docs/scaling.md): both tests are in this class,
+/// so they never run at the same time on the one formation.
 /// </summary>
 public sealed class PostgresFailoverTests(ITestOutputHelper output)
 {
@@ -38,7 +57,14 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
     private static readonly TimeSpan RetryFor = TimeSpan.FromSeconds(60);
 
     [HaFact]
-    public async Task Killing_the_primary_loses_no_acknowledged_write_and_writes_resume_as_Unavailable_then_success()
+    public Task Killing_the_primary_loses_no_acknowledged_write_and_writes_resume_as_Unavailable_then_success() =>
+        KillThePrimaryUnderLoadAsync(throughPgBouncer: false);
+
+    [HaPgBouncerFact]
+    public Task Through_a_PgBouncer_per_node_killing_the_primary_loses_no_acknowledged_write_and_writes_resume_as_Unavailable_then_success() =>
+        KillThePrimaryUnderLoadAsync(throughPgBouncer: true);
+
+    private async Task KillThePrimaryUnderLoadAsync(bool throughPgBouncer)
     {
         var ha = Environment.GetEnvironmentVariable(HaFactAttribute.EnvironmentVariable)!;
         var total = Stopwatch.StartNew();
@@ -55,11 +81,28 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         try
         {
             var options = new StorageOptions { Backend = StorageBackend.Postgres };
-            // The formation's string as an operator would give it: no recheck or session attribute tuning here.
-            options.Postgres.ConnectionString = new NpgsqlConnectionStringBuilder(ha) { SearchPath = $"{schema},public" }.ConnectionString;
+            if (throughPgBouncer)
+            {
+                // The PgBouncers' multi-host string as docs/scaling.md gives it (no Search Path: PgBouncer 1.18 refuses
+                // the startup parameter), the tables placed in the schema through the schema mapping.
+                options.Postgres.ConnectionString = Environment.GetEnvironmentVariable(HaPgBouncerFactAttribute.EnvironmentVariable)!;
+                Backends.PgBouncerFixture.Qualify(options, schema);
+            }
+            else
+            {
+                // The formation's string as an operator would give it: no recheck or session attribute tuning here.
+                options.Postgres.ConnectionString = new NpgsqlConnectionStringBuilder(ha) { SearchPath = $"{schema},public" }.ConnectionString;
+            }
             options.Postgres.MaxPoolSize = 20;
             options.Postgres.CommandTimeout = TimeSpan.FromSeconds(5);
             options.Webhooks.VisibilityTimeout = TimeSpan.FromSeconds(3);
+            if (throughPgBouncer)
+            {
+                // The operator's step after a failover (docs/scaling.md): each PgBouncer still greets new clients with the
+                // role (in_hot_standby) its node had when it first connected, until RECONNECT; the previous failover (the
+                // direct test) swapped the roles.
+                await ReconnectPgBouncersAsync(options.Postgres.ConnectionString);
+            }
             await using var storage = await PostgresStorage.OpenAsync(options);
             var tenant = storage.Default;
 
@@ -184,7 +227,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
             var committedUnacked = paymentSet.Where(s => !acked.ContainsKey(s)).ToList();
 
             var report = new StringBuilder();
-            report.AppendLine(CultureInfo.InvariantCulture, $"failover run {DateTimeOffset.UtcNow:u}: killed the primary postmaster pid {primary.Pid} (port {primary.Port}) at +{killedAt.TotalSeconds:F1}s with {ackedBeforeKill} payments acknowledged");
+            report.AppendLine(CultureInfo.InvariantCulture, $"failover run {DateTimeOffset.UtcNow:u}{(throughPgBouncer ? " through a PgBouncer per node (transaction mode)" : "")}: killed the primary postmaster pid {primary.Pid} (port {primary.Port}) at +{killedAt.TotalSeconds:F1}s with {ackedBeforeKill} payments acknowledged");
             report.AppendLine(CultureInfo.InvariantCulture, $"  standby {standby} accepted writes {(promotedAt - killedAt).TotalSeconds:F1}s after the kill; first write by the library that started after the kill completed {(afterKill == TimeSpan.MaxValue ? double.NaN : (afterKill - killedAt).TotalSeconds):F1}s after the kill ({(afterKill == TimeSpan.MaxValue ? double.NaN : (afterKill - promotedAt).TotalSeconds):F1}s after the standby accepted writes)");
             report.AppendLine(CultureInfo.InvariantCulture, $"  seconds without writes: {(afterKill == TimeSpan.MaxValue ? double.NaN : (afterKill - lastBefore).TotalSeconds):F1} (longest gap between completed writes {longestGap.TotalSeconds:F1}s)");
             report.AppendLine(CultureInfo.InvariantCulture, $"  payments acknowledged {acked.Count}, in the database {payments.Count}, webhooks {webhooks.Count}, delivered {delivered.Count} ({delivered.Count(d => d.Value > 1)} more than once)");
@@ -218,6 +261,28 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
             // Leave the formation as found: the killed node rejoins as the synchronous standby.
             await WaitForSynchronousStandbyAsync(admin.ConnectionString, TimeSpan.FromSeconds(120));
             await AdminAsync(admin.ConnectionString, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
+        }
+    }
+
+    /// <summary>Runs PgBouncer's admin command <c>RECONNECT</c> on every PgBouncer of the multi-host string (with psql: the
+    /// admin console speaks only the simple query protocol).</summary>
+    private static async Task ReconnectPgBouncersAsync(string bouncers)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(bouncers);
+        foreach (var hostPort in builder.Host!.Split(','))
+        {
+            var start = new ProcessStartInfo("psql")
+            {
+                ArgumentList = { "-X", "-q", "-h", hostPort[..hostPort.LastIndexOf(':')], "-p", hostPort[(hostPort.LastIndexOf(':') + 1)..],
+                                 "-U", builder.Username!, "-d", "pgbouncer", "-c", "RECONNECT" },
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
+            start.Environment["PGPASSWORD"] = builder.Password;
+            using var psql = Process.Start(start)!;
+            var error = await psql.StandardError.ReadToEndAsync();
+            await psql.WaitForExitAsync();
+            Assert.True(psql.ExitCode == 0, $"RECONNECT on the PgBouncer at {hostPort} failed: {error}");
         }
     }
 
