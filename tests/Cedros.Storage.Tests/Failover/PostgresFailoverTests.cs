@@ -86,6 +86,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
                 // The PgBouncers' multi-host string as docs/scaling.md gives it (no Search Path: PgBouncer 1.18 refuses
                 // the startup parameter), the tables placed in the schema through the schema mapping.
                 options.Postgres.ConnectionString = Environment.GetEnvironmentVariable(HaPgBouncerFactAttribute.EnvironmentVariable)!;
+                options.Postgres.PreparedStatements = false; // PgBouncer 1.18 (docs/scaling.md)
                 Backends.PgBouncerFixture.Qualify(options, schema);
             }
             else
