@@ -6,8 +6,13 @@ namespace Cedros.Storage.InMemory;
 internal sealed partial class InMemoryStore : IOrderDriver
 {
     public Task<bool> InsertOrderAsync(Order order, CancellationToken cancellationToken) =>
-        RunAsync(t => FindOrderByPurchase(t, order.Source, order.PurchaseId) is null && Table.TryAdd(ref t.Orders, Key(order.Id), order),
-            cancellationToken);
+        RunAsync(t =>
+        {
+            var purchase = (TenantId, order.Source, order.PurchaseId);
+            if (t.OrdersByPurchase.ContainsKey(purchase) || !Table.TryAdd(ref t.Orders, Key(order.Id), order)) return false;
+            t.OrdersByPurchase = t.OrdersByPurchase.Add(purchase, order.Id);
+            return true;
+        }, cancellationToken);
 
     public Task<Order?> SelectOrderAsync(string orderId, CancellationToken cancellationToken) =>
         RunAsync(t => t.Orders.GetValueOrDefault(Key(orderId)), cancellationToken);
@@ -59,8 +64,7 @@ internal sealed partial class InMemoryStore : IOrderDriver
     private static Order[] NewestOrdersFirst(IEnumerable<Order> orders) => Table.NewestFirst(orders, o => o.CreatedAt, o => o.Id);
 
     private Order? FindOrderByPurchase(InMemoryTables t, string source, string purchaseId) =>
-        TenantOrders(t).FirstOrDefault(o => string.Equals(o.Source, source, StringComparison.Ordinal)
-            && string.Equals(o.PurchaseId, purchaseId, StringComparison.Ordinal));
+        t.OrdersByPurchase.TryGetValue((TenantId, source, purchaseId), out var id) ? t.Orders.GetValueOrDefault(Key(id)) : null;
 
     /// <summary>A literal, case-insensitive substring of id, purchase id, resource id, customer or customer e-mail.</summary>
     private static bool OrderMatches(Order o, string needle)

@@ -13,6 +13,10 @@ internal sealed class InMemoryTables
     /// <summary>Live payout claims of refunds: token and lease end.</summary>
     public ImmutableDictionary<(string Tenant, string Id), (string Token, DateTimeOffset Until)> RefundClaims = ImmutableDictionary<(string, string), (string, DateTimeOffset)>.Empty;
     public ImmutableDictionary<(string Tenant, string Id), Order> Orders = ImmutableDictionary<(string, string), Order>.Empty;
+    /// <summary>The orders' unique (tenant, source, purchase id) key → order id, as the SQL backends' unique index: a
+    /// purchase is found without scanning every order. Orders are never deleted and their key never changes.</summary>
+    public ImmutableDictionary<(string Tenant, string Source, string PurchaseId), string> OrdersByPurchase =
+        ImmutableDictionary<(string, string, string), string>.Empty;
     public ImmutableDictionary<(string Tenant, string Id), OrderHistoryEntry> OrderHistory = ImmutableDictionary<(string, string), OrderHistoryEntry>.Empty;
     public ImmutableDictionary<(string Tenant, string Id), Fulfillment> Fulfillments = ImmutableDictionary<(string, string), Fulfillment>.Empty;
     public ImmutableDictionary<(string Tenant, string Id), InventoryReservation> Reservations = ImmutableDictionary<(string, string), InventoryReservation>.Empty;
