@@ -116,22 +116,34 @@ public static class PayEndpoints
 
     // ── crypto payment: on-chain check, replay protection, order + history + webhook in one transaction ─────────
 
-    private static async Task<IResult> PayCryptoAsync(CryptoPaymentRequest request, ITenantStorage store, IChainVerifier chain,
+    private static async Task<IResult> PayCryptoAsync(CryptoPaymentRequest request, HttpRequest http, ITenantStorage store, IChainVerifier chain,
         TimeProvider time, IOptions<PayOptions> options, CancellationToken ct)
     {
+        // This request's payment attempt id, derived from its Idempotency-Key (required here). When a client never got
+        // the answer (timeout, dropped connection, a crash after the commit) it retries with the same key; once the key
+        // is free again (a 5xx or an exception releases it, a lapsed lock or expiry frees it) the retry runs this handler
+        // a second time and must find its own earlier payment, not a replay.
+        var attemptId = AttemptIdOf(http.Headers[IdempotencyKeyHeader].ToString());
         var quote = await store.GetCartQuoteAsync(request.CartId, ct);
         if (quote is null)
             return NotFound("cart", request.CartId);
+
+        // A cheap pre-check; the ledger's unique signature is what really refuses a replay (also across tenants).
+        if (await store.GetPaymentAsync(request.Signature, ct) is { } recorded)
+        {
+            // Recorded under this attempt id: our own earlier attempt committed (payment, order and webhook are one
+            // transaction), so answer as it would have.
+            if (recorded.AttemptId == attemptId && await store.GetOrderByPurchaseAsync("crypto", request.Signature, ct) is { } own)
+                return Results.Created($"/orders/{own.Id}", own);
+            return PaymentAlreadyProcessed();
+        }
+        if (await store.HasPaymentBeenProcessedAsync(request.Signature, ct))   // another tenant's, or archived
+            return PaymentAlreadyProcessed();
         var now = time.GetUtcNow();
         if (quote.WalletPaidBy is not null)
             return Results.Problem($"cart '{quote.Id}' is already paid.", statusCode: StatusCodes.Status409Conflict, title: "Cart already paid");
         if (quote.IsExpired(now))
             return Results.Problem($"cart '{quote.Id}' has expired; ask for a new quote.", statusCode: StatusCodes.Status410Gone, title: "Quote expired");
-
-        // A cheap pre-check; the ledger's unique signature is what really refuses a replay (also across tenants).
-        if (await store.HasPaymentBeenProcessedAsync(request.Signature, ct))
-            return Results.Problem("this payment signature was already processed.", statusCode: StatusCodes.Status409Conflict,
-                title: "Payment already processed");
         var claim = new ChainPaymentClaim(request.Signature, request.Wallet, options.Value.MerchantWallet, quote.TotalAmount, quote.TotalAsset);
         if (!await chain.VerifyAsync(claim, ct))
             return Results.Problem("the transaction was not found on chain or does not pay this cart.",
@@ -150,9 +162,10 @@ public static class PayEndpoints
             Metadata = new Dictionary<string, string> { ["cart_id"] = quote.Id },
             CreatedAt = now,
         };
-        await store.InTransactionAsync(async (tx, innerCt) =>
+        var orderId = await store.InTransactionAsync(async (tx, innerCt) =>
         {
-            // Throws PaymentReplayException (→ 409) if the signature paid anything before, in any tenant: nothing below is written.
+            // Throws PaymentReplayException (→ 409) if the signature paid anything before, in any tenant, under another
+            // attempt id: nothing below is written. Under this attempt id it is our own attempt, committed meanwhile.
             await tx.RecordPaymentAsync(new PaymentTransaction
             {
                 Signature = request.Signature,
@@ -162,14 +175,32 @@ public static class PayEndpoints
                 AmountAsset = quote.TotalAsset,
                 CreatedAt = now,
                 Metadata = new Dictionary<string, string> { ["cart_id"] = quote.Id, ["order_id"] = order.Id },
+                AttemptId = attemptId,
             }, innerCt);
+            if (!await tx.TryStoreOrderAsync(order, innerCt))
+                return (await tx.GetOrderByPurchaseAsync("crypto", request.Signature, innerCt))!.Id;   // our own attempt's order
             await tx.MarkCartPaidAsync(quote.Id, request.Wallet, innerCt);
-            await tx.TryStoreOrderAsync(order, innerCt);
             await tx.UpdateOrderStatusWithHistoryAsync(order.Id, OrderStatus.Created, OrderStatus.Paid, now, "crypto payment verified", "system", innerCt);
             await EnqueueAsync(tx, options.Value, "order.paid", order.Id, new { orderId = order.Id, amount = order.Amount, asset = order.AmountAsset, signature = request.Signature }, innerCt);
+            return order.Id;
         }, ct);
-        return Results.Created($"/orders/{order.Id}", await store.GetOrderAsync(order.Id, ct));
+        return Results.Created($"/orders/{orderId}", await store.GetOrderAsync(orderId, ct));
     }
+
+    /// <summary>The header the idempotency filter reads (<see cref="Cedros.Storage.AspNetCore.IdempotencyOptions"/>'s default).</summary>
+    private const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>
+    /// The payment attempt id of a request: <c>idem:</c> and the SHA-256 of its idempotency key (hex), so it is stable
+    /// across retries of one request, short and free of whatever the client put in the key. The ledger compares it
+    /// within the tenant only, as the idempotency key itself is per tenant.
+    /// </summary>
+    public static string AttemptIdOf(string idempotencyKey) =>
+        "idem:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(idempotencyKey)));
+
+    private static IResult PaymentAlreadyProcessed() =>
+        Results.Problem("this payment signature was already processed.", statusCode: StatusCodes.Status409Conflict,
+            title: "Payment already processed");
 
     // ── Stripe: the session is created at checkout; the completion webhook may arrive more than once ────────────
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using Cedros.Storage.Configuration;
 
 namespace Cedros.Storage.Cli;
@@ -38,6 +39,13 @@ internal static class CommandRunner
         }
 
         var context = new CommandContext(parseResult, options, TimeProvider.System);
+        // Ctrl+C and SIGTERM cancel the command's token here, whatever the parser's own termination handling does (a
+        // SIGTERM during `archive` used to kill the process at once, exit 143, without "cancelled."). The signal is
+        // kept from ending the process; if the command has not stopped after Program.TerminationTimeout it exits anyway.
+        using var signalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var sigint = OnSignal(PosixSignal.SIGINT, signalled, ExitCodes.Cancelled);
+        using var sigterm = OnSignal(PosixSignal.SIGTERM, signalled, 143);
+        cancellationToken = signalled.Token;
         try
         {
             return await body(context, cancellationToken).ConfigureAwait(false);
@@ -64,6 +72,32 @@ internal static class CommandRunner
 #pragma warning restore CA1031
         {
             return Fail(ExitCodes.StorageError, context.Step, $"unexpected {ex.GetType().Name}: {ex.Message}", options, context.Json, "Internal");
+        }
+    }
+
+    /// <summary>Cancels <paramref name="signalled"/> on <paramref name="signal"/> instead of ending the process; after
+    /// <see cref="Program.TerminationTimeout"/> without the command stopping, exits with <paramref name="forcedExitCode"/>.</summary>
+    private static PosixSignalRegistration? OnSignal(PosixSignal signal, CancellationTokenSource signalled, int forcedExitCode)
+    {
+        try
+        {
+            return PosixSignalRegistration.Create(signal, context =>
+            {
+                context.Cancel = true;
+                try
+                {
+                    signalled.Cancel();
+                }
+                catch (ObjectDisposedException)
+                {
+                    return; // the command already ended
+                }
+                _ = Task.Delay(Program.TerminationTimeout).ContinueWith(_ => Environment.Exit(forcedExitCode), TaskScheduler.Default);
+            });
+        }
+        catch (PlatformNotSupportedException)
+        {
+            return null;
         }
     }
 

@@ -28,16 +28,39 @@ internal static class MigrationHistory
     }
 
     /// <summary>The recorded migrations (empty when the history table or the SQLite file does not exist); a database
-    /// that cannot be read throws. Reads only: creates nothing. Null for the in-memory backend.</summary>
+    /// that cannot be read throws the library's <see cref="StorageException"/> (the backend's own mapping of driver
+    /// errors: a server that cannot be reached is <see cref="StorageErrorKind.Unavailable"/>, a file that is not a
+    /// database a configuration error), never a raw driver exception. Reads only: creates nothing. Null for the
+    /// in-memory backend.</summary>
     public static async Task<IReadOnlyList<string>?> ReadAsync(StorageOptions options, CancellationToken cancellationToken)
     {
         var table = options.ResolveTables().SchemaMigrations;
-        return options.Backend switch
+        switch (options.Backend)
         {
-            StorageBackend.Sqlite => await ReadSqliteAsync(options.Sqlite.Path, table.Name, cancellationToken).ConfigureAwait(false),
-            StorageBackend.Postgres => await ReadPostgresAsync(options.Postgres.ConnectionString!, table, cancellationToken).ConfigureAwait(false),
-            _ => null,
-        };
+            case StorageBackend.Sqlite:
+                try
+                {
+                    return await ReadSqliteAsync(options.Sqlite.Path, table.Name, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SqliteException ex)
+                {
+                    throw Sqlite.SqliteErrors.TranslateOpen(ex, options.Sqlite.Path);
+                }
+            case StorageBackend.Postgres:
+                // As the backend parses it (the postgres:// URL form too); an unparsable string is a configuration
+                // error that never quotes the string.
+                var connection = Postgres.PostgresStorage.BuildConnectionString(options);
+                try
+                {
+                    return await ReadPostgresAsync(connection, table, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException && Postgres.PostgresErrors.IsDriverError(ex))
+                {
+                    throw Postgres.PostgresErrors.Translate(ex);
+                }
+            default:
+                return null;
+        }
     }
 
     /// <summary>The version number at the start of a recorded migration (<c>4</c> of <c>0004_name</c>).</summary>
@@ -62,9 +85,10 @@ internal static class MigrationHistory
         }
     }
 
-    private static async Task<IReadOnlyList<string>?> ReadPostgresAsync(string connectionString, Schema.TableName table, CancellationToken ct)
+    private static async Task<IReadOnlyList<string>?> ReadPostgresAsync(NpgsqlConnectionStringBuilder builder, Schema.TableName table, CancellationToken ct)
     {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, Timeout = 5 };
+        builder.Pooling = false;
+        builder.Timeout = 5;
         var connection = new NpgsqlConnection(builder.ConnectionString);
         await using (connection.ConfigureAwait(false))
         {

@@ -141,6 +141,18 @@ public sealed class RunningCli : IDisposable
         }
     }
 
+    /// <summary>Waits until stderr contains <paramref name="text"/> (or fails after 60 s, or when the process exits).</summary>
+    public async Task WaitForStderrAsync(string text)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!Stderr.Contains(text, StringComparison.Ordinal))
+        {
+            if (_process.HasExited || DateTime.UtcNow > deadline)
+                throw new InvalidOperationException($"never printed '{text}' on stderr.\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+            await Task.Delay(20);
+        }
+    }
+
     /// <summary>Sends a POSIX signal to the process.</summary>
     public void Signal(int signal) => Assert.Equal(0, kill(_process.Id, signal));
 

@@ -150,6 +150,51 @@ public abstract class CliScenarios : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SIGTERM_during_an_archive_prints_cancelled_exits_130_and_leaves_every_batch_whole()
+    {
+        const int Rows = 50_000;
+        var old = DateTimeOffset.UtcNow.AddDays(-100);
+        var signatures = Enumerable.Range(0, Rows).Select(i => $"sig-term-{i:D6}").ToArray();
+        await SeedAsync(async (s, _) =>
+        {
+            foreach (var chunk in signatures.Chunk(1000))
+                await s.Default.RecordPaymentsAsync([.. chunk.Select(sig => Payment(sig, old))]);
+        });
+        // Small batches (one transaction each) so the archive is still running when the signal comes.
+        var batches = new Dictionary<string, string> { ["storage__housekeeping_batch_size"] = "25" };
+        using var archive = CliProcess.Start(WorkDir, ["archive", "--older-than", "90d", .. BackendArgs], batches);
+        await archive.WaitForStderrAsync("archiving payments: ");   // the first progress line: ≥ 1 s of committed batches
+        archive.Signal(RunningCli.SIGTERM);
+        var r = await archive.WaitAsync();
+
+        Assert.True(r.ExitCode == 130, r.ToString());
+        Assert.Equal("cancelled.", r.Stderr.TrimEnd().Split('\n')[^1].Trim());
+        Assert.Equal("", r.Stdout.Trim());
+        var reported = System.Text.RegularExpressions.Regex.Matches(r.Stderr, @"archiving payments: ([\d,]+) rows")
+            .Select(m => long.Parse(m.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture)).Max();
+
+        // What the cancelled run committed stays committed; the rest is still in the ledger: a second run archives
+        // exactly the remainder, and a third finds nothing.
+        var rest = await Cli("archive", "--older-than", "90d", "--json");   // default batches: the remainder in a few
+        Ok(rest);
+        var remainder = rest.Json().GetProperty("count").GetInt64();
+        var archivedByFirst = Rows - remainder;
+        Assert.InRange(archivedByFirst, Math.Max(1, reported), Rows - 1);             // stopped mid-work, after what it reported
+        Assert.Equal(0, archivedByFirst % 25);                                          // whole batches only
+        Assert.Equal(0, (await Cli("archive", "--older-than", "90d", "--json")).Json().GetProperty("count").GetInt64());
+
+        // Every signature is in the archive exactly once and still refused as a replay.
+        await SeedAsync(async (s, _) =>
+        {
+            foreach (var chunk in signatures.Chunk(10_000))
+            {
+                var replay = await Assert.ThrowsAsync<PaymentReplayException>(() => s.Default.RecordPaymentsAsync([.. chunk.Select(sig => Payment(sig, old))]));
+                Assert.Equal(chunk.Length, replay.Signatures.Count);
+            }
+        });
+    }
+
+    [Fact]
     public async Task Archive_shows_the_count_and_rate_and_a_json_error_goes_to_stderr()
     {
         var now = DateTimeOffset.UtcNow;

@@ -6,6 +6,10 @@ using Cedros.Storage;
 using Cedros.Storage.Configuration;
 using Cedros.Storage.Postgres;
 using Cedros.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 if (args.Length < 3)
 {
@@ -27,6 +31,8 @@ void Say(string line)
 }
 
 var options = new StorageOptions();
+if (command == "dispatch-webhooks") // the claim's lease comes from the storage's options
+    options.Webhooks.VisibilityTimeout = TimeSpan.FromMilliseconds(int.Parse(rest[0], CultureInfo.InvariantCulture));
 ICedrosStorage storage;
 switch (backend)
 {
@@ -123,6 +129,30 @@ await using (storage)
                     Say("won " + w.Id);
                     await store.MarkWebhookSuccessAsync(w.Id, w.ClaimToken!);
                 }
+            }
+            break;
+
+        case "dispatch-webhooks": // <visibility ms> <batch size> <signing secret>: the webhook dispatcher as an application
+            {                     // registers it, until "stop" on stdin (graceful) or a kill
+                var services = new ServiceCollection();
+                // The dispatcher's warnings and errors on stderr (the test shows them when it fails).
+                services.AddLogging(l => l.AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace).SetMinimumLevel(LogLevel.Warning));
+                services.AddSingleton(storage);
+                services.AddSingleton(Options.Create(options));
+                services.AddCedrosWebhookDispatcher(o =>
+                {
+                    o.BatchSize = Int(1);
+                    o.PollInterval = TimeSpan.FromMilliseconds(50);
+                    o.SigningSecret = _ => rest[2];
+                });
+                await using var provider = services.BuildServiceProvider();
+                var hosted = provider.GetServices<IHostedService>().ToList();
+                foreach (var service in hosted) await service.StartAsync(CancellationToken.None);
+                Say("dispatching");
+                while (Console.In.ReadLine() is { } line && line != "stop")
+                {
+                }
+                foreach (var service in hosted) await service.StopAsync(CancellationToken.None);
             }
             break;
 

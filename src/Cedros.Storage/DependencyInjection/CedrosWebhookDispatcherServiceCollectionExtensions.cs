@@ -1,3 +1,5 @@
+using System.Diagnostics.Metrics;
+using Cedros.Storage.Observability;
 using Cedros.Storage.Webhooks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -21,6 +23,7 @@ public static class CedrosWebhookDispatcherServiceCollectionExtensions
         if (configure is not null) options.Configure(configure);
         services.AddHttpClient(WebhookDispatcher.HttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new StorageMetrics(sp.GetService<IMeterFactory>()));   // as AddCedrosStorage registers it
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, WebhookDispatcher>());
         return services;
     }

@@ -11,6 +11,10 @@ namespace Cedros.Storage.Observability;
 /// <item><c>cedros.storage.housekeeping.failures</c> (counter, tag <c>pass</c> = <c>archival</c> | <c>cleanup</c>):
 /// passes that threw.</item>
 /// <item><c>cedros.storage.housekeeping.duration</c> (histogram, seconds, tag <c>pass</c>): time per pass.</item>
+/// <item><c>cedros.storage.webhook.deliveries</c> (counter, tag <c>outcome</c> = <c>success</c> | <c>retry</c> | <c>dead</c> |
+/// <c>lease_lost</c>): delivery attempts of the webhook dispatcher, by how their acknowledgement ended.</item>
+/// <item><c>cedros.storage.webhook.delivery.duration</c> (histogram, seconds, tag <c>outcome</c> = <c>success</c> |
+/// <c>failure</c>, and <c>http.response.status_code</c> when the receiver answered): time of one POST.</item>
 /// </list>
 /// Created through <see cref="IMeterFactory"/> when one is registered (the generic host registers one), so the meter's
 /// lifetime follows the container.
@@ -25,6 +29,8 @@ internal sealed class StorageMetrics : IDisposable
     private readonly Counter<long> _rows;
     private readonly Counter<long> _failures;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _deliveries;
+    private readonly Histogram<double> _deliveryDuration;
 
     /// <summary>Creates the instruments, on a meter from <paramref name="meterFactory"/> when given.</summary>
     public StorageMetrics(IMeterFactory? meterFactory = null)
@@ -44,6 +50,40 @@ internal sealed class StorageMetrics : IDisposable
             "Maintenance passes that failed, by pass.");
         _duration = _meter.CreateHistogram<double>("cedros.storage.housekeeping.duration", "s",
             "Duration of a maintenance pass, by pass.");
+        _deliveries = _meter.CreateCounter<long>("cedros.storage.webhook.deliveries", "{delivery}",
+            "Webhook delivery attempts of the dispatcher, by outcome of their acknowledgement (success, retry, dead, lease_lost).");
+        _deliveryDuration = _meter.CreateHistogram<double>("cedros.storage.webhook.delivery.duration", "s",
+            "Duration of one webhook POST by the dispatcher, by outcome (success, failure) and HTTP status.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+    }
+
+    /// <summary>Webhook delivery outcomes (<c>outcome</c> tag values of <c>cedros.storage.webhook.deliveries</c>).</summary>
+    public static class DeliveryOutcome
+    {
+        /// <summary>Delivered (2xx) and acknowledged as delivered.</summary>
+        public const string Success = "success";
+        /// <summary>Failed and acknowledged back to pending for another attempt.</summary>
+        public const string Retry = "retry";
+        /// <summary>Failed with its attempts used up: acknowledged as dead-lettered.</summary>
+        public const string Dead = "dead";
+        /// <summary>The acknowledgement was refused: another worker had taken the webhook over after its lease lapsed.</summary>
+        public const string LeaseLost = "lease_lost";
+    }
+
+    /// <summary>Records <paramref name="count"/> delivery attempts acknowledged with <paramref name="outcome"/>.</summary>
+    public void RecordDeliveries(string outcome, long count)
+    {
+        if (count > 0)
+            _deliveries.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    /// <summary>Records the duration of one POST; <paramref name="statusCode"/> when the receiver answered.</summary>
+    public void RecordDeliveryDuration(TimeSpan elapsed, bool success, int? statusCode)
+    {
+        if (!_deliveryDuration.Enabled) return;
+        var tags = new System.Diagnostics.TagList { { "outcome", success ? "success" : "failure" } };
+        if (statusCode is { } status) tags.Add("http.response.status_code", status);
+        _deliveryDuration.Record(elapsed.TotalSeconds, tags);
     }
 
     /// <summary>Records <paramref name="count"/> rows handled by housekeeping of <paramref name="kind"/>.</summary>

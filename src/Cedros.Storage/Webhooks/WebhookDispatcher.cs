@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Threading.Channels;
 using Cedros.Storage.Configuration;
+using Cedros.Storage.Observability;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -30,15 +31,18 @@ internal sealed partial class WebhookDispatcher : BackgroundService
     private readonly TimeSpan _renewEvery;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly StorageMetrics _metrics;
+    private readonly bool _ownsMetrics;
 
     public WebhookDispatcher(ICedrosStorage storage, IHttpClientFactory clients, IOptions<WebhookDispatcherOptions> options,
-        IOptions<StorageOptions> storageOptions, TimeProvider time, ILogger<WebhookDispatcher> logger)
-        : this(storage, () => clients.CreateClient(HttpClientName), options.Value, storageOptions.Value.Webhooks.VisibilityTimeout, time, logger)
+        IOptions<StorageOptions> storageOptions, TimeProvider time, ILogger<WebhookDispatcher> logger, StorageMetrics metrics)
+        : this(storage, () => clients.CreateClient(HttpClientName), options.Value, storageOptions.Value.Webhooks.VisibilityTimeout, time, logger, metrics)
     {
     }
 
+    /// <summary>For tests: <paramref name="metrics"/> null gives the dispatcher a meter of its own, disposed with it.</summary>
     internal WebhookDispatcher(ICedrosStorage storage, Func<HttpClient> client, WebhookDispatcherOptions options, TimeSpan visibilityTimeout,
-        TimeProvider time, ILogger? logger = null)
+        TimeProvider time, ILogger? logger = null, StorageMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(storage);
         ArgumentNullException.ThrowIfNull(options);
@@ -56,6 +60,15 @@ internal sealed partial class WebhookDispatcher : BackgroundService
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_renewEvery, TimeSpan.Zero, nameof(options.LeaseRenewalInterval));
         _time = time;
         _logger = logger ?? NullLogger.Instance;
+        _ownsMetrics = metrics is null;
+        _metrics = metrics ?? new StorageMetrics();
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        base.Dispose();
+        if (_ownsMetrics) _metrics.Dispose();
     }
 
     /// <summary>What happened to one delivery: delivered, or failed with an error and the next attempt time.</summary>
@@ -145,10 +158,12 @@ internal sealed partial class WebhookDispatcher : BackgroundService
         {
             using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timeout.Token);
+            var started = _time.GetTimestamp();
             try
             {
                 using var request = BuildRequest(webhook);
                 using var response = await _client().SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
+                _metrics.RecordDeliveryDuration(_time.GetElapsedTime(started), response.IsSuccessStatusCode, (int)response.StatusCode);
                 if (response.IsSuccessStatusCode) return new Outcome(webhook, null, default);
                 var error = string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}").TrimEnd();
                 return new Outcome(webhook, error, RetryAfter(response) ?? NextBySchedule(webhook));
@@ -159,11 +174,13 @@ internal sealed partial class WebhookDispatcher : BackgroundService
             }
             catch (OperationCanceledException) when (timeout.IsCancellationRequested)
             {
+                _metrics.RecordDeliveryDuration(_time.GetElapsedTime(started), false, null);
                 return new Outcome(webhook, string.Create(CultureInfo.InvariantCulture,
                     $"timed out after {_options.RequestTimeout.TotalSeconds:0.###} s"), NextBySchedule(webhook));
             }
             catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidOperationException or UriFormatException or FormatException)
             {
+                _metrics.RecordDeliveryDuration(_time.GetElapsedTime(started), false, null);
                 return new Outcome(webhook, ex.GetType().Name + ": " + ex.Message, NextBySchedule(webhook));
             }
         }
@@ -241,19 +258,38 @@ internal sealed partial class WebhookDispatcher : BackgroundService
     {
         var delivered = new List<PendingWebhook>();
         var failed = new List<WebhookFailure>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
         while (await outcomes.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
         {
             delivered.Clear();
             failed.Clear();
-            while (delivered.Count + failed.Count < _options.BatchSize && outcomes.TryRead(out var o))
+            ids.Clear();
+            // An id at most once per batch (the batch calls refuse repeats): when a lease lapsed and this dispatcher
+            // claimed the webhook again, both deliveries may finish together; the second waits for the next batch.
+            while (delivered.Count + failed.Count < _options.BatchSize && outcomes.TryPeek(out var next) && ids.Add(next.Webhook.Id)
+                && outcomes.TryRead(out var o))
             {
                 if (o.Error is null) delivered.Add(o.Webhook);
                 else failed.Add(new WebhookFailure(o.Webhook, o.Error, o.NextAttemptAt));
             }
             try
             {
-                if (delivered.Count > 0) Report(await queue.MarkWebhooksSuccessAsync(delivered).ConfigureAwait(false), "delivered");
-                if (failed.Count > 0) Report(await queue.MarkWebhooksFailedAsync(failed).ConfigureAwait(false), "failed");
+                if (delivered.Count > 0)
+                {
+                    var result = await queue.MarkWebhooksSuccessAsync(delivered).ConfigureAwait(false);
+                    Report(result, "delivered");
+                    _metrics.RecordDeliveries(StorageMetrics.DeliveryOutcome.Success, result.Acknowledged.Count);
+                }
+                if (failed.Count > 0)
+                {
+                    var result = await queue.MarkWebhooksFailedAsync(failed).ConfigureAwait(false);
+                    Report(result, "failed");
+                    // The claimed copy carries this attempt's number: exhausted means the acknowledgement dead-lettered it.
+                    var acknowledged = result.Acknowledged.ToHashSet(StringComparer.Ordinal);
+                    var dead = failed.Count(f => acknowledged.Contains(f.Claimed.Id) && WebhookRetry.IsExhausted(f.Claimed.Attempts, f.Claimed.MaxAttempts));
+                    _metrics.RecordDeliveries(StorageMetrics.DeliveryOutcome.Dead, dead);
+                    _metrics.RecordDeliveries(StorageMetrics.DeliveryOutcome.Retry, acknowledged.Count - dead);
+                }
             }
             catch (Exception ex)
             {
@@ -267,6 +303,7 @@ internal sealed partial class WebhookDispatcher : BackgroundService
     {
         Log.Acknowledged(_logger, result.Acknowledged.Count, outcome);
         foreach (var lost in result.LeaseLost) Log.LeaseLost(_logger, lost.Id);
+        _metrics.RecordDeliveries(StorageMetrics.DeliveryOutcome.LeaseLost, result.LeaseLost.Count);
     }
 
     private static partial class Log

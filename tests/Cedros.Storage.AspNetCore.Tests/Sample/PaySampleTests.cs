@@ -43,7 +43,7 @@ public abstract class PaySampleTests<TFixture>(TFixture fixture, ITestOutputHelp
         Assert.Equal((OrderStatus.Created, OrderStatus.Paid), (Assert.Single(history).FromStatus, history[0].ToStatus));
         var webhook = Assert.Single(await store.ListWebhooksAsync(null, 10));
         Assert.Equal("order.paid", webhook.EventType);
-        Assert.Equal(SampleFactory.WebhookUrl, webhook.Url);
+        Assert.Equal(App.WebhookUrl, webhook.Url);
         Assert.Contains(orderId, webhook.Payload, StringComparison.Ordinal);
 
         var view = await client.GetFromJsonAsync<JsonElement>($"/orders/{orderId}");
@@ -141,6 +141,41 @@ public abstract class PaySampleTests<TFixture>(TFixture fixture, ITestOutputHelp
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(0, App.Chain.CallsFor(otherSignature));
+    }
+
+    [Fact]
+    public async Task A_retry_with_the_same_key_after_the_payment_was_recorded_is_its_own_attempt_and_another_key_is_a_replay()
+    {
+        var (client, tenant) = NewTenant();
+        await PutProductAsync(client, "pro-plan", crypto: 1_000_000);
+        var cartId = (await QuoteAsync(client, ("pro-plan", 1))).GetProperty("id").GetString()!;
+        var signature = NewSignature();
+        var key = "k-" + Guid.NewGuid();
+        var first = await PayAsync(client, cartId, signature, key);
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        var orderId = (await first.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+        var store = App.Storage.ForTenant(tenant);
+        Assert.Equal(PayEndpoints.AttemptIdOf(key), (await store.GetPaymentAsync(signature))!.AttemptId);
+
+        // The client never got that answer (a timeout, a dropped connection, a crash after the commit) and the key is
+        // free again (a 5xx or an exception releases it; a lapsed lock or expiry frees it): the retry runs the handler
+        // a second time, finds the payment recorded under its own attempt id, and answers with the same order.
+        await store.DeleteIdempotencyKeyAsync(key);
+        var retry = await PayAsync(client, cartId, signature, key);
+        Assert.Equal(HttpStatusCode.Created, retry.StatusCode);
+        Assert.False(retry.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(orderId, (await retry.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString());
+        Assert.Equal($"/orders/{orderId}", retry.Headers.Location?.OriginalString);
+
+        // The same signature under another key is another attempt: a replay, on the same cart or another.
+        var sameCart = await PayAsync(client, cartId, signature, "other-" + Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.Conflict, sameCart.StatusCode);
+        var otherCart = await PayAsync(client, (await QuoteAsync(client, ("pro-plan", 1))).GetProperty("id").GetString()!, signature, "third-" + Guid.NewGuid());
+        Assert.Equal(HttpStatusCode.Conflict, otherCart.StatusCode);
+
+        Assert.Equal(1, (await store.ListOrdersFilteredAsync(null, null, null, null, 100, 0)).Total);
+        Assert.Single(await store.ListWebhooksAsync(null, 100));
+        Assert.Equal(1, App.Chain.CallsFor(signature));   // the retry did not verify on chain again
     }
 
     [Fact]

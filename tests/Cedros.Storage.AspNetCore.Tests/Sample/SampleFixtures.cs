@@ -40,12 +40,15 @@ public sealed class CountingPayoutSender : IPayoutSender
     }
 }
 
-/// <summary>The sample run in process, with the given <c>storage:*</c> settings and counting stubs.</summary>
-public sealed class SampleFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+/// <summary>The sample run in process, with the given <c>storage:*</c> settings and counting stubs. With
+/// <paramref name="webhookReceiverUrl"/> its webhook dispatcher runs and delivers to that receiver (signed with
+/// <see cref="WebhookSecret"/>); without, webhooks stay queued as written.</summary>
+public sealed class SampleFactory(IReadOnlyDictionary<string, string?> settings, string? webhookReceiverUrl = null) : WebApplicationFactory<Program>
 {
     public const string AdminKey = "test-admin-key";
     public const string StripeSecret = "whsec_test_secret";
-    public const string WebhookUrl = "http://127.0.0.1:9/hooks";
+    public const string WebhookSecret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    public string WebhookUrl { get; } = webhookReceiverUrl is null ? "http://127.0.0.1:9/hooks" : webhookReceiverUrl + "/hooks";
 
     public CountingChainVerifier Chain { get; } = new();
     public CountingPayoutSender Payouts { get; } = new();
@@ -57,13 +60,15 @@ public sealed class SampleFactory(IReadOnlyDictionary<string, string?> settings)
             ["pay:adminKey"] = AdminKey,
             ["pay:stripeWebhookSecret"] = StripeSecret,
             ["pay:merchantWebhookUrl"] = WebhookUrl,
-            ["pay:deliverWebhooks"] = "false",
+            ["pay:merchantWebhookSecret"] = WebhookSecret,
+            ["pay:deliverWebhooks"] = webhookReceiverUrl is null ? "false" : "true",
         };
         builder.ConfigureAppConfiguration((_, config) => config.AddInMemoryCollection(all));
         builder.ConfigureTestServices(services =>
         {
             services.Replace(ServiceDescriptor.Singleton<IChainVerifier>(Chain));
             services.Replace(ServiceDescriptor.Singleton<IPayoutSender>(Payouts));
+            services.Configure<Cedros.Storage.Webhooks.WebhookDispatcherOptions>(o => o.PollInterval = TimeSpan.FromMilliseconds(100));
         });
     }
 
@@ -78,26 +83,29 @@ public interface ISampleFixture
 }
 
 /// <summary>The sample on a fresh SQLite file in a temp directory.</summary>
-public sealed class SqliteSampleFixture : ISampleFixture, IAsyncLifetime
+public class SqliteSampleFixture : ISampleFixture, IAsyncLifetime
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "cedros-pay-" + Guid.NewGuid().ToString("N"));
 
     public string Backend => "sqlite";
     public SampleFactory Factory { get; private set; } = null!;
 
-    public Task InitializeAsync()
+    /// <summary>Where the sample's dispatcher delivers; null: it does not run.</summary>
+    protected virtual string? ReceiverUrl => null;
+
+    public virtual Task InitializeAsync()
     {
         Directory.CreateDirectory(_dir);
         Factory = new SampleFactory(new Dictionary<string, string?>
         {
             ["storage:backend"] = "sqlite",
             ["storage:sqlite:path"] = Path.Combine(_dir, "pay.db"),
-        });
+        }, ReceiverUrl);
         _ = Factory.Server; // start: migrates the file
         return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
@@ -108,7 +116,7 @@ public sealed class SqliteSampleFixture : ISampleFixture, IAsyncLifetime
 /// The sample on the PostgreSQL server of <c>CEDROS_TEST_POSTGRES</c>, in a fresh schema (search path) dropped at the
 /// end, as tests/Cedros.Storage.Tests does. A missing server fails the tests: they never skip.
 /// </summary>
-public sealed class PostgresSampleFixture : ISampleFixture, IAsyncLifetime
+public class PostgresSampleFixture : ISampleFixture, IAsyncLifetime
 {
     private readonly string _schema = "web_" + Guid.NewGuid().ToString("N");
     private NpgsqlDataSource? _admin;
@@ -116,7 +124,10 @@ public sealed class PostgresSampleFixture : ISampleFixture, IAsyncLifetime
     public string Backend => "postgres";
     public SampleFactory Factory { get; private set; } = null!;
 
-    public async Task InitializeAsync()
+    /// <summary>Where the sample's dispatcher delivers; null: it does not run.</summary>
+    protected virtual string? ReceiverUrl => null;
+
+    public virtual async Task InitializeAsync()
     {
         var baseCs = Environment.GetEnvironmentVariable("CEDROS_TEST_POSTGRES") is { Length: > 0 } cs
             ? cs
@@ -140,11 +151,11 @@ public sealed class PostgresSampleFixture : ISampleFixture, IAsyncLifetime
             ["storage:backend"] = "postgres",
             ["storage:postgres:connection_string"] = connectionString,
             ["storage:postgres:max_pool_size"] = "30",
-        });
+        }, ReceiverUrl);
         _ = Factory.Server;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await Factory.DisposeAsync();
         if (_admin is not null)
@@ -153,5 +164,40 @@ public sealed class PostgresSampleFixture : ISampleFixture, IAsyncLifetime
                 await drop.ExecuteNonQueryAsync();
             await _admin.DisposeAsync();
         }
+    }
+}
+
+/// <summary>A receiver on loopback for the sample's outgoing webhooks: verifies every Standard Webhooks signature
+/// with the sample's secret and counts deliveries.</summary>
+public interface IDeliveringSampleFixture : ISampleFixture
+{
+    Cedros.Storage.Tests.Webhooks.LoopbackReceiver Receiver { get; }
+}
+
+/// <summary>The sample on SQLite with its webhook dispatcher running against <see cref="Receiver"/>.</summary>
+public sealed class DeliveringSqliteSampleFixture : SqliteSampleFixture, IDeliveringSampleFixture
+{
+    public Cedros.Storage.Tests.Webhooks.LoopbackReceiver Receiver { get; } = new(_ => SampleFactory.WebhookSecret, () => DateTimeOffset.UtcNow);
+
+    protected override string? ReceiverUrl => Receiver.BaseUrl;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Receiver.DisposeAsync();
+    }
+}
+
+/// <summary>The sample on PostgreSQL with its webhook dispatcher running against <see cref="Receiver"/>.</summary>
+public sealed class DeliveringPostgresSampleFixture : PostgresSampleFixture, IDeliveringSampleFixture
+{
+    public Cedros.Storage.Tests.Webhooks.LoopbackReceiver Receiver { get; } = new(_ => SampleFactory.WebhookSecret, () => DateTimeOffset.UtcNow);
+
+    protected override string? ReceiverUrl => Receiver.BaseUrl;
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        await Receiver.DisposeAsync();
     }
 }

@@ -21,6 +21,9 @@ public sealed class WorkerProcess : IDisposable
     /// <summary>Every line printed so far (besides "ready").</summary>
     public IReadOnlyList<string> Lines => _lines.ToArray();
 
+    /// <summary>What the worker printed on stderr so far.</summary>
+    public IReadOnlyList<string> Errors => _errors.ToArray();
+
     /// <summary>The values of the "won …" lines.</summary>
     public IReadOnlyList<string> Wins => Lines.Where(l => l.StartsWith("won ", StringComparison.Ordinal)).Select(l => l[4..]).ToArray();
 
@@ -81,6 +84,13 @@ public sealed class WorkerProcess : IDisposable
     public void Go()
     {
         _process.StandardInput.WriteLine("go");
+        _process.StandardInput.Flush();
+    }
+
+    /// <summary>Asks a long-running command (<c>dispatch-webhooks</c>) to stop gracefully.</summary>
+    public void Stop()
+    {
+        _process.StandardInput.WriteLine("stop");
         _process.StandardInput.Flush();
     }
 

@@ -27,6 +27,11 @@ public sealed class MetricsRecorder : IDisposable
             .Where(m => m.Instrument == instrument && m.Tags.Any(t => t.Key == tag && Equals(t.Value, value)))
             .Sum(m => m.Value);
 
+    /// <summary>Every measurement of an instrument, with its tags.</summary>
+    public IReadOnlyList<(double Value, IReadOnlyDictionary<string, object?> Tags)> Of(string instrument) =>
+        [.. _measurements.Where(m => m.Instrument == instrument)
+            .Select(m => (m.Value, (IReadOnlyDictionary<string, object?>)m.Tags.ToDictionary(t => t.Key, t => t.Value)))];
+
     /// <summary>Number of measurements of an instrument.</summary>
     public int Count(string instrument) => _measurements.Count(m => m.Instrument == instrument);
 

@@ -1,5 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Cedros.Storage.Internal;
+using Cedros.Storage.Observability;
+using Cedros.Storage.Tests.Maintenance;
+using Microsoft.Extensions.DependencyInjection;
 using Cedros.Storage.Tests.Backends;
 using Cedros.Storage.Tests.Conformance;
 using Cedros.Storage.Webhooks;
@@ -32,7 +36,7 @@ public abstract class WebhookDispatcherConformance<TFixture>(TFixture fixture) :
         public PendingWebhook Webhook(string path, string? id = null) =>
             Make.Webhook(id) with { Url = Receiver.BaseUrl + path, Payload = $"{{\"n\": {Random.Shared.Next()}, \"path\":\"{path}\"}}" };
 
-        public async Task<WebhookDispatcher> StartDispatcherAsync(Action<WebhookDispatcherOptions>? configure = null)
+        public async Task<WebhookDispatcher> StartDispatcherAsync(Action<WebhookDispatcherOptions>? configure = null, StorageMetrics? metrics = null)
         {
             var options = new WebhookDispatcherOptions
             {
@@ -42,7 +46,7 @@ public abstract class WebhookDispatcherConformance<TFixture>(TFixture fixture) :
                 RequestTimeout = TimeSpan.FromHours(1),
             };
             configure?.Invoke(options);
-            var dispatcher = new WebhookDispatcher(S.Storage, () => http, options, Visibility, S.Time);
+            var dispatcher = new WebhookDispatcher(S.Storage, () => http, options, Visibility, S.Time, metrics: metrics);
             _dispatchers.Add(dispatcher);
             await dispatcher.StartAsync(CancellationToken.None);
             return dispatcher;
@@ -264,5 +268,54 @@ public abstract class WebhookDispatcherConformance<TFixture>(TFixture fixture) :
         Assert.All(counts, c => Assert.InRange(c.Value, 1, 2));
         Assert.Equal(hanging.Order(), counts.Where(c => c.Value == 2).Select(c => c.Key).Order());
         Assert.All(h.Receiver.Received, r => Assert.True(r.SignatureValid));
+    }
+
+    [Fact]
+    public async Task The_dispatcher_counts_deliveries_by_outcome_and_times_every_post()
+    {
+        await using var h = await OpenHarnessAsync();
+        await using var meterServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var meters = meterServices.GetRequiredService<IMeterFactory>();
+        using var recorded = new MetricsRecorder(meters);
+        using var metrics = new StorageMetrics(meters);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.Receiver.Respond = async (r, ct) =>
+        {
+            if (r.Path == "/a/slow") await release.Task.WaitAsync(ct);
+            return (r.Path == "/a/fail" ? 500 : 200, null);
+        };
+        await h.S.A.EnqueueWebhookAsync(h.Webhook("/a/ok"));
+        await h.S.A.EnqueueWebhookAsync(h.Webhook("/a/ok"));
+        await h.S.A.EnqueueWebhookAsync(h.Webhook("/a/fail"));                          // retried later
+        await h.S.A.EnqueueWebhookAsync(h.Webhook("/a/fail") with { MaxAttempts = 1 });  // dead-lettered
+        var slow = await h.S.A.EnqueueWebhookAsync(h.Webhook("/a/slow"));                 // its lease is taken over
+        // One claim takes all five; then the loop sleeps a (fake) day, and the slow delivery never renews its lease.
+        await h.StartDispatcherAsync(o =>
+        {
+            o.PollInterval = TimeSpan.FromDays(1);
+            o.LeaseRenewalInterval = TimeSpan.FromDays(1);
+            o.RetrySchedule = [TimeSpan.FromHours(1)];
+        }, metrics);
+
+        const string Deliveries = "cedros.storage.webhook.deliveries";
+        double Outcome(string outcome) => recorded.Sum(Deliveries, "outcome", outcome);
+        await Eventually(() => Task.FromResult(Outcome("success") == 2 && Outcome("retry") == 1 && Outcome("dead") == 1
+            && h.Receiver.CountOf(slow) == 1), "two delivered, one retried, one dead, the slow one in flight");
+        Assert.Equal(0, Outcome("lease_lost"));
+
+        // Another worker takes the lapsed lease over; the slow receiver then answers 200: the acknowledgement is refused.
+        h.S.Time.Advance(Visibility + TimeSpan.FromSeconds(1));
+        Assert.Equal(slow, Assert.Single(await h.S.Storage.Default.DequeueWebhooksAsync(10)).Id);
+        release.SetResult();
+        await Eventually(() => Task.FromResult(Outcome("lease_lost") == 1), "lease lost counted");
+        Assert.Equal(2, Outcome("success"));
+        Assert.Equal(5, recorded.Of(Deliveries).Sum(m => m.Value));
+
+        // One duration per POST that got an answer: three 200s, two 500s.
+        var durations = recorded.Of("cedros.storage.webhook.delivery.duration");
+        Assert.Equal(5, durations.Count);
+        Assert.All(durations, d => Assert.True(d.Value >= 0));
+        Assert.Equal(3, durations.Count(d => Equals(d.Tags["outcome"], "success") && Equals(d.Tags["http.response.status_code"], 200)));
+        Assert.Equal(2, durations.Count(d => Equals(d.Tags["outcome"], "failure") && Equals(d.Tags["http.response.status_code"], 500)));
     }
 }
