@@ -28,6 +28,10 @@ public abstract class CrashTests<TFixture>(TFixture fixture, ITestOutputHelper o
             {
                 await worker.WaitReadyAsync();
                 worker.Go();
+                // Even rounds kill at a random moment from the start (possibly before the first commit); odd rounds
+                // first wait for one acknowledged batch (a cold child process on a loaded machine can take longer
+                // than the whole random window for its first batch), then kill at a random moment after it.
+                if (round % 2 == 1) await WaitForFirstAckAsync(worker);
                 await Task.Delay(random.Next(20, 400));
                 await worker.KillAsync();
                 var acked = worker.Lines.Where(l => l.StartsWith("ack ", StringComparison.Ordinal)).Select(l => l[4..]).ToList();
@@ -55,5 +59,15 @@ public abstract class CrashTests<TFixture>(TFixture fixture, ITestOutputHelper o
             }
         }
         Assert.True(totalAcked > 0, "no batch was ever acknowledged: the kills came too early to test anything");
+    }
+
+    private static async Task WaitForFirstAckAsync(WorkerProcess worker)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!worker.Lines.Any(l => l.StartsWith("ack ", StringComparison.Ordinal)))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the writer acknowledged no batch within 60 s: " + string.Join(" | ", worker.Errors));
+            await Task.Delay(5);
+        }
     }
 }
