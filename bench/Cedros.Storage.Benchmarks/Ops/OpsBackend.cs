@@ -66,7 +66,7 @@ public sealed class OpsBackend : IAsyncDisposable
         return ops;
     }
 
-    /// <summary>A raw PostgreSQL command on a connection taken from the pool; dispose both with the returned lease.</summary>
+    /// <summary>Runs a raw PostgreSQL command on a connection taken from the pool for this call (both disposed after <paramref name="run"/>).</summary>
     public async Task<T> PgAsync<T>(string sql, Action<NpgsqlParameterCollection> bind, Func<NpgsqlCommand, Task<T>> run)
     {
         await using var connection = await Pg!.OpenConnectionAsync().ConfigureAwait(false);
