@@ -15,16 +15,37 @@ internal sealed class PgConn(NpgsqlConnection connection, NpgsqlTransaction? tra
 
     public NpgsqlCommand Command(string sql, params (string Name, object? Value)[] args)
     {
-        var cmd = new NpgsqlCommand(Context.Sql(sql), connection, transaction);
-        foreach (var (name, value) in args) cmd.Parameters.Add(Param(name, value));
+        var statement = Context.Statement(sql);
+        var cmd = new NpgsqlCommand(statement.Text, connection, transaction);
+        Bind(cmd.Parameters, statement, args);
         return cmd;
     }
 
     public NpgsqlBatchCommand BatchCommand(string sql, params (string Name, object? Value)[] args)
     {
-        var cmd = new NpgsqlBatchCommand(Context.Sql(sql));
-        foreach (var (name, value) in args) cmd.Parameters.Add(Param(name, value));
+        var statement = Context.Statement(sql);
+        var cmd = new NpgsqlBatchCommand(statement.Text);
+        Bind(cmd.Parameters, statement, args);
         return cmd;
+    }
+
+    /// <summary>Positional parameters in the statement's order (an argument it does not mention is not sent), or the
+    /// named ones when the statement kept its names.</summary>
+    private static void Bind(NpgsqlParameterCollection parameters, PgStatement statement, (string Name, object? Value)[] args)
+    {
+        if (statement.Names is not { } names)
+        {
+            foreach (var (name, value) in args) parameters.Add(Param(name, value));
+            return;
+        }
+        foreach (var name in names) parameters.Add(Param("", ValueOf(args, name)));
+    }
+
+    private static object? ValueOf((string Name, object? Value)[] args, string placeholder)
+    {
+        foreach (var (name, value) in args)
+            if (name.AsSpan().TrimStart('@').Equals(placeholder, StringComparison.OrdinalIgnoreCase)) return value;
+        throw new InvalidOperationException($"The statement's parameter @{placeholder} has no value.");
     }
 
     public NpgsqlBatch Batch(params NpgsqlBatchCommand[] commands)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Cedros.Storage.Configuration;
 using Cedros.Storage.Internal;
 using Cedros.Storage.Schema;
@@ -10,6 +11,7 @@ namespace Cedros.Storage.Postgres;
 internal sealed class PostgresContext(NpgsqlDataSource dataSource, StorageOptions options, ResolvedTables tables, TimeProvider time)
 {
     private readonly SqlTemplate _sql = new(tables);
+    private readonly ConcurrentDictionary<string, PgStatement> _statements = new(StringComparer.Ordinal);
 
     public NpgsqlDataSource DataSource { get; } = dataSource;
     public StorageOptions Options { get; } = options;
@@ -30,4 +32,7 @@ internal sealed class PostgresContext(NpgsqlDataSource dataSource, StorageOption
 
     /// <summary>The SQL of a template (<see cref="SqlTemplate"/>), rendered once.</summary>
     public string Sql(string template) => _sql[template];
+
+    /// <summary>The template rendered and its placeholders made positional (<see cref="PgStatement"/>), once.</summary>
+    public PgStatement Statement(string template) => _statements.GetOrAdd(template, t => PgStatement.Parse(_sql[t]));
 }

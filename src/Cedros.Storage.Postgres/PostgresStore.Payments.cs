@@ -11,7 +11,7 @@ internal sealed partial class PostgresStore : IPaymentDriver
     {
         try
         {
-            return (await RunAsync(c => InsertPaymentsAsync(c, [payment]), cancellationToken).ConfigureAwait(false)).Count == 1;
+            return await RunAsync(c => InsertOnePaymentAsync(c, payment), cancellationToken).ConfigureAwait(false);
         }
         catch (ArchivedConcurrentlyException)
         {
@@ -122,6 +122,35 @@ internal sealed partial class PostgresStore : IPaymentDriver
             throw new ArchivedConcurrentlyException();
         }
     }
+
+    /// <summary>
+    /// One payment as <see cref="InsertPaymentsAsync"/> records a batch, in a single-row statement: no arrays to encode
+    /// and unnest for the call a payment server makes most.
+    /// </summary>
+    private async Task<bool> InsertOnePaymentAsync(PgConn c, PaymentTransaction t)
+    {
+        try
+        {
+            return (await c.ListAsync(t.AttemptId is null ? InsertOneOrSkip : InsertOneOwnAttempt, static _ => true,
+                ("t", TenantId), ("sig", t.Signature), ("resource", t.ResourceId), ("wallet", t.Wallet),
+                ("amount", t.Amount), ("asset", t.AmountAsset), ("created", t.CreatedAt), ("meta", StorageJson.Serialize(t.Metadata)),
+                ("attempt", t.AttemptId)).ConfigureAwait(false)).Count == 1;
+        }
+        catch (PostgresException ex) when (PostgresArchiveGuard.IsArchivedReplay(ex))
+        {
+            throw new ArchivedConcurrentlyException();
+        }
+    }
+
+    private const string InsertOne = """
+        INSERT INTO [[payments]] AS p (signature, tenant_id, resource_id, wallet, amount, amount_asset, created_at, metadata, attempt_id)
+        SELECT @sig, @t, @resource, @wallet, @amount, @asset, @created, @meta::jsonb, @attempt::text
+         WHERE NOT EXISTS (SELECT 1 FROM [[payments_archive]] a WHERE a.signature = @sig)
+
+        """;
+
+    private const string InsertOneOrSkip = InsertOne + "ON CONFLICT (signature) DO NOTHING RETURNING 1";
+    private const string InsertOneOwnAttempt = InsertOne + OwnAttempt + " RETURNING 1";
 
     /// <summary>Only when some payment carries an attempt id: DO UPDATE locks every conflicting row, even where its
     /// WHERE is false, and a replay holding a ledger row's lock would make the archiver's SKIP LOCKED pass it by.</summary>
