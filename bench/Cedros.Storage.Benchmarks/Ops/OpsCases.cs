@@ -13,5 +13,8 @@ public static class OpsCases
         new CouponUsageCase(backend),
         new StoreOrderCase(backend),
         new EnqueueWebhookCase(backend),
+        new ClaimAckCase(backend),
+        new ReserveStockCase(backend),
+        new IdempotencyCase(backend),
     ];
 }

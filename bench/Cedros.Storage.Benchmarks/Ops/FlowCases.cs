@@ -1,0 +1,286 @@
+using System.Globalization;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Cedros.Storage.Benchmarks.Ops;
+
+/// <summary>
+/// <c>ReserveInventoryAsync(reservation, stock)</c> of 1 unit against a stock that is never reached, rotating over 100
+/// products, vs the guarded insert by hand: PostgreSQL takes the product's advisory lock in a transaction and inserts
+/// only while reserved + 1 ≤ stock; SQLite runs that conditional insert alone (one statement is atomic under its single writer).
+/// </summary>
+public sealed class ReserveStockCase(OpsBackend backend) : OpsCase(backend)
+{
+    private const int Products = 100;
+    private const int Stock = 1_000_000_000;
+    private static readonly string Table = OpsBackend.Tables.InventoryReservations;
+
+    public override string Name => "reserve stock";
+
+    private static string Product(long i) => string.Create(CultureInfo.InvariantCulture, $"product-{i % Products}");
+
+    public override Task StorageAsync(int worker, long i) => Store.ReserveInventoryAsync(new InventoryReservation
+    {
+        Id = Key("s", i), ProductId = Product(i), Quantity = 1, CartId = Key("s", i), ExpiresAt = Raw.Now().AddMinutes(15),
+    }, Stock);
+
+    public override async Task RawAsync(int worker, long i)
+    {
+        var id = Key("r", i);
+        var now = Raw.Now();
+        const string Guarded = """
+             WHERE (SELECT coalesce(sum(quantity), 0) FROM {0}
+                     WHERE tenant_id = {1} AND product_id = {2} AND variant_id IS NULL AND status = 'active' AND expires_at > {3}) + 1 <= {4}
+            """;
+        if (Pg)
+        {
+            await using var connection = await Backend.Pg!.OpenConnectionAsync();
+            await using var tx = await connection.BeginTransactionAsync();
+            await using var batch = new NpgsqlBatch(connection, tx);
+            var lockProduct = new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))");
+            lockProduct.Parameters.Add(new() { Value = $"{Table}\u001f{BenchEnv.Tenant}\u001f{Product(i)}" });
+            var insert = new NpgsqlBatchCommand($"""
+                INSERT INTO {Table} (id, tenant_id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at)
+                SELECT $1, $2, $3, NULL, 1, $4, $1, 'active', $5
+                """ + string.Format(CultureInfo.InvariantCulture, Guarded, Table, "$2", "$3", "$5", "$6"));
+            foreach (var value in new object[] { id, BenchEnv.Tenant, Product(i), now.AddMinutes(15), now, (long)Stock })
+                insert.Parameters.Add(new() { Value = value });
+            batch.BatchCommands.Add(lockProduct);
+            batch.BatchCommands.Add(insert);
+            await batch.ExecuteNonQueryAsync();
+            await tx.CommitAsync();
+            return;
+        }
+        var command = Backend.Lite(worker, $"""
+            INSERT INTO {Table} (tenant_id, id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at)
+            SELECT @t, @id, @product, NULL, 1, @expires, @id, 'active', @now
+            """ + string.Format(CultureInfo.InvariantCulture, Guarded, Table, "@t", "@product", "@now", "@stock"),
+            "@t", "@id", "@product", "@expires", "@now", "@stock");
+        Expect(await Backend.LiteWriteAsync(() =>
+        {
+            object[] values = [BenchEnv.Tenant, id, Product(i), Raw.Micros(now.AddMinutes(15)), Raw.Micros(now), (long)Stock];
+            for (var k = 0; k < values.Length; k++) command.Parameters[k].Value = values[k];
+            return command.ExecuteNonQuery();
+        }) == 1, "raw reservation not inserted");
+    }
+}
+
+/// <summary>
+/// An idempotent request's two calls, <c>TryBeginIdempotentRequestAsync</c> of a new key then
+/// <c>CompleteIdempotentRequestAsync</c>, vs by hand: an upsert that takes the key unless a live record holds it, then an
+/// update of the response guarded by the lock token.
+/// </summary>
+public sealed class IdempotencyCase(OpsBackend backend) : OpsCase(backend)
+{
+    private static readonly string Table = OpsBackend.Tables.IdempotencyKeys;
+    private static readonly IdempotencyResponse Response = new() { StatusCode = 201, Body = "{\"order\":\"o-1\"}"u8.ToArray(), CachedAt = Raw.Now() };
+
+    public override string Name => "idempotency begin+complete";
+
+    public override async Task StorageAsync(int worker, long i)
+    {
+        var key = Key("s", i);
+        var begun = await Store.TryBeginIdempotentRequestAsync(key, "fingerprint", TimeSpan.FromSeconds(30));
+        Expect(begun.Outcome == IdempotencyBeginOutcome.Started, "request not started");
+        await Store.CompleteIdempotentRequestAsync(key, begun.LockToken!, Response, TimeSpan.FromHours(24));
+    }
+
+    public override async Task RawAsync(int worker, long i)
+    {
+        var key = Key("r", i);
+        var token = Guid.NewGuid().ToString("N");
+        var now = Raw.Now();
+        if (Pg)
+        {
+            Expect(await Backend.PgExecuteAsync($"""
+                INSERT INTO {Table} AS k (tenant_id, key, fingerprint, lock_token, locked_until, live_until, created_at)
+                VALUES ($1, $2, $3, $4, $5, $5, $6)
+                ON CONFLICT (tenant_id, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, lock_token = EXCLUDED.lock_token,
+                    locked_until = EXCLUDED.locked_until, status_code = NULL, headers = NULL, body = NULL, cached_at = NULL,
+                    expires_at = NULL, live_until = EXCLUDED.live_until, created_at = EXCLUDED.created_at
+                 WHERE k.live_until <= $6
+                """, p =>
+            {
+                foreach (var value in new object[] { BenchEnv.Tenant, key, "fingerprint", token, now.AddSeconds(30), now }) p.Add(new() { Value = value });
+            }) == 1, "raw request not started");
+            Expect(await Backend.PgExecuteAsync($"""
+                UPDATE {Table} SET lock_token = NULL, locked_until = NULL, status_code = $4, headers = $5, body = $6, cached_at = $7,
+                       expires_at = $8, live_until = $8
+                 WHERE tenant_id = $1 AND key = $2 AND lock_token = $3 AND status_code IS NULL AND live_until > $7
+                """, p =>
+            {
+                foreach (var value in new object[] { BenchEnv.Tenant, key, token, Response.StatusCode }) p.Add(new() { Value = value });
+                p.Add(new() { Value = "{}", NpgsqlDbType = NpgsqlDbType.Jsonb });
+                p.Add(new() { Value = Response.Body });
+                p.Add(new() { Value = now });
+                p.Add(new() { Value = now.AddHours(24) });
+            }) == 1, "raw request not completed");
+            return;
+        }
+        var begin = Backend.Lite(worker, $"""
+            INSERT INTO {Table} (tenant_id, key, fingerprint, lock_token, locked_until) VALUES (@t, @k, @fp, @token, @until)
+            ON CONFLICT (tenant_id, key) DO UPDATE SET fingerprint = excluded.fingerprint, lock_token = excluded.lock_token,
+                locked_until = excluded.locked_until, status_code = NULL, headers = NULL, body = NULL, cached_at = NULL, expires_at = NULL
+             WHERE NOT ((status_code IS NOT NULL AND expires_at > @now) OR (status_code IS NULL AND locked_until > @now))
+            """, "@t", "@k", "@fp", "@token", "@until", "@now");
+        var complete = Backend.Lite(worker, $"""
+            UPDATE {Table} SET lock_token = NULL, locked_until = NULL, status_code = @code, headers = '{"{}"}', body = @body,
+                   cached_at = @now, expires_at = @expires
+             WHERE tenant_id = @t AND key = @k AND lock_token = @token AND status_code IS NULL AND locked_until > @now
+            """, "@t", "@k", "@token", "@code", "@body", "@now", "@expires");
+        Expect(await Backend.LiteWriteAsync(() =>
+        {
+            object[] values = [BenchEnv.Tenant, key, "fingerprint", token, Raw.Micros(now.AddSeconds(30)), Raw.Micros(now)];
+            for (var k = 0; k < values.Length; k++) begin.Parameters[k].Value = values[k];
+            return begin.ExecuteNonQuery();
+        }) == 1, "raw request not started");
+        Expect(await Backend.LiteWriteAsync(() =>
+        {
+            object[] values = [BenchEnv.Tenant, key, token, (long)Response.StatusCode, Response.Body, Raw.Micros(now), Raw.Micros(now.AddHours(24))];
+            for (var k = 0; k < values.Length; k++) complete.Parameters[k].Value = values[k];
+            return complete.ExecuteNonQuery();
+        }) == 1, "raw request not completed");
+    }
+}
+
+/// <summary>
+/// One delivery's queue calls, <c>DequeueWebhooksAsync(1)</c> then <c>MarkWebhookSuccessAsync(id, claimToken)</c>, vs a
+/// hand-written claim of the oldest ready webhook (SKIP LOCKED on PostgreSQL) and an ack guarded by its token. Both sides
+/// drain one shared backlog; whichever side finds it empty refills it with 5,000 webhooks by one raw insert (a few ms
+/// every 5,000 operations, falling on either side).
+/// </summary>
+public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
+{
+    private const int Refill = 5_000;
+    private static readonly string Table = OpsBackend.Tables.WebhookQueue;
+    private readonly SemaphoreSlim _refill = new(1, 1);
+
+    public override string Name => "claim+ack webhook";
+
+    public override Task SetupAsync() => RefillAsync();
+
+    public override async Task StorageAsync(int worker, long i)
+    {
+        var claimed = await Store.DequeueWebhooksAsync(1);
+        if (claimed.Count == 0)
+        {
+            await RefillAsync();
+            return;
+        }
+        await Store.MarkWebhookSuccessAsync(claimed[0].Id, claimed[0].ClaimToken!);
+    }
+
+    public override async Task RawAsync(int worker, long i)
+    {
+        var now = Raw.Now();
+        if (Pg)
+        {
+            await using var connection = await Backend.Pg!.OpenConnectionAsync();
+            string? id = null, token = null;
+            await using (var claim = new NpgsqlCommand($"""
+                UPDATE {Table} SET status = 'processing', attempts = attempts + 1, last_attempt_at = $1, locked_until = $2, claim_token = $3
+                 WHERE id IN (SELECT id FROM {Table} WHERE status = 'pending' AND next_attempt_at <= $1
+                               ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                RETURNING id, tenant_id, url, payload_raw, headers, event_type, attempts, max_attempts, next_attempt_at, created_at, claim_token
+                """, connection))
+            {
+                claim.Parameters.Add(new() { Value = now });
+                claim.Parameters.Add(new() { Value = now.AddMinutes(5) });
+                claim.Parameters.Add(new() { Value = Guid.NewGuid().ToString("N") });
+                await using var reader = await claim.ExecuteReaderAsync();
+                if (await reader.ReadAsync()) (id, token) = (reader.GetString(0), reader.GetString(10));
+            }
+            if (id is null)
+            {
+                await RefillAsync();
+                return;
+            }
+            await using var ack = new NpgsqlCommand($"""
+                UPDATE {Table} SET status = 'success', completed_at = $3, locked_until = NULL, claim_token = NULL
+                 WHERE id = $1 AND status = 'processing' AND claim_token = $2
+                """, connection);
+            ack.Parameters.Add(new() { Value = id });
+            ack.Parameters.Add(new() { Value = token });
+            ack.Parameters.Add(new() { Value = now });
+            Expect(await ack.ExecuteNonQueryAsync() == 1, "raw ack lost");
+            return;
+        }
+        var claimLite = Backend.Lite(worker, $"""
+            UPDATE {Table} SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until, claim_token = @token
+             WHERE id IN (SELECT id FROM {Table} WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 1)
+            RETURNING id, tenant_id, url, payload, headers, event_type, attempts, max_attempts, next_attempt_at, created_at, claim_token
+            """, "@now", "@until", "@token");
+        var ackLite = Backend.Lite(worker, $"""
+            UPDATE {Table} SET status = 'success', completed_at = @now, locked_until = NULL, claim_token = NULL
+             WHERE id = @id AND status = 'processing' AND claim_token = @token
+            """, "@id", "@token", "@now");
+        var claimedLite = await Backend.LiteWriteAsync(() =>
+        {
+            claimLite.Parameters[0].Value = Raw.Micros(now);
+            claimLite.Parameters[1].Value = Raw.Micros(now.AddMinutes(5));
+            claimLite.Parameters[2].Value = Guid.NewGuid().ToString("N");
+            using var reader = claimLite.ExecuteReader();
+            return reader.Read() ? (reader.GetString(0), reader.GetString(10)) : ((string, string)?)null;
+        });
+        if (claimedLite is not { } held)
+        {
+            await RefillAsync();
+            return;
+        }
+        Expect(await Backend.LiteWriteAsync(() =>
+        {
+            ackLite.Parameters[0].Value = held.Item1;
+            ackLite.Parameters[1].Value = held.Item2;
+            ackLite.Parameters[2].Value = Raw.Micros(now);
+            return ackLite.ExecuteNonQuery();
+        }) == 1, "raw ack lost");
+    }
+
+    /// <summary>Adds <see cref="Refill"/> ready webhooks, once for all callers that found the queue empty together.</summary>
+    private async Task RefillAsync()
+    {
+        if (!await _refill.WaitAsync(0))
+        {
+            await _refill.WaitAsync();
+            _refill.Release();
+            return;
+        }
+        try
+        {
+            var batch = Key("fill", Next());
+            if (!HasRaw)
+            {
+                for (var k = 0; k < Refill; k++)
+                    await Store.EnqueueWebhookAsync(new PendingWebhook { Id = $"{batch}-{k}", Url = "https://merchant.example/hook", Payload = "{}" });
+                return;
+            }
+            if (Pg)
+            {
+                await Backend.PgExecuteAsync($"""
+                    INSERT INTO {Table} (id, tenant_id, url, payload, payload_raw, headers, event_type, status, attempts, max_attempts, next_attempt_at, created_at)
+                    SELECT $1 || '-' || g, $2, 'https://merchant.example/hook', '{"{}"}'::jsonb, '{"{}"}', '{"{}"}', 'payment.succeeded', 'pending', 0, 5,
+                           now() - interval '1 minute', now()
+                      FROM generate_series(1, {Refill}) g
+                    """, p => { p.Add(new() { Value = batch }); p.Add(new() { Value = BenchEnv.Tenant }); });
+                return;
+            }
+            var fill = Backend.Lite(-1, $"""
+                WITH RECURSIVE g(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM g WHERE n < {Refill})
+                INSERT INTO {Table} (id, tenant_id, url, payload, headers, event_type, status, attempts, max_attempts, next_attempt_at, created_at)
+                SELECT @batch || '-' || n, @t, 'https://merchant.example/hook', '{"{}"}', '{"{}"}', 'payment.succeeded', 'pending', 0, 5, @past, @past
+                  FROM g
+                """, "@batch", "@t", "@past");
+            await Backend.LiteWriteAsync(() =>
+            {
+                fill.Parameters[0].Value = batch;
+                fill.Parameters[1].Value = BenchEnv.Tenant;
+                fill.Parameters[2].Value = Raw.Micros(Raw.Now().AddMinutes(-1));
+                return fill.ExecuteNonQuery();
+            });
+        }
+        finally
+        {
+            _refill.Release();
+        }
+    }
+}
