@@ -35,13 +35,8 @@ internal sealed partial class InMemoryStore : IRefundQuoteDriver
         }, cancellationToken);
 
     public Task<bool> ReleaseRefundPayoutAsync(string refundId, string token, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            if (!t.RefundClaims.TryGetValue(Key(refundId), out var claim)
-                || !string.Equals(claim.Token, token, StringComparison.Ordinal)) return false;
-            t.RefundClaims = t.RefundClaims.Remove(Key(refundId));
-            return true;
-        }, cancellationToken);
+        RunAsync(t => Table.RemoveIf(ref t.RefundClaims, Key(refundId), claim => string.Equals(claim.Token, token, StringComparison.Ordinal)),
+            cancellationToken);
 
     public Task<RefundStatusUpdate> MarkRefundProcessedAsync(string refundId, string processedBy, string signature, DateTimeOffset now,
         CancellationToken cancellationToken) =>

@@ -29,6 +29,14 @@ internal static class Table
         return next;
     }
 
+    /// <summary>Deletes the row at <paramref name="key"/> when <paramref name="allowed"/> of it (DELETE … WHERE); whether it did.</summary>
+    public static bool RemoveIf<TKey, T>(ref ImmutableDictionary<TKey, T> table, TKey key, Func<T, bool> allowed) where TKey : notnull
+    {
+        if (!table.TryGetValue(key, out var row) || !allowed(row)) return false;
+        table = table.Remove(key);
+        return true;
+    }
+
     /// <summary>
     /// One conditional change of the row at <paramref name="key"/>, as a SQL backend's conditional UPDATE: when absent,
     /// <paramref name="absent"/>; when <paramref name="allowed"/> refuses it, <paramref name="refused"/> of the row as it is;
