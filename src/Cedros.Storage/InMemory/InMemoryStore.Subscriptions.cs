@@ -10,13 +10,10 @@ namespace Cedros.Storage.InMemory;
 internal sealed partial class InMemoryStore : ISubscriptionDriver
 {
     public Task<SubscriptionWrite> InsertSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            if (t.Subscriptions.ContainsKey(Key(subscription.Id))) return SubscriptionWrite.IdTaken;
-            if (StripeIdTaken(t, subscription)) return SubscriptionWrite.StripeIdTaken;
-            t.Subscriptions = t.Subscriptions.Add(Key(subscription.Id), subscription);
-            return SubscriptionWrite.Done;
-        }, cancellationToken);
+        // A taken id is reported before a taken Stripe id.
+        RunAsync(t => !t.Subscriptions.ContainsKey(Key(subscription.Id)) && StripeIdTaken(t, subscription) ? SubscriptionWrite.StripeIdTaken
+            : Table.TryAdd(ref t.Subscriptions, Key(subscription.Id), subscription) ? SubscriptionWrite.Done : SubscriptionWrite.IdTaken,
+            cancellationToken);
 
     public Task<Subscription?> SelectSubscriptionAsync(string id, CancellationToken cancellationToken) =>
         RunAsync(t => t.Subscriptions.GetValueOrDefault(Key(id)), cancellationToken);

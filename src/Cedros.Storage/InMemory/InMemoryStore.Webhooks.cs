@@ -6,13 +6,8 @@ namespace Cedros.Storage.InMemory;
 internal sealed partial class InMemoryStore : IWebhookDriver
 {
     public Task<WebhookInsert> InsertWebhookAsync(PendingWebhook webhook, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            if (tables.Webhooks.TryGetValue(webhook.Id, out var existing))
-                return existing.TenantId == TenantId ? WebhookInsert.Exists : WebhookInsert.OtherTenant;
-            tables.Webhooks = tables.Webhooks.Add(webhook.Id, webhook);
-            return WebhookInsert.Inserted;
-        }, cancellationToken);
+        RunAsync(tables => Table.TryAdd(ref tables.Webhooks, webhook.Id, webhook) ? WebhookInsert.Inserted
+            : tables.Webhooks[webhook.Id].TenantId == TenantId ? WebhookInsert.Exists : WebhookInsert.OtherTenant, cancellationToken);
 
     public Task<IReadOnlyList<ClaimedWebhook>> ClaimDueWebhooksAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil,
         CancellationToken cancellationToken) =>
@@ -106,9 +101,14 @@ internal sealed partial class InMemoryStore : IWebhookDriver
             ? w with { Status = WebhookStatus.Failed, LastError = error, CompletedAt = now }
             : w with { Status = WebhookStatus.Pending, LastError = error, CompletedAt = null, NextAttemptAt = next };
 
-    private static PendingWebhook Claim(PendingWebhook w, DateTimeOffset now, DateTimeOffset leaseUntil) =>
-        w with { Status = WebhookStatus.Processing, Attempts = w.Attempts + 1, LastAttemptAt = now, LockedUntil = leaseUntil,
-            ClaimToken = Ids.NewToken() };
+    private static PendingWebhook Claim(PendingWebhook w, DateTimeOffset now, DateTimeOffset leaseUntil) => w with
+    {
+        Status = WebhookStatus.Processing,
+        Attempts = w.Attempts + 1,
+        LastAttemptAt = now,
+        LockedUntil = leaseUntil,
+        ClaimToken = Ids.NewToken(),
+    };
 
     /// <summary>Processing under <paramref name="claimToken"/> (any claim when null).</summary>
     private static bool IsHeld(PendingWebhook w, string? claimToken) =>
