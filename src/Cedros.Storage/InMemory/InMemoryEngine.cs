@@ -9,7 +9,8 @@ internal sealed class InMemoryEngine(StorageOptions options) : IDisposable
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _transactionCalls = new();
 
-    public StorageOptions Options { get; } = options;
+    /// <summary>Whether a payments archive table is configured (else archiving deletes).</summary>
+    public bool ArchivesPayments { get; } = options.ResolveTables().PaymentsArchive is not null;
     public InMemoryTables Tables { get; private set; } = new();
 
     /// <summary>

@@ -17,19 +17,16 @@ internal sealed partial class InMemoryStore : IPaymentDriver
         RunAsync(tables => (tables.Payments.GetValueOrDefault(signature) ?? tables.PaymentsArchive.GetValueOrDefault(signature)) is { } found
             && found.TenantId == TenantId ? found : null, cancellationToken);
 
-    public Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
-    {
-        // No archive table configured: the rows are deleted (the seed's "cleanup"), and their signatures with them.
-        var archive = engine.Options.ResolveTables().PaymentsArchive is not null;
-        return RunAsync(tables =>
+    /// <summary>No archive table configured: the rows are deleted (the seed's "cleanup"), and their signatures with them.</summary>
+    public Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
         {
             var batch = tables.Payments.Values.Where(p => p.CreatedAt < cutoff).Take(batchSize).ToArray();
             tables.Payments = tables.Payments.RemoveRange(batch.Select(p => p.Signature));
-            if (archive)
+            if (engine.ArchivesPayments)
                 tables.PaymentsArchive = tables.PaymentsArchive.SetItems(batch.Select(p => KeyValuePair.Create(p.Signature, p)));
             return batch.Length;
         }, cancellationToken);
-    }
 
     /// <summary>Inserts every payment unless a signature is recorded already (not as this tenant's own attempt): then
     /// nothing is written and those signatures are reported.</summary>

@@ -24,9 +24,9 @@ internal sealed partial class InMemoryStore : ISubscriptionDriver
             SubscriptionWrite.Missing, _ => SubscriptionWrite.StripeIdTaken, _ => SubscriptionWrite.Done), cancellationToken);
 
     public Task<Subscription?> SelectCurrentSubscriptionAsync(string wallet, string productId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(t => NewestFirst(Tenant(t).Where(s => string.Equals(s.Wallet, wallet, StringComparison.Ordinal)
+        RunAsync(t => Table.NewestFirst(Tenant(t).Where(s => string.Equals(s.Wallet, wallet, StringComparison.Ordinal)
                 && string.Equals(s.ProductId, productId, StringComparison.Ordinal)
-                && IsLive(s.Status) && s.CurrentPeriodStart <= now && now < s.CurrentPeriodEnd))
+                && IsLive(s.Status) && s.CurrentPeriodStart <= now && now < s.CurrentPeriodEnd), s => s.CreatedAt, s => s.Id, 1)
             .FirstOrDefault(), cancellationToken);
 
     public Task<Subscription?> SelectSubscriptionByStripeIdAsync(string stripeSubscriptionId, CancellationToken cancellationToken) =>
@@ -68,12 +68,9 @@ internal sealed partial class InMemoryStore : ISubscriptionDriver
 
     private IEnumerable<Subscription> Tenant(InMemoryTables t) => Table.OfTenant(t.Subscriptions, TenantId);
 
-    private static Subscription[] NewestFirst(IEnumerable<Subscription> subscriptions) =>
-        Table.NewestFirst(subscriptions, s => s.CreatedAt, s => s.Id);
-
     /// <summary>This tenant's subscriptions that match, newest first.</summary>
     private Task<IReadOnlyList<Subscription>> Newest(Func<Subscription, bool> match, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t).Where(match)), cancellationToken);
+        RunAsync<IReadOnlyList<Subscription>>(t => Table.NewestFirst(Tenant(t).Where(match), s => s.CreatedAt, s => s.Id), cancellationToken);
 
     /// <summary>Statuses that grant access: active, trialing, past_due.</summary>
     private static bool IsLive(SubscriptionStatus status) =>
