@@ -4,16 +4,14 @@ using Cedros.Storage.Internal;
 namespace Cedros.Storage.InMemory;
 
 /// <summary>The shared state of one <see cref="InMemoryStorage"/> and the lock that serialises access to it.</summary>
-internal sealed class InMemoryEngine(StorageOptions options, TimeProvider time) : IDisposable
+internal sealed class InMemoryEngine(StorageOptions options) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Lock _transactionCalls = new();
 
-    public StorageOptions Options { get; } = options;
-    public TimeProvider Time { get; } = time;
+    /// <summary>Whether a payments archive table is configured (else archiving deletes).</summary>
+    public bool ArchivesPayments { get; } = options.ResolveTables().PaymentsArchive is not null;
     public InMemoryTables Tables { get; private set; } = new();
-
-    public DateTimeOffset Now => StorageTime.Now(Time);
 
     /// <summary>
     /// Runs <paramref name="operation"/> alone against the tables and undoes everything it changed if it throws, so

@@ -18,7 +18,7 @@ public sealed class InMemoryStorage : ICedrosStorage, IDisposable, IStorageHealt
     {
         options ??= new StorageOptions();
         StorageOptionsValidator.ThrowIfInvalid(options);
-        _engine = new InMemoryEngine(options, timeProvider ?? TimeProvider.System);
+        _engine = new InMemoryEngine(options);
         _door = new FrontDoor.StorageFrontDoor("memory", options, timeProvider ?? TimeProvider.System);
         _door.ObserveWebhookQueue(ct => new InMemoryStore(_engine, TenantIds.Default).ReadWebhookQueueStatsAsync(ct));
         Default = ForTenant(TenantIds.Default);

@@ -6,11 +6,9 @@ namespace Cedros.Storage.InMemory;
 internal sealed partial class InMemoryStore : IFulfillmentDriver
 {
     public Task<FulfillmentInsert> InsertFulfillmentAsync(Fulfillment fulfillment, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            if (!t.Orders.ContainsKey(Key(fulfillment.OrderId))) return FulfillmentInsert.OrderMissing;
-            return Table.TryAdd(ref t.Fulfillments, Key(fulfillment.Id), fulfillment) ? FulfillmentInsert.Inserted : FulfillmentInsert.Duplicate;
-        }, cancellationToken);
+        RunAsync(t => !t.Orders.ContainsKey(Key(fulfillment.OrderId)) ? FulfillmentInsert.OrderMissing
+            : Table.TryAdd(ref t.Fulfillments, Key(fulfillment.Id), fulfillment) ? FulfillmentInsert.Inserted : FulfillmentInsert.Duplicate,
+            cancellationToken);
 
     public Task<Fulfillment?> SelectFulfillmentAsync(string fulfillmentId, CancellationToken cancellationToken) =>
         RunAsync(t => t.Fulfillments.GetValueOrDefault(Key(fulfillmentId)), cancellationToken);

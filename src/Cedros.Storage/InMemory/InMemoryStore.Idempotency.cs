@@ -6,57 +6,40 @@ internal sealed partial class InMemoryStore : IIdempotencyDriver
 {
     public Task UpsertIdempotencyResponseAsync(string key, IdempotencyResponse response, DateTimeOffset now, DateTimeOffset expiresAt,
         CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            var fingerprint = LiveIdempotencyRecord(tables, key, now)?.Fingerprint ?? "";
-            tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key), new IdempotencyRecord(fingerprint, null, null, response, expiresAt));
-        }, cancellationToken);
+        RunAsync(t => t.IdempotencyKeys = t.IdempotencyKeys.SetItem(Key(key),
+            new IdempotencyRecord(LiveIdempotencyRecord(t, key, now)?.Fingerprint ?? "", null, response, expiresAt)), cancellationToken);
 
     public Task<IdempotencyResponse?> FindIdempotencyResponseAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(tables => LiveIdempotencyRecord(tables, key, now)?.Response, cancellationToken);
+        RunAsync(t => LiveIdempotencyRecord(t, key, now)?.Response, cancellationToken);
 
     public Task DeleteIdempotencyRecordAsync(string key, CancellationToken cancellationToken) =>
-        RunAsync(tables => { tables.IdempotencyKeys = tables.IdempotencyKeys.Remove(Key(key)); }, cancellationToken);
+        RunAsync(t => t.IdempotencyKeys = t.IdempotencyKeys.Remove(Key(key)), cancellationToken);
 
     public Task<int> DeleteLapsedIdempotencyRecordsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        RunAsync(tables => Table.RemoveWhere(ref tables.IdempotencyKeys, r => !IsLive(r, now), batchSize), cancellationToken);
+        RunAsync(t => Table.RemoveWhere(ref t.IdempotencyKeys, r => r.Until <= now, batchSize), cancellationToken);
 
     public Task<IdempotencyClaim> ClaimIdempotencyKeyAsync(string key, string fingerprint, string token, DateTimeOffset now,
         DateTimeOffset lockedUntil, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
+        RunAsync(t =>
         {
-            if (LiveIdempotencyRecord(tables, key, now) is { } live) return IdempotencyClaim.LiveRecord(live.Fingerprint, live.Response);
-            tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key), new IdempotencyRecord(fingerprint, token, lockedUntil, null, null));
+            if (LiveIdempotencyRecord(t, key, now) is { } live) return IdempotencyClaim.LiveRecord(live.Fingerprint, live.Response);
+            t.IdempotencyKeys = t.IdempotencyKeys.SetItem(Key(key), new IdempotencyRecord(fingerprint, token, null, lockedUntil));
             return IdempotencyClaim.Done;
         }, cancellationToken);
 
     public Task<bool> CompleteHeldIdempotencyKeyAsync(string key, string token, IdempotencyResponse response, DateTimeOffset now,
         DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            if (HeldIdempotencyRecord(tables, key, token, now) is not { } held) return false;
-            tables.IdempotencyKeys = tables.IdempotencyKeys.SetItem(Key(key),
-                held with { LockToken = null, LockedUntil = null, Response = response, ExpiresAt = expiresAt });
-            return true;
-        }, cancellationToken);
+        RunAsync(t => Table.ChangeIf(ref t.IdempotencyKeys, Key(key), r => IsHeld(r, token, now),
+            r => r with { LockToken = null, Response = response, Until = expiresAt }, false, _ => false, _ => true), cancellationToken);
 
     public Task<bool> DeleteHeldIdempotencyKeyAsync(string key, string token, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            if (HeldIdempotencyRecord(tables, key, token, now) is null) return false;
-            tables.IdempotencyKeys = tables.IdempotencyKeys.Remove(Key(key));
-            return true;
-        }, cancellationToken);
+        RunAsync(t => Table.RemoveIf(ref t.IdempotencyKeys, Key(key), r => IsHeld(r, token, now)), cancellationToken);
 
     /// <summary>The key's record unless its response expired or its lock lapsed: such a record is absent.</summary>
-    private IdempotencyRecord? LiveIdempotencyRecord(InMemoryTables tables, string key, DateTimeOffset now) =>
-        tables.IdempotencyKeys.GetValueOrDefault(Key(key)) is { } record && IsLive(record, now) ? record : null;
+    private IdempotencyRecord? LiveIdempotencyRecord(InMemoryTables t, string key, DateTimeOffset now) =>
+        t.IdempotencyKeys.GetValueOrDefault(Key(key)) is { } record && now < record.Until ? record : null;
 
-    /// <summary>The key's live in-progress record when <paramref name="token"/> holds its lock.</summary>
-    private IdempotencyRecord? HeldIdempotencyRecord(InMemoryTables tables, string key, string token, DateTimeOffset now) =>
-        LiveIdempotencyRecord(tables, key, now) is { Response: null } held && string.Equals(held.LockToken, token, StringComparison.Ordinal)
-            ? held : null;
-
-    private static bool IsLive(IdempotencyRecord record, DateTimeOffset now) =>
-        record.Response is not null ? now < record.ExpiresAt : now < record.LockedUntil;
+    /// <summary>A live in-progress record whose lock <paramref name="token"/> holds.</summary>
+    private static bool IsHeld(IdempotencyRecord record, string token, DateTimeOffset now) =>
+        now < record.Until && record.Response is null && string.Equals(record.LockToken, token, StringComparison.Ordinal);
 }

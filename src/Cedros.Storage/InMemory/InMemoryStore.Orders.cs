@@ -6,19 +6,16 @@ namespace Cedros.Storage.InMemory;
 internal sealed partial class InMemoryStore : IOrderDriver
 {
     public Task<bool> InsertOrderAsync(Order order, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            var purchase = (TenantId, order.Source, order.PurchaseId);
-            if (t.OrdersByPurchase.ContainsKey(purchase) || !Table.TryAdd(ref t.Orders, Key(order.Id), order)) return false;
-            t.OrdersByPurchase = t.OrdersByPurchase.Add(purchase, order.Id);
-            return true;
-        }, cancellationToken);
+        // The purchase index gains a row only with a new order (its id and its purchase both unused).
+        RunAsync(t => !t.OrdersByPurchase.ContainsKey((TenantId, order.Source, order.PurchaseId)) && Table.TryAdd(ref t.Orders, Key(order.Id), order)
+            && Table.TryAdd(ref t.OrdersByPurchase, (TenantId, order.Source, order.PurchaseId), order.Id), cancellationToken);
 
     public Task<Order?> SelectOrderAsync(string orderId, CancellationToken cancellationToken) =>
         RunAsync(t => t.Orders.GetValueOrDefault(Key(orderId)), cancellationToken);
 
     public Task<Order?> SelectOrderByPurchaseAsync(string source, string purchaseId, CancellationToken cancellationToken) =>
-        RunAsync(t => FindOrderByPurchase(t, source, purchaseId), cancellationToken);
+        RunAsync(t => t.OrdersByPurchase.TryGetValue((TenantId, source, purchaseId), out var id) ? t.Orders.GetValueOrDefault(Key(id)) : null,
+            cancellationToken);
 
     public Task<IReadOnlyList<Order>> SelectOrdersAsync(int limit, int offset, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<Order>>(t => NewestOrdersFirst(TenantOrders(t)).Skip(offset).Take(limit).ToArray(), cancellationToken);
@@ -62,9 +59,6 @@ internal sealed partial class InMemoryStore : IOrderDriver
     private IEnumerable<Order> TenantOrders(InMemoryTables t) => t.Orders.Values.Where(o => o.TenantId == TenantId);
 
     private static Order[] NewestOrdersFirst(IEnumerable<Order> orders) => Table.NewestFirst(orders, o => o.CreatedAt, o => o.Id);
-
-    private Order? FindOrderByPurchase(InMemoryTables t, string source, string purchaseId) =>
-        t.OrdersByPurchase.TryGetValue((TenantId, source, purchaseId), out var id) ? t.Orders.GetValueOrDefault(Key(id)) : null;
 
     /// <summary>A literal, case-insensitive substring of id, purchase id, resource id, customer or customer e-mail.</summary>
     private static bool OrderMatches(Order o, string needle)

@@ -25,23 +25,14 @@ internal sealed partial class InMemoryStore : IRefundQuoteDriver
 
     public Task<PayoutClaim> ClaimRefundPayoutAsync(string refundId, string token, string processedBy, DateTimeOffset until,
         DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            if (!t.RefundQuotes.TryGetValue(Key(refundId), out var refund)) return PayoutClaim.Missing;
-            if (refund.Status is not (RefundStatus.Pending or RefundStatus.Approved) || refund.IsExpired(now)) return PayoutClaim.NotClaimable;
-            if (t.RefundClaims.TryGetValue(Key(refundId), out var claim) && now < claim.Until) return PayoutClaim.NotClaimable;
-            t.RefundClaims = t.RefundClaims.SetItem(Key(refundId), (token, until));
-            return PayoutClaim.Claimed;
-        }, cancellationToken);
+        RunAsync(t => !t.RefundQuotes.TryGetValue(Key(refundId), out var refund) ? PayoutClaim.Missing
+            : refund.Status is (RefundStatus.Pending or RefundStatus.Approved) && !refund.IsExpired(now)
+                && Table.UpsertAllUnless(ref t.RefundClaims, [(Token: token, Until: until)], _ => Key(refundId), claim => now < claim.Until) < 0
+                ? PayoutClaim.Claimed : PayoutClaim.NotClaimable, cancellationToken);
 
     public Task<bool> ReleaseRefundPayoutAsync(string refundId, string token, CancellationToken cancellationToken) =>
-        RunAsync(t =>
-        {
-            if (!t.RefundClaims.TryGetValue(Key(refundId), out var claim)
-                || !string.Equals(claim.Token, token, StringComparison.Ordinal)) return false;
-            t.RefundClaims = t.RefundClaims.Remove(Key(refundId));
-            return true;
-        }, cancellationToken);
+        RunAsync(t => Table.RemoveIf(ref t.RefundClaims, Key(refundId), claim => string.Equals(claim.Token, token, StringComparison.Ordinal)),
+            cancellationToken);
 
     public Task<RefundStatusUpdate> MarkRefundProcessedAsync(string refundId, string processedBy, string signature, DateTimeOffset now,
         CancellationToken cancellationToken) =>

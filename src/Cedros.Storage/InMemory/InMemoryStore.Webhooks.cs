@@ -6,29 +6,18 @@ namespace Cedros.Storage.InMemory;
 internal sealed partial class InMemoryStore : IWebhookDriver
 {
     public Task<WebhookInsert> InsertWebhookAsync(PendingWebhook webhook, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            if (tables.Webhooks.TryGetValue(webhook.Id, out var existing))
-                return existing.TenantId == TenantId ? WebhookInsert.Exists : WebhookInsert.OtherTenant;
-            tables.Webhooks = tables.Webhooks.Add(webhook.Id, webhook);
-            return WebhookInsert.Inserted;
-        }, cancellationToken);
+        RunAsync(tables => Table.TryAdd(ref tables.Webhooks, webhook.Id, webhook) ? WebhookInsert.Inserted
+            : tables.Webhooks[webhook.Id].TenantId == TenantId ? WebhookInsert.Exists : WebhookInsert.OtherTenant, cancellationToken);
 
     public Task<IReadOnlyList<ClaimedWebhook>> ClaimDueWebhooksAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil,
         CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<ClaimedWebhook>>(tables =>
         {
+            // Due: pending whose attempt time came, or processing whose lease ended.
             var claimed = tables.Webhooks.Values
-                .Where(w => w.Status switch
-                {
-                    WebhookStatus.Pending => w.NextAttemptAt <= now,
-                    WebhookStatus.Processing => w.LockedUntil <= now,
-                    _ => false,
-                })
-                .OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, Utf8Order.Instance)
-                .Take(limit)
-                .Select(w => new ClaimedWebhook(Claim(w, now, leaseUntil), w.Status == WebhookStatus.Processing))
-                .ToArray();
+                .Where(w => w.Status == WebhookStatus.Pending ? w.NextAttemptAt <= now : w.Status == WebhookStatus.Processing && w.LockedUntil <= now)
+                .OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, Utf8Order.Instance).Take(limit)
+                .Select(w => new ClaimedWebhook(Claim(w, now, leaseUntil), w.Status == WebhookStatus.Processing)).ToArray();
             tables.Webhooks = tables.Webhooks.SetItems(claimed.Select(c => KeyValuePair.Create(c.Webhook.Id, c.Webhook)));
             return claimed;
         }, cancellationToken);
@@ -52,34 +41,23 @@ internal sealed partial class InMemoryStore : IWebhookDriver
     public Task<IReadOnlyList<string>> FailWebhooksAsync(IReadOnlyList<FailedClaim> failures, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReleaseAllAsync(failures, f => (f.Id, f.ClaimToken), (w, f) => Fail(w, f.Error, f.NextAttemptAt, now), cancellationToken);
 
-    /// <summary>Under one lock, applies <paramref name="change"/> to every webhook of <paramref name="items"/> still
-    /// processing under its claim token, and releases those claims; returns their ids.</summary>
+    /// <summary>Under one lock, applies <paramref name="change"/> to every webhook of <paramref name="items"/> (distinct
+    /// ids) still processing under its claim token, and releases those claims; returns their ids.</summary>
     private Task<IReadOnlyList<string>> ReleaseAllAsync<T>(IReadOnlyList<T> items, Func<T, (string Id, string Token)> claim,
         Func<PendingWebhook, T, PendingWebhook> change, CancellationToken cancellationToken) =>
         RunAsync<IReadOnlyList<string>>(tables =>
         {
-            var done = new List<string>(items.Count);
-            var builder = tables.Webhooks.ToBuilder();
-            foreach (var item in items)
-            {
-                var (id, token) = claim(item);
-                if (!builder.TryGetValue(id, out var webhook) || webhook.Status != WebhookStatus.Processing
-                    || !string.Equals(webhook.ClaimToken, token, StringComparison.Ordinal))
-                    continue;
-                builder[id] = change(webhook, item) with { LockedUntil = null, ClaimToken = null };
-                done.Add(id);
-            }
-            tables.Webhooks = builder.ToImmutable();
-            return done;
+            var held = items.Select(item => (item, row: tables.Webhooks.GetValueOrDefault(claim(item).Id)))
+                .Where(x => x.row is not null && IsHeld(x.row, claim(x.item).Token)).Select(x => Released(change(x.row!, x.item))).ToArray();
+            tables.Webhooks = tables.Webhooks.SetItems(held.Select(w => KeyValuePair.Create(w.Id, w)));
+            return [.. held.Select(w => w.Id)];
         }, cancellationToken);
 
     /// <summary>Applies <paramref name="change"/> to a processing webhook whose claim (when given) still holds, and
     /// releases the claim.</summary>
     private Task<WebhookChange> ReleaseAsync(string webhookId, string? claimToken, Func<PendingWebhook, PendingWebhook> change,
         CancellationToken cancellationToken) =>
-        RunAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId,
-            w => w.Status == WebhookStatus.Processing && (claimToken is null || string.Equals(w.ClaimToken, claimToken, StringComparison.Ordinal)),
-            w => change(w) with { LockedUntil = null, ClaimToken = null },
+        RunAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => IsHeld(w, claimToken), w => Released(change(w)),
             WebhookChange.Unchanged(null), w => WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(w.Status)), _ => WebhookChange.Done()),
             cancellationToken);
 
@@ -96,26 +74,12 @@ internal sealed partial class InMemoryStore : IWebhookDriver
     public Task<WebhookChange> ResetWebhookAsync(string webhookId, DateTimeOffset now, CancellationToken cancellationToken) =>
         // Another tenant's webhook is absent to this tenant.
         RunAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => w.TenantId == TenantId && w.Status != WebhookStatus.Processing,
-            w => w with
-            {
-                Status = WebhookStatus.Pending,
-                Attempts = 0,
-                NextAttemptAt = now,
-                LastError = null,
-                CompletedAt = null,
-                LockedUntil = null,
-                ClaimToken = null,
-            },
+            w => Released(w) with { Status = WebhookStatus.Pending, Attempts = 0, NextAttemptAt = now, LastError = null, CompletedAt = null },
             WebhookChange.Unchanged(null), w => WebhookChange.Unchanged(w.TenantId == TenantId ? EnumText<WebhookStatus>.ToText(w.Status) : null),
             _ => WebhookChange.Done()), cancellationToken);
 
     public Task<bool> DeleteWebhookRowAsync(string webhookId, CancellationToken cancellationToken) =>
-        RunAsync(tables =>
-        {
-            if (tables.Webhooks.GetValueOrDefault(webhookId) is not { } w || w.TenantId != TenantId) return false;
-            tables.Webhooks = tables.Webhooks.Remove(webhookId);
-            return true;
-        }, cancellationToken);
+        RunAsync(tables => Table.RemoveIf(ref tables.Webhooks, webhookId, w => w.TenantId == TenantId), cancellationToken);
 
     public Task<int> DeleteCompletedWebhooksAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         RunAsync(tables => Table.RemoveWhere(ref tables.Webhooks,
@@ -145,4 +109,10 @@ internal sealed partial class InMemoryStore : IWebhookDriver
         LockedUntil = leaseUntil,
         ClaimToken = Ids.NewToken(),
     };
+
+    /// <summary>Processing under <paramref name="claimToken"/> (any claim when null).</summary>
+    private static bool IsHeld(PendingWebhook w, string? claimToken) =>
+        w.Status == WebhookStatus.Processing && (claimToken is null || string.Equals(w.ClaimToken, claimToken, StringComparison.Ordinal));
+
+    private static PendingWebhook Released(PendingWebhook w) => w with { LockedUntil = null, ClaimToken = null };
 }

@@ -36,10 +36,6 @@ internal sealed class InMemoryTables
     public InMemoryTables Snapshot() => (InMemoryTables)MemberwiseClone();
 }
 
-/// <summary>An idempotency key row: either a lock held by a running request or a cached response.</summary>
-internal sealed record IdempotencyRecord(
-    string Fingerprint,
-    string? LockToken,
-    DateTimeOffset? LockedUntil,
-    IdempotencyResponse? Response,
-    DateTimeOffset? ExpiresAt);
+/// <summary>An idempotency key row: either a lock held by a running request (until its lock lapses) or a cached
+/// response (until it expires); either way the row is live before <see cref="Until"/>.</summary>
+internal sealed record IdempotencyRecord(string Fingerprint, string? LockToken, IdempotencyResponse? Response, DateTimeOffset Until);

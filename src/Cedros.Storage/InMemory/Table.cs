@@ -21,12 +21,15 @@ internal static class Table
 
     /// <summary>Replaces the row at <paramref name="key"/> by <paramref name="change"/> of it; the new row, or null when absent.</summary>
     public static T? Update<TKey, T>(ref ImmutableDictionary<TKey, T> table, TKey key, Func<T, T> change)
-        where TKey : notnull where T : class
+        where TKey : notnull where T : class =>
+        ChangeIf<TKey, T, T?>(ref table, key, _ => true, change, null, _ => null, next => next);
+
+    /// <summary>Deletes the row at <paramref name="key"/> when <paramref name="allowed"/> of it (DELETE … WHERE); whether it did.</summary>
+    public static bool RemoveIf<TKey, T>(ref ImmutableDictionary<TKey, T> table, TKey key, Func<T, bool> allowed) where TKey : notnull
     {
-        if (!table.TryGetValue(key, out var row)) return null;
-        var next = change(row);
-        table = table.SetItem(key, next);
-        return next;
+        if (!table.TryGetValue(key, out var row) || !allowed(row)) return false;
+        table = table.Remove(key);
+        return true;
     }
 
     /// <summary>

@@ -4,32 +4,30 @@ using Cedros.Storage.Internal;
 namespace Cedros.Storage.InMemory;
 
 /// <summary>Products of one tenant. Reads see active products only; a soft-deleted product keeps its id.</summary>
-internal sealed class InMemoryProductRepository(InMemoryStore store) : IProductDriver
+internal sealed partial class InMemoryStore : IProductDriver
 {
-    private readonly InMemoryStore _store = store;
-
     public Task<Product?> SelectActiveProductAsync(string id, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => t.Products.TryGetValue(_store.Key(id), out var p) && p.Active ? p : null, cancellationToken);
+        RunAsync(t => t.Products.TryGetValue(Key(id), out var p) && p.Active ? p : null, cancellationToken);
 
     public Task<Product?> SelectActiveProductByStripePriceAsync(string stripePriceId, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => ActiveProducts(t)
-            .FirstOrDefault(p => string.Equals(p.StripePriceId, stripePriceId, StringComparison.Ordinal)), cancellationToken);
+        RunAsync(t => ActiveProducts(t).FirstOrDefault(p => string.Equals(p.StripePriceId, stripePriceId, StringComparison.Ordinal)),
+            cancellationToken);
 
     public Task<IReadOnlyList<Product>> SelectActiveProductsAsync(CancellationToken cancellationToken) =>
-        _store.RunAsync<IReadOnlyList<Product>>(t => ActiveProducts(t).ToArray(), cancellationToken);
+        RunAsync<IReadOnlyList<Product>>(t => ActiveProducts(t).ToArray(), cancellationToken);
 
     public Task<bool> InsertProductAsync(Product product, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => Table.TryAdd(ref t.Products, _store.Key(product.Id), product), cancellationToken);
+        RunAsync(t => Table.TryAdd(ref t.Products, Key(product.Id), product), cancellationToken);
 
     public Task<bool> ReplaceProductAsync(Product product, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => Table.Update(ref t.Products, _store.Key(product.Id), existing => product with { CreatedAt = existing.CreatedAt })
-            is not null, cancellationToken);
+        RunAsync(t => Table.Update(ref t.Products, Key(product.Id), existing => product with { CreatedAt = existing.CreatedAt }) is not null,
+            cancellationToken);
 
     public Task<bool> DeactivateProductAsync(string id, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => Table.ChangeIf(ref t.Products, _store.Key(id), p => p.Active, p => p with { Active = false, UpdatedAt = now },
+        RunAsync(t => Table.ChangeIf(ref t.Products, Key(id), p => p.Active, p => p with { Active = false, UpdatedAt = now },
             false, _ => true, _ => true), cancellationToken);
 
     /// <summary>This tenant's active products ordered by id (ordinal).</summary>
     private IEnumerable<Product> ActiveProducts(InMemoryTables t) =>
-        Table.OfTenant(t.Products, _store.TenantId).Where(p => p.Active).OrderBy(p => p.Id, Utf8Order.Instance);
+        Table.OfTenant(t.Products, TenantId).Where(p => p.Active).OrderBy(p => p.Id, Utf8Order.Instance);
 }

@@ -7,35 +7,30 @@ namespace Cedros.Storage.InMemory;
 /// Subscriptions of one tenant. "Live" statuses (active, trialing, past_due) are the ones that grant access and that
 /// the active/expiring lists report. The Stripe subscription id is unique per tenant.
 /// </summary>
-internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISubscriptionDriver
+internal sealed partial class InMemoryStore : ISubscriptionDriver
 {
-    private readonly InMemoryStore _store = store;
-
     public Task<SubscriptionWrite> InsertSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken) =>
-        _store.RunAsync(t =>
-        {
-            if (t.Subscriptions.ContainsKey(_store.Key(subscription.Id))) return SubscriptionWrite.IdTaken;
-            if (StripeIdTaken(t, subscription)) return SubscriptionWrite.StripeIdTaken;
-            t.Subscriptions = t.Subscriptions.Add(_store.Key(subscription.Id), subscription);
-            return SubscriptionWrite.Done;
-        }, cancellationToken);
+        // A taken id is reported before a taken Stripe id.
+        RunAsync(t => !t.Subscriptions.ContainsKey(Key(subscription.Id)) && StripeIdTaken(t, subscription) ? SubscriptionWrite.StripeIdTaken
+            : Table.TryAdd(ref t.Subscriptions, Key(subscription.Id), subscription) ? SubscriptionWrite.Done : SubscriptionWrite.IdTaken,
+            cancellationToken);
 
     public Task<Subscription?> SelectSubscriptionAsync(string id, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => t.Subscriptions.GetValueOrDefault(_store.Key(id)), cancellationToken);
+        RunAsync(t => t.Subscriptions.GetValueOrDefault(Key(id)), cancellationToken);
 
     public Task<SubscriptionWrite> ReplaceSubscriptionAsync(Subscription subscription, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => Table.ChangeIf(ref t.Subscriptions, _store.Key(subscription.Id), _ => !StripeIdTaken(t, subscription),
+        RunAsync(t => Table.ChangeIf(ref t.Subscriptions, Key(subscription.Id), _ => !StripeIdTaken(t, subscription),
             existing => subscription with { CreatedAt = existing.CreatedAt },
             SubscriptionWrite.Missing, _ => SubscriptionWrite.StripeIdTaken, _ => SubscriptionWrite.Done), cancellationToken);
 
     public Task<Subscription?> SelectCurrentSubscriptionAsync(string wallet, string productId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => NewestFirst(Tenant(t).Where(s => string.Equals(s.Wallet, wallet, StringComparison.Ordinal)
+        RunAsync(t => Table.NewestFirst(Tenant(t).Where(s => string.Equals(s.Wallet, wallet, StringComparison.Ordinal)
                 && string.Equals(s.ProductId, productId, StringComparison.Ordinal)
-                && IsLive(s.Status) && s.CurrentPeriodStart <= now && now < s.CurrentPeriodEnd))
+                && IsLive(s.Status) && s.CurrentPeriodStart <= now && now < s.CurrentPeriodEnd), s => s.CreatedAt, s => s.Id, 1)
             .FirstOrDefault(), cancellationToken);
 
     public Task<Subscription?> SelectSubscriptionByStripeIdAsync(string stripeSubscriptionId, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => Tenant(t)
+        RunAsync(t => Tenant(t)
             .FirstOrDefault(s => string.Equals(s.StripeSubscriptionId, stripeSubscriptionId, StringComparison.Ordinal)), cancellationToken);
 
     public Task<IReadOnlyList<Subscription>> SelectSubscriptionsByCustomerAsync(string customerId, CancellationToken cancellationToken) =>
@@ -48,13 +43,11 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
         Newest(s => IsLive(s.Status) && (productId is null || string.Equals(s.ProductId, productId, StringComparison.Ordinal)), cancellationToken);
 
     public Task<IReadOnlyList<Subscription>> SelectLiveSubscriptionsEndingBeforeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken) =>
-        _store.RunAsync<IReadOnlyList<Subscription>>(t => Tenant(t)
-            .Where(s => IsLive(s.Status) && s.CurrentPeriodEnd < cutoff)
-            .OrderBy(s => s.CurrentPeriodEnd).ThenBy(s => s.Id, Utf8Order.Instance)
-            .ToArray(), cancellationToken);
+        RunAsync<IReadOnlyList<Subscription>>(t => Tenant(t).Where(s => IsLive(s.Status) && s.CurrentPeriodEnd < cutoff)
+            .OrderBy(s => s.CurrentPeriodEnd).ThenBy(s => s.Id, Utf8Order.Instance).ToArray(), cancellationToken);
 
     public Task<bool> SetSubscriptionStatusAsync(string id, SubscriptionStatus status, DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => Table.Update(ref t.Subscriptions, _store.Key(id), existing => existing with
+        RunAsync(t => Table.Update(ref t.Subscriptions, Key(id), existing => existing with
         {
             Status = status,
             // The first cancellation time is kept; other statuses leave cancelled_at as it was.
@@ -64,7 +57,7 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
 
     public Task<SubscriptionWrite> MoveSubscriptionPeriodAsync(string id, DateTimeOffset start, DateTimeOffset end, DateTimeOffset? expectedCurrentEnd,
         DateTimeOffset now, CancellationToken cancellationToken) =>
-        _store.RunAsync(t => Table.ChangeIf(ref t.Subscriptions, _store.Key(id),
+        RunAsync(t => Table.ChangeIf(ref t.Subscriptions, Key(id),
             s => expectedCurrentEnd is not { } expected || s.CurrentPeriodEnd == expected,
             s => s with { CurrentPeriodStart = start, CurrentPeriodEnd = end, UpdatedAt = now },
             SubscriptionWrite.Missing, _ => SubscriptionWrite.PeriodMoved, _ => SubscriptionWrite.Done), cancellationToken);
@@ -73,14 +66,11 @@ internal sealed class InMemorySubscriptionRepository(InMemoryStore store) : ISub
         s.StripeSubscriptionId is not null
         && Tenant(t).Any(o => o.Id != s.Id && string.Equals(o.StripeSubscriptionId, s.StripeSubscriptionId, StringComparison.Ordinal));
 
-    private IEnumerable<Subscription> Tenant(InMemoryTables t) => Table.OfTenant(t.Subscriptions, _store.TenantId);
-
-    private static Subscription[] NewestFirst(IEnumerable<Subscription> subscriptions) =>
-        Table.NewestFirst(subscriptions, s => s.CreatedAt, s => s.Id);
+    private IEnumerable<Subscription> Tenant(InMemoryTables t) => Table.OfTenant(t.Subscriptions, TenantId);
 
     /// <summary>This tenant's subscriptions that match, newest first.</summary>
     private Task<IReadOnlyList<Subscription>> Newest(Func<Subscription, bool> match, CancellationToken cancellationToken) =>
-        _store.RunAsync<IReadOnlyList<Subscription>>(t => NewestFirst(Tenant(t).Where(match)), cancellationToken);
+        RunAsync<IReadOnlyList<Subscription>>(t => Table.NewestFirst(Tenant(t).Where(match), s => s.CreatedAt, s => s.Id), cancellationToken);
 
     /// <summary>Statuses that grant access: active, trialing, past_due.</summary>
     private static bool IsLive(SubscriptionStatus status) =>
