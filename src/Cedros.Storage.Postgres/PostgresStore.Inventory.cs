@@ -9,57 +9,58 @@ namespace Cedros.Storage.Postgres;
 internal sealed partial class PostgresStore : IInventoryDriver
 {
     /// <summary>
-    /// Inserts the reservations in one statement. With <paramref name="demands"/>, first takes a transaction-scoped
-    /// advisory lock per (tenant, product, variant) — in a fixed order, so two carts never deadlock — then sums the
-    /// active units of each key; all or nothing (a taken id rolls the transaction back).
+    /// Inserts the reservations in one statement. With <paramref name="demands"/>, that statement follows, in the same
+    /// round trip, one that takes a transaction-scoped advisory lock per (tenant, product, variant) — in a fixed order,
+    /// so two carts never deadlock; the insert's snapshot is taken after the locks, so it sees every reservation an
+    /// earlier holder committed. It sums the active units of each key and inserts only if every demand fits; all or
+    /// nothing (a taken id rolls the transaction back).
     /// </summary>
     public async Task<ReservationOutcome> InsertReservationsAsync(IReadOnlyList<InventoryReservation> reservations,
         IReadOnlyList<StockDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        (string, object?)[] rows =
+        [
+            ("t", TenantId), ("now", now),
+            ("ids", reservations.Select(r => r.Id).ToArray()),
+            ("r_products", reservations.Select(r => r.ProductId).ToArray()),
+            ("r_variants", reservations.Select(r => r.VariantId).ToArray()),
+            ("quantities", reservations.Select(r => r.Quantity).ToArray()),
+            ("expires", reservations.Select(r => r.ExpiresAt).ToArray()),
+            ("carts", reservations.Select(r => r.CartId).ToArray()),
+            ("created", reservations.Select(r => r.CreatedAt).ToArray()),
+        ];
         try
         {
             return await RunAsync(async c =>
             {
-                if (demands.Count > 0)
+                if (demands.Count == 0)
+                    return Inserted(reservations, await c.ListAsync(InsertReservations, r => r.GetString(0), rows).ConfigureAwait(false));
+                var order = Enumerable.Range(0, demands.Count).OrderBy(i => LockKey(demands[i].Key)).ToArray();
+                (string, object?)[] stock =
+                [
+                    .. rows,
+                    ("keys", order.Select(i => LockKey(demands[i].Key)).ToArray()),
+                    ("products", order.Select(i => demands[i].Key.ProductId).ToArray()),
+                    ("variants", order.Select(i => demands[i].Key.VariantId).ToArray()),
+                    ("wanted", order.Select(i => demands[i].Quantity).ToArray()),
+                    ("available", order.Select(i => (long)demands[i].Available).ToArray()),
+                ];
+                await using var batch = c.Batch(c.BatchCommand(LockStock, stock), c.BatchCommand(InsertWithinStock, stock));
+                await using var reader = await batch.ExecuteReaderAsync(c.Ct).ConfigureAwait(false);
+                await reader.NextResultAsync(c.Ct).ConfigureAwait(false);
+                var reserved = new long[order.Length];
+                var inserted = new List<string>(reservations.Count);
+                while (await reader.ReadAsync(c.Ct).ConfigureAwait(false))
                 {
-                    var order = Enumerable.Range(0, demands.Count).OrderBy(i => LockKey(demands[i].Key)).ToArray();
-                    await c.ExecuteAsync("SELECT pg_advisory_xact_lock(k) FROM unnest(@keys::bigint[]) WITH ORDINALITY AS u(k, n) ORDER BY n",
-                        ("keys", order.Select(i => LockKey(demands[i].Key)).ToArray())).ConfigureAwait(false);
-                    var reserved = await c.ListAsync("""
-                        SELECT (SELECT COALESCE(SUM(r.quantity), 0) FROM [[inventory_reservations]] r
-                                 WHERE r.tenant_id = @t AND r.product_id = k.p AND r.variant_id IS NOT DISTINCT FROM k.v
-                                   AND r.status = 'active' AND r.expires_at > @now)
-                          FROM unnest(@products::text[], @variants::text[]) WITH ORDINALITY AS k(p, v, n)
-                         ORDER BY k.n
-                        """, r => r.GetInt64(0), ("t", TenantId), ("now", now),
-                        ("products", order.Select(i => demands[i].Key.ProductId).ToArray()),
-                        ("variants", order.Select(i => demands[i].Key.VariantId).ToArray())).ConfigureAwait(false);
-                    for (var n = 0; n < order.Length; n++)
-                    {
-                        var d = demands[order[n]];
-                        if (reserved[n] + d.Quantity > d.Available) return ReservationOutcome.Refused(order[n], reserved[n]);
-                    }
+                    if (reader.IsDBNull(2)) reserved[reader.GetInt64(0) - 1] = reader.GetInt64(1);
+                    else inserted.Add(reader.GetString(2));
                 }
-                var inserted = await c.ListAsync("""
-                    INSERT INTO [[inventory_reservations]] (id, tenant_id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at, status_updated_at)
-                    SELECT u.id, @t, u.product_id, u.variant_id, u.quantity, u.expires_at, u.cart_id, 'active', u.created_at, NULL
-                      FROM unnest(@ids::text[], @products::text[], @variants::text[], @quantities::int[], @expires::timestamptz[],
-                                  @carts::text[], @created::timestamptz[])
-                           AS u(id, product_id, variant_id, quantity, expires_at, cart_id, created_at)
-                    ON CONFLICT DO NOTHING
-                    RETURNING id
-                    """, r => r.GetString(0), ("t", TenantId),
-                    ("ids", reservations.Select(r => r.Id).ToArray()),
-                    ("products", reservations.Select(r => r.ProductId).ToArray()),
-                    ("variants", reservations.Select(r => r.VariantId).ToArray()),
-                    ("quantities", reservations.Select(r => r.Quantity).ToArray()),
-                    ("expires", reservations.Select(r => r.ExpiresAt).ToArray()),
-                    ("carts", reservations.Select(r => r.CartId).ToArray()),
-                    ("created", reservations.Select(r => r.CreatedAt).ToArray())).ConfigureAwait(false);
-                if (inserted.Count == reservations.Count) return ReservationOutcome.Done;
-                var fresh = inserted.ToHashSet(StringComparer.Ordinal);
-                var duplicate = Enumerable.Range(0, reservations.Count).First(i => !fresh.Contains(reservations[i].Id));
-                throw new Undo<ReservationOutcome>(ReservationOutcome.Duplicate(duplicate));
+                for (var n = 0; n < order.Length; n++)
+                {
+                    var d = demands[order[n]];
+                    if (reserved[n] + d.Quantity > d.Available) return ReservationOutcome.Refused(order[n], reserved[n]);
+                }
+                return Inserted(reservations, inserted);
             }, cancellationToken, atomic: demands.Count > 0 || reservations.Count > 1).ConfigureAwait(false);
         }
         catch (Undo<ReservationOutcome> undo)
@@ -67,6 +68,57 @@ internal sealed partial class PostgresStore : IInventoryDriver
             return undo.Outcome;
         }
     }
+
+    /// <summary>Done when every reservation was inserted; otherwise the first whose id was taken, undone.</summary>
+    private static ReservationOutcome Inserted(IReadOnlyList<InventoryReservation> reservations, List<string> inserted)
+    {
+        if (inserted.Count == reservations.Count) return ReservationOutcome.Done;
+        var fresh = inserted.ToHashSet(StringComparer.Ordinal);
+        var duplicate = Enumerable.Range(0, reservations.Count).First(i => !fresh.Contains(reservations[i].Id));
+        throw new Undo<ReservationOutcome>(ReservationOutcome.Duplicate(duplicate));
+    }
+
+    private const string LockStock =
+        "SELECT pg_advisory_xact_lock(k) FROM unnest(@keys::bigint[]) WITH ORDINALITY AS u(k, n) ORDER BY n";
+
+    private const string ReservationRows = """
+        SELECT u.id, @t, u.product_id, u.variant_id, u.quantity, u.expires_at, u.cart_id, 'active', u.created_at, NULL
+          FROM unnest(@ids::text[], @r_products::text[], @r_variants::text[], @quantities::int[], @expires::timestamptz[],
+                      @carts::text[], @created::timestamptz[])
+               AS u(id, product_id, variant_id, quantity, expires_at, cart_id, created_at)
+        """;
+
+    private const string InsertReservationColumns = """
+        INSERT INTO [[inventory_reservations]] (id, tenant_id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at, status_updated_at)
+
+        """;
+
+    private const string InsertReservations = InsertReservationColumns + ReservationRows + """
+
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """;
+
+    /// <summary>One row per demand (its position in lock order, the units reserved), then one per inserted id; the
+    /// insert runs only when every demand fits.</summary>
+    private const string InsertWithinStock = """
+        WITH demand AS (
+            SELECT k.n, k.wanted, k.available,
+                   (SELECT COALESCE(SUM(r.quantity), 0) FROM [[inventory_reservations]] r
+                     WHERE r.tenant_id = @t AND r.product_id = k.p AND r.variant_id IS NOT DISTINCT FROM k.v
+                       AND r.status = 'active' AND r.expires_at > @now)::bigint AS reserved
+              FROM unnest(@products::text[], @variants::text[], @wanted::bigint[], @available::bigint[]) WITH ORDINALITY AS k(p, v, wanted, available, n)),
+        inserted AS (
+
+        """ + InsertReservationColumns + ReservationRows + """
+
+             WHERE NOT EXISTS (SELECT 1 FROM demand WHERE reserved + wanted > available)
+            ON CONFLICT DO NOTHING
+            RETURNING id)
+        SELECT n, reserved, NULL::text FROM demand
+        UNION ALL
+        SELECT NULL, NULL, id FROM inserted
+        """;
 
     public Task<long> SumActiveReservationsAsync(StockKey key, DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync(c => c.RowAsync("""
