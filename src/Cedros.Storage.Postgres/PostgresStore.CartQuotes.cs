@@ -7,8 +7,15 @@ namespace Cedros.Storage.Postgres;
 
 internal sealed partial class PostgresStore : ICartQuoteDriver
 {
+    /// <summary>One quote in a single-row statement (no arrays to encode and unnest); the batch's rule.</summary>
     public async Task<bool> UpsertCartQuoteUnlessPaidAsync(CartQuote quote, CancellationToken cancellationToken) =>
-        (await RunAsync(c => UpsertCartQuotesAsync(c, [quote]), cancellationToken).ConfigureAwait(false)).Count == 1;
+        await RunAsync(c => c.ExecuteAsync("""
+            INSERT INTO [[cart_quotes]] AS q (id, tenant_id, items, total_amount, total_asset, metadata, created_at, expires_at, wallet_paid_by)
+            VALUES (@id, @t, @items::jsonb, @total, @asset, @meta::jsonb, @created, @expires, @paid::text)
+
+            """ + UpsertUnlessPaid, ("t", TenantId), ("id", quote.Id), ("items", StorageJson.Serialize(quote.Items)),
+            ("total", quote.TotalAmount), ("asset", quote.TotalAsset), ("meta", StorageJson.Serialize(quote.Metadata)),
+            ("created", quote.CreatedAt), ("expires", quote.ExpiresAt), ("paid", quote.WalletPaidBy)), cancellationToken).ConfigureAwait(false) == 1;
 
     /// <summary>The batch in one statement, in a transaction (or savepoint): a paid quote rolls the others back.</summary>
     public Task<int> UpsertCartQuoteBatchUnlessPaidAsync(IReadOnlyList<CartQuote> quotes, CancellationToken cancellationToken) =>
@@ -45,13 +52,8 @@ internal sealed partial class PostgresStore : ICartQuoteDriver
               FROM unnest(@ids::text[], @items::text[], @totals::bigint[], @assets::text[], @metas::text[],
                           @created::timestamptz[], @expires::timestamptz[], @paid::text[])
                    AS u(id, items, total_amount, total_asset, metadata, created_at, expires_at, wallet_paid_by)
-            ON CONFLICT (tenant_id, id) DO UPDATE SET
-                items = EXCLUDED.items, total_amount = EXCLUDED.total_amount, total_asset = EXCLUDED.total_asset,
-                metadata = EXCLUDED.metadata, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
-                wallet_paid_by = EXCLUDED.wallet_paid_by
-             WHERE q.wallet_paid_by IS NULL
-            RETURNING q.id
-            """, r => r.GetString(0),
+
+            """ + UpsertUnlessPaid + " RETURNING q.id", r => r.GetString(0),
             ("t", TenantId),
             ("ids", quotes.Select(q => q.Id).ToArray()),
             ("items", quotes.Select(q => StorageJson.Serialize(q.Items)).ToArray()),
@@ -61,4 +63,13 @@ internal sealed partial class PostgresStore : ICartQuoteDriver
             ("created", quotes.Select(q => q.CreatedAt).ToArray()),
             ("expires", quotes.Select(q => q.ExpiresAt).ToArray()),
             ("paid", quotes.Select(q => q.WalletPaidBy).ToArray()));
+
+    /// <summary>A stored quote is replaced only while unpaid.</summary>
+    private const string UpsertUnlessPaid = """
+        ON CONFLICT (tenant_id, id) DO UPDATE SET
+            items = EXCLUDED.items, total_amount = EXCLUDED.total_amount, total_asset = EXCLUDED.total_asset,
+            metadata = EXCLUDED.metadata, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at,
+            wallet_paid_by = EXCLUDED.wallet_paid_by
+         WHERE q.wallet_paid_by IS NULL
+        """;
 }
