@@ -6,27 +6,26 @@ namespace Cedros.Storage.InMemory;
 internal sealed partial class InMemoryStore : IWebhookDriver
 {
     public Task<WebhookInsert> InsertWebhookAsync(PendingWebhook webhook, CancellationToken cancellationToken) =>
-        RunAsync(tables => Table.TryAdd(ref tables.Webhooks, webhook.Id, webhook) ? WebhookInsert.Inserted
-            : tables.Webhooks[webhook.Id].TenantId == TenantId ? WebhookInsert.Exists : WebhookInsert.OtherTenant, cancellationToken);
+        WriteAsync(tables => Table.TryAdd(ref tables.Webhooks, webhook.Id, webhook) ? WebhookInsert.Inserted
+            : tables.Webhooks[webhook.Id].TenantId == TenantId ? WebhookInsert.Exists : WebhookInsert.OtherTenant, _ => [webhook.Id], cancellationToken);
 
     public Task<IReadOnlyList<ClaimedWebhook>> ClaimDueWebhooksAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil,
         CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<ClaimedWebhook>>(tables =>
+        WriteAsync<IReadOnlyList<ClaimedWebhook>>(tables =>
         {
             // Due: pending whose attempt time came, or processing whose lease ended.
-            var claimed = tables.Webhooks.Values
-                .Where(w => w.Status == WebhookStatus.Pending ? w.NextAttemptAt <= now : w.Status == WebhookStatus.Processing && w.LockedUntil <= now)
+            var claimed = tables.WebhooksDue.Candidates(now, limit).Select(id => tables.Webhooks[id])
                 .OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, Utf8Order.Instance).Take(limit)
                 .Select(w => new ClaimedWebhook(Claim(w, now, leaseUntil), w.Status == WebhookStatus.Processing)).ToArray();
             tables.Webhooks = tables.Webhooks.SetItems(claimed.Select(c => KeyValuePair.Create(c.Webhook.Id, c.Webhook)));
             return claimed;
-        }, cancellationToken);
+        }, claimed => claimed.Select(c => c.Webhook.Id), cancellationToken);
 
     public Task<WebhookChange> ClaimWebhookAsync(string webhookId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
-        RunAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => w.Status is WebhookStatus.Pending or WebhookStatus.Processing,
+        WriteAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => w.Status is WebhookStatus.Pending or WebhookStatus.Processing,
             w => w.Status == WebhookStatus.Pending ? Claim(w, now, leaseUntil) : w with { LockedUntil = leaseUntil },
             WebhookChange.Unchanged(null), w => WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(w.Status)), WebhookChange.Done),
-            cancellationToken);
+            _ => [webhookId], cancellationToken);
 
     public Task<WebhookChange> CompleteWebhookAsync(string webhookId, string? claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
         ReleaseAsync(webhookId, claimToken, w => w with { Status = WebhookStatus.Success, CompletedAt = now }, cancellationToken);
@@ -45,21 +44,21 @@ internal sealed partial class InMemoryStore : IWebhookDriver
     /// ids) still processing under its claim token, and releases those claims; returns their ids.</summary>
     private Task<IReadOnlyList<string>> ReleaseAllAsync<T>(IReadOnlyList<T> items, Func<T, (string Id, string Token)> claim,
         Func<PendingWebhook, T, PendingWebhook> change, CancellationToken cancellationToken) =>
-        RunAsync<IReadOnlyList<string>>(tables =>
+        WriteAsync<IReadOnlyList<string>>(tables =>
         {
             var held = items.Select(item => (item, row: tables.Webhooks.GetValueOrDefault(claim(item).Id)))
                 .Where(x => x.row is not null && IsHeld(x.row, claim(x.item).Token)).Select(x => Released(change(x.row!, x.item))).ToArray();
             tables.Webhooks = tables.Webhooks.SetItems(held.Select(w => KeyValuePair.Create(w.Id, w)));
             return [.. held.Select(w => w.Id)];
-        }, cancellationToken);
+        }, ids => ids, cancellationToken);
 
     /// <summary>Applies <paramref name="change"/> to a processing webhook whose claim (when given) still holds, and
     /// releases the claim.</summary>
     private Task<WebhookChange> ReleaseAsync(string webhookId, string? claimToken, Func<PendingWebhook, PendingWebhook> change,
         CancellationToken cancellationToken) =>
-        RunAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => IsHeld(w, claimToken), w => Released(change(w)),
+        WriteAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => IsHeld(w, claimToken), w => Released(change(w)),
             WebhookChange.Unchanged(null), w => WebhookChange.Unchanged(EnumText<WebhookStatus>.ToText(w.Status)), _ => WebhookChange.Done()),
-            cancellationToken);
+            _ => [webhookId], cancellationToken);
 
     public Task<PendingWebhook?> SelectWebhookAsync(string webhookId, CancellationToken cancellationToken) =>
         RunAsync(tables => tables.Webhooks.GetValueOrDefault(webhookId) is { } w && w.TenantId == TenantId ? w : null, cancellationToken);
@@ -73,14 +72,15 @@ internal sealed partial class InMemoryStore : IWebhookDriver
 
     public Task<WebhookChange> ResetWebhookAsync(string webhookId, DateTimeOffset now, CancellationToken cancellationToken) =>
         // Another tenant's webhook is absent to this tenant.
-        RunAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => w.TenantId == TenantId && w.Status != WebhookStatus.Processing,
+        WriteAsync(tables => Table.ChangeIf(ref tables.Webhooks, webhookId, w => w.TenantId == TenantId && w.Status != WebhookStatus.Processing,
             w => Released(w) with { Status = WebhookStatus.Pending, Attempts = 0, NextAttemptAt = now, LastError = null, CompletedAt = null },
             WebhookChange.Unchanged(null), w => WebhookChange.Unchanged(w.TenantId == TenantId ? EnumText<WebhookStatus>.ToText(w.Status) : null),
-            _ => WebhookChange.Done()), cancellationToken);
+            _ => WebhookChange.Done()), _ => [webhookId], cancellationToken);
 
     public Task<bool> DeleteWebhookRowAsync(string webhookId, CancellationToken cancellationToken) =>
-        RunAsync(tables => Table.RemoveIf(ref tables.Webhooks, webhookId, w => w.TenantId == TenantId), cancellationToken);
+        WriteAsync(tables => Table.RemoveIf(ref tables.Webhooks, webhookId, w => w.TenantId == TenantId), _ => [webhookId], cancellationToken);
 
+    /// <summary>Completed webhooks are never in the claim index.</summary>
     public Task<int> DeleteCompletedWebhooksAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         RunAsync(tables => Table.RemoveWhere(ref tables.Webhooks,
             w => w.Status is WebhookStatus.Success or WebhookStatus.Failed && w.CompletedAt < cutoff, batchSize), cancellationToken);
@@ -115,4 +115,14 @@ internal sealed partial class InMemoryStore : IWebhookDriver
         w.Status == WebhookStatus.Processing && (claimToken is null || string.Equals(w.ClaimToken, claimToken, StringComparison.Ordinal));
 
     private static PendingWebhook Released(PendingWebhook w) => w with { LockedUntil = null, ClaimToken = null };
+
+    /// <summary>A webhook write: <paramref name="write"/>, then the claim index brought in step for the rows it names.</summary>
+    private Task<T> WriteAsync<T>(Func<InMemoryTables, T> write, Func<T, IEnumerable<string>> changed, CancellationToken cancellationToken) =>
+        RunAsync(tables =>
+        {
+            var before = tables.Webhooks;
+            var result = write(tables);
+            tables.WebhooksDue = tables.WebhooksDue.Sync(before, tables.Webhooks, changed(result));
+            return result;
+        }, cancellationToken);
 }

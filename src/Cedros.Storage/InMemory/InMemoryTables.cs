@@ -26,6 +26,8 @@ internal sealed class InMemoryTables
     public ImmutableDictionary<(string Tenant, string Id), AdminNonce> Nonces = ImmutableDictionary<(string, string), AdminNonce>.Empty;
     /// <summary>Keyed by id alone: one queue for the deployment.</summary>
     public ImmutableDictionary<string, PendingWebhook> Webhooks = ImmutableDictionary<string, PendingWebhook>.Empty.WithComparers(StringComparer.Ordinal);
+    /// <summary>The claimable webhooks in claim order, kept in step with <see cref="Webhooks"/> by every webhook write.</summary>
+    public WebhookIndex WebhooksDue = WebhookIndex.Empty;
     public ImmutableDictionary<(string Tenant, string Key), IdempotencyRecord> IdempotencyKeys = ImmutableDictionary<(string, string), IdempotencyRecord>.Empty;
     public ImmutableDictionary<(string Tenant, string Id), StripeSession> StripeSessions = ImmutableDictionary<(string, string), StripeSession>.Empty;
     public ImmutableDictionary<(string Tenant, string Id), Product> Products = ImmutableDictionary<(string, string), Product>.Empty;
