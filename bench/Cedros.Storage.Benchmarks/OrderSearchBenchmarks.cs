@@ -8,7 +8,8 @@ namespace Cedros.Storage.Benchmarks;
 /// through the storage and kept between runs — PostgreSQL in database <c>cedros_bench_orders_N</c>, SQLite in
 /// <c>orders-N-*.db</c>). Two terms: <c>buyer4242@</c> matches one order, <c>product-7</c> about 2.2% of them.
 /// Baseline: the same two statements by hand (PostgreSQL <c>ILIKE</c>, served by the pg_trgm GIN index; SQLite
-/// <c>LIKE</c>, a scan — the storage uses a registered case-insensitive <c>contains</c> function, also a scan), reading
+/// <c>LIKE</c>, a scan — the storage's ASCII terms of 3+ characters are counted by its FTS5 trigram index, see
+/// <c>Search/SearchRunner</c> for 10k/100k/1M), reading
 /// the columns as raw values. The storage additionally escapes the pattern and maps rows to <see cref="Order"/>
 /// (items, shipping and metadata JSON deserialised).
 /// </summary>

@@ -5,6 +5,7 @@ using Cedros.Storage.Benchmarks;
 // Or: dotnet run -c Release -- guard-ab [rounds] [calls per block] (the interleaved archive guard A/B, see ArchiveGuardAb),
 // or: dotnet run -c Release -- ops [--quick] [...] (issue 15's storage vs raw throughput at 1/4/16 callers, see Ops/OpsRunner),
 // or: dotnet run -c Release -- drain [--workers 1,4,8] [--backlog N] (the webhook drain, see Ops/DrainRunner),
+// or: dotnet run -c Release -- search [--quick] [--sizes 10000,100000,1000000] (order search at 10k/100k/1M, see Search/SearchRunner),
 // or: dotnet run -c Release -- frontdoor-ab [rounds] [calls per block] [backends] (the front door's cost, see FrontDoorAb).
 if (args.Length > 0 && args[0] == "guard-ab")
 {
@@ -19,6 +20,11 @@ if (args.Length > 0 && args[0] == "drain")
 if (args.Length > 0 && args[0] == "ops")
 {
     await Cedros.Storage.Benchmarks.Ops.OpsRunner.RunAsync(args);
+    return;
+}
+if (args.Length > 0 && args[0] == "search")
+{
+    await Cedros.Storage.Benchmarks.Search.SearchRunner.RunAsync(args);
     return;
 }
 if (args.Length > 0 && args[0] == "frontdoor-ab")

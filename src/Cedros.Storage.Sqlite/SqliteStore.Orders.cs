@@ -6,41 +6,102 @@ namespace Cedros.Storage.Sqlite;
 
 internal sealed partial class SqliteStore : IOrderDriver
 {
+    /// <summary>
+    /// The search rule: a term of ASCII characters matches a column when lower(column) contains lower(term) (SQLite's
+    /// lower folds ASCII letters only); any other term by the registered function (ordinal, case-insensitive substring,
+    /// as in .NET). The text is always a parameter — '%', '_', '\' and quotes are plain characters. With three or more
+    /// ASCII characters the trigram index (migration 0004: lower-cased text, one rowid range per tenant) answers the
+    /// count alone; the page then either walks the newest orders checking the rule (when matches are common enough
+    /// that few rows are read) or reads the matched orders by key. A non-ASCII term narrows by the index on its longest
+    /// ASCII stretch when it has one, and the function decides.
+    /// </summary>
     public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
     {
-        var indexed = UsesSearchIndex(needle);
+        var ascii = needle is not null && System.Text.Ascii.IsValid(needle);
+        var lowered = ascii ? needle!.ToLowerInvariant() : null;
+        var indexKey = ascii ? (lowered!.Length >= 3 ? lowered : null) : AsciiStretch(needle);
+        var filtered = status is not null || createdBefore is not null || createdAfter is not null;
         (string, object?)[] args =
         [
-            Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", createdBefore), ("@after", createdAfter), ("@needle", needle),
-            ("@phrase", indexed ? "\"" + needle!.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : null),
+            Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", createdBefore), ("@after", createdAfter),
+            ("@needle", ascii ? null : needle), ("@lower", lowered),
+            ("@phrase", indexKey is null ? null : "\"" + indexKey.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""),
+            ("@limit", limit), ("@offset", offset),
         ];
-        // The search text is a parameter compared by a registered function (ordinal, case-insensitive substring), so
-        // '%', '_', '\' and quotes in it are plain characters, never a pattern. With the trigram index the text is one
-        // quoted FTS5 phrase (never query syntax) that only narrows the candidates; the function still decides.
-        var where = $"""
-            tenant_id = @tenant AND (@status IS NULL OR status = @status)
-            AND (@before IS NULL OR created_at < @before) AND (@after IS NULL OR created_at >= @after)
-            {(indexed ? "AND (tenant_id, id) IN (SELECT tenant_id, order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase)" : "")}
-            AND (@needle IS NULL OR cedros_contains(id, @needle) OR cedros_contains(purchase_id, @needle)
-                 OR cedros_contains(resource_id, @needle) OR cedros_contains(customer, @needle)
-                 OR cedros_contains(customer_email, @needle))
-            """;
+        var check = needle is null ? "" : ascii ? AsciiCheck : FunctionCheck;
+        var filters = filtered ? Filters : "";
+        if (indexKey is null || (!ascii || filtered))
+        {
+            // The index narrows (or there is none to use); the check decides, on the orders table.
+            var candidates = indexKey is null ? "" : $"AND id IN (SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND {TenantRange})";
+            var where = $"tenant_id = @tenant {filters} {candidates} {check}";
+            return ReadAsync(s =>
+            {
+                var total = s.Long(Sql($"SELECT count(*) FROM [[orders]] WHERE {where}"), args);
+                var items = total <= offset ? []
+                    : s.List(Sql($"SELECT {OrderRow.Columns} FROM [[orders]] WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset"),
+                        Codec.Rows.Order, args);
+                return new OrderPage(items, total);
+            }, cancellationToken, snapshot: true);
+        }
         return ReadAsync(s =>
         {
-            var total = s.Long(Sql($"SELECT count(*) FROM [[orders]] WHERE {where}"), args);
-            var items = s.List(Sql($"""
-                SELECT {OrderRow.Columns} FROM [[orders]] WHERE {where}
-                ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset
-                """), Codec.Rows.Order, [.. args, ("@limit", limit), ("@offset", offset)]);
+            // The index alone is exact here: the count reads no order.
+            var (total, tenantRows) = s.One(Sql(CountSql), r => (r.GetInt64(0), r.IsDBNull(1) ? 0L : r.GetInt64(1)), args);
+            if (total <= offset) return new OrderPage([], total);
+            // Walking the newest orders reads about (offset + limit) * orders / matches rows; by key, one per match.
+            var walk = (double)(offset + limit) * tenantRows / total < total;
+            var items = s.List(Sql(walk ? WalkSql : ByKeySql), Codec.Rows.Order, args);
             return new OrderPage(items, total);
         }, cancellationToken, snapshot: true);
     }
 
-    /// <summary>The trigram index serves terms of three or more characters (a trigram's length), ASCII only: its case
-    /// folding and .NET's ordinal ignore-case agree exactly on ASCII, so it never drops a match the exact rule keeps.</summary>
-    private static bool UsesSearchIndex(string? needle) =>
-        needle is { Length: >= 3 } && System.Text.Ascii.IsValid(needle);
+    private const string TenantRange =
+        "rowid BETWEEN (SELECT n << 40 FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant) " +
+        "AND (SELECT (n << 40) + last FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant)";
+
+    private const string Filters =
+        "AND (@status IS NULL OR status = @status) AND (@before IS NULL OR created_at < @before) AND (@after IS NULL OR created_at >= @after)";
+
+    private const string AsciiCheck =
+        "AND (instr(lower(id), @lower) > 0 OR instr(lower(purchase_id), @lower) > 0 OR instr(lower(resource_id), @lower) > 0 " +
+        "OR instr(lower(customer), @lower) > 0 OR instr(lower(customer_email), @lower) > 0)";
+
+    private const string FunctionCheck =
+        "AND (cedros_contains(id, @needle) OR cedros_contains(purchase_id, @needle) OR cedros_contains(resource_id, @needle) " +
+        "OR cedros_contains(customer, @needle) OR cedros_contains(customer_email, @needle))";
+
+    private const string CountSql =
+        "SELECT (SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND " + TenantRange + "), " +
+        "(SELECT last + 1 FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant)";
+
+    private static readonly string WalkSql =
+        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant {AsciiCheck} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
+
+    private static readonly string ByKeySql =
+        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant AND id IN " +
+        $"(SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND {TenantRange}) " +
+        "ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
+
+    /// <summary>
+    /// The longest stretch (three or more characters) of a non-ASCII term that the index can look up: ASCII characters
+    /// other than i and s (lower-cased), because under the ordinal ignore-case rule a column character matching an ASCII
+    /// term character is that letter in either case — except the dotless ı and the long ſ, which upper-case to I and S.
+    /// Null when there is none (the search then scans).
+    /// </summary>
+    private static string? AsciiStretch(string? needle)
+    {
+        if (needle is null) return null;
+        int bestStart = 0, bestLength = 0, start = 0;
+        for (var i = 0; i <= needle.Length; i++)
+        {
+            if (i < needle.Length && needle[i] < 128 && needle[i] is not ('i' or 'I' or 's' or 'S')) continue;
+            if (i - start > bestLength) (bestStart, bestLength) = (start, i - start);
+            start = i + 1;
+        }
+        return bestLength >= 3 ? needle.Substring(bestStart, bestLength).ToLowerInvariant() : null;
+    }
 
     /// <summary>One conditional UPDATE whose WHERE holds the allowed source statuses (inside the write transaction, which
     /// holds the file's write lock); only when it changes nothing is the status read, in the same transaction.</summary>

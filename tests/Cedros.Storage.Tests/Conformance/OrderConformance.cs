@@ -389,6 +389,81 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
         Assert.Equal([order.Id], page.Items.Select(o => o.Id));
     }
 
+    [Theory]
+    [InlineData("müller")]
+    [InlineData("MÜLL")]
+    [InlineData("Jürgen m")]
+    [InlineData("üR")]
+    public async Task Search_folds_the_case_of_non_ASCII_letters(string search)
+    {
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now) with { Customer = "Jürgen MÜLLER" };
+        await s.A.TryStoreOrderAsync(order);
+        await s.A.TryStoreOrderAsync(Make.Order(s.Now) with { Customer = "Jurgen Muller", CustomerEmail = "jm@example.com" });
+
+        var page = await s.A.ListOrdersFilteredAsync(null, search, null, null, 10, 0);
+
+        Assert.Equal([order.Id], page.Items.Select(o => o.Id));
+        Assert.Equal(1, page.Total);
+    }
+
+    [Theory]
+    [InlineData("joined")]
+    [InlineData("join ed")]
+    [InlineData("loseopen")]
+    [InlineData("lose@open")]
+    public async Task A_term_spanning_two_searchable_fields_does_not_match(string search)
+    {
+        // The end of one field followed by the start of the next (in any storage order) is no substring of either.
+        await using var s = await OpenAsync();
+        var order = Make.Order(s.Now, id: "ord-join", purchaseId: "ed-sig") with
+        {
+            ResourceId = "ed-res", Customer = "cust-join", CustomerEmail = "ed@close", Source = "x402",
+        };
+        var other = Make.Order(s.Now, id: "ord-open", purchaseId: "sig-lose") with { ResourceId = "open-res", Customer = "lose", CustomerEmail = "open@x" };
+        await s.A.TryStoreOrderAsync(order);
+        await s.A.TryStoreOrderAsync(other);
+
+        var page = await s.A.ListOrdersFilteredAsync(null, search, null, null, 10, 0);
+
+        Assert.Empty(page.Items);
+        Assert.Equal(0, page.Total);
+    }
+
+    [Theory]
+    [InlineData(2, 3)]
+    [InlineData(10, 0)]
+    [InlineData(1, 7)]
+    [InlineData(5, 8)]
+    public async Task A_search_pages_its_matches_newest_first_and_counts_them_all(int limit, int offset)
+    {
+        // Many matches and a small page (a backend may walk the newest orders) as well as few (it may read matches by key).
+        await using var s = await OpenAsync();
+        var matching = new List<Order>();
+        for (var i = 0; i < 12; i++)
+        {
+            var at = s.Now.AddMinutes(i % 5).AddSeconds(-i);
+            var hit = i % 3 != 0;
+            var order = Make.Order(s.Now, id: $"ord-{i:D2}") with
+            {
+                CreatedAt = i == 7 ? s.Now.AddMinutes(2).AddSeconds(-4) : at,
+                Customer = hit ? $"Pager-Match-{i}" : $"other-{i}", CustomerEmail = null,
+                Status = i % 2 == 0 ? OrderStatus.Created : OrderStatus.Paid,
+            };
+            await s.A.TryStoreOrderAsync(order);
+            if (hit) matching.Add(order);
+        }
+        var expected = matching.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id, StringComparer.Ordinal)
+            .Skip(offset).Take(limit).Select(o => o.Id).ToList();
+
+        var page = await s.A.ListOrdersFilteredAsync(null, "pager-match", null, null, limit, offset);
+        var filtered = await s.A.ListOrdersFilteredAsync(OrderStatus.Created, "PAGER-MATCH", null, null, limit, offset);
+
+        Assert.Equal(expected, page.Items.Select(o => o.Id).ToList());
+        Assert.Equal(matching.Count, page.Total);
+        Assert.Equal(matching.Count(o => o.Status == OrderStatus.Created), filtered.Total);
+    }
+
     [Fact]
     public async Task Search_text_is_trimmed()
     {

@@ -101,6 +101,36 @@ public sealed class SqliteMigrationTests(SqliteFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Migration_0004_indexes_the_orders_already_in_the_file_and_new_ones_follow()
+    {
+        var path = fixture.NewPath();
+        var now = DateTimeOffset.UtcNow;
+        await using (var storage = await SqliteStorage.OpenAsync(fixture.NewOptions(path)))
+        {
+            await storage.ForTenant("tenant-a").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-Haystack-1"));
+            await storage.ForTenant("tenant-b").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-Haystack-2"));
+            await storage.ForTenant("tenant-a").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-Haystack-3"));
+        }
+        using (var c = Raw(path))
+        using (var cmd = c.CreateCommand())
+        {
+            // The file as it was before 0004 (its index gone, its history row removed), orders kept.
+            cmd.CommandText = "DROP TABLE orders_search; DROP TABLE orders_search_tenants; DELETE FROM schema_migrations WHERE version = 4;";
+            cmd.ExecuteNonQuery();
+        }
+
+        await using var reopened = await SqliteStorage.OpenAsync(fixture.NewOptions(path));
+        Assert.Equal(2, (await reopened.ForTenant("tenant-a").ListOrdersFilteredAsync(null, "HAYSTACK", null, null, 10, 0)).Total);
+        Assert.Equal(1, (await reopened.ForTenant("tenant-b").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
+        await reopened.ForTenant("tenant-b").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-Haystack-4"));
+        await reopened.ForTenant("tenant-c").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-Haystack-5"));
+        Assert.Equal(2, (await reopened.ForTenant("tenant-b").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
+        Assert.Equal(1, (await reopened.ForTenant("tenant-c").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
+        Assert.Equal(2, (await reopened.ForTenant("tenant-a").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
+        Assert.Equal(0, (await reopened.ForTenant("tenant-d").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
+    }
+
+    [Fact]
     public async Task Opening_again_applies_nothing_and_keeps_the_data()
     {
         var path = fixture.NewPath();
