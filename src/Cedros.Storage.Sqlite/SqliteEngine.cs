@@ -63,6 +63,10 @@ internal sealed class SqliteEngine : IDisposable
     public TimeSpan BusyTimeout { get; }
     public SemaphoreSlim WriteGate { get; } = new(1, 1);
 
+    /// <summary>Batch sizes of payment archival, paced to a short write-lock time (<see cref="SqliteBatchPace"/>).</summary>
+    public SqliteBatchPace ArchivePace => _archivePace ??= new SqliteBatchPace(Time);
+    private SqliteBatchPace? _archivePace;
+
     /// <summary>Open connections with their settings applied and statements prepared, for calls and transactions.</summary>
     public SqliteConnectionPool Pool { get; }
     public DateTimeOffset Now => StorageTime.Now(Time);

@@ -91,12 +91,28 @@ internal sealed partial class SqliteStore : IPaymentDriver
             : $"SELECT {PaymentRow.Columns}, attempt_id FROM [[payments]] WHERE signature = @signature AND tenant_id = @tenant"),
             Codec.Rows.Payment, ("@signature", signature), Tenant), cancellationToken);
 
-    /// <summary>One bounded batch in one write transaction: copy (if archiving), then delete exactly the rows copied.</summary>
-    public Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
+    /// <summary>
+    /// One bounded batch in one write transaction: copy (if archiving), then delete exactly the rows copied. The batch
+    /// takes at most <paramref name="batchSize"/> rows, fewer when that would hold the write lock longer than
+    /// <see cref="SqliteBatchPace.Target"/> (a payment being recorded waits for the whole batch).
+    /// </summary>
+    public async Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
+    {
+        var moved = await MovePaymentBatchAsync(cutoff, now, batchSize, cancellationToken).ConfigureAwait(false);
+        // The batch's pages are copied from the WAL into the database here, after the write lock is released (a WAL
+        // checkpoint needs no write lock): otherwise SQLite's automatic checkpoint falls on whichever commit crosses
+        // 1,000 WAL pages, most often a live writer's, which then pays for copying the archiver's pages.
+        if (moved > 0 && !InTransaction) await ReadAsync(s => s.Execute("PRAGMA wal_checkpoint(PASSIVE)"), cancellationToken).ConfigureAwait(false);
+        return moved;
+    }
+
+    private Task<int> MovePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         WriteAsync(s =>
         {
+            var pace = Engine.ArchivePace;
+            var started = pace.Start();
             var batch = s.List(Sql("SELECT signature FROM [[payments]] WHERE created_at < @cutoff ORDER BY created_at LIMIT @batch"),
-                r => r.GetString(0), ("@cutoff", cutoff), ("@batch", batchSize));
+                r => r.GetString(0), ("@cutoff", cutoff), ("@batch", pace.Next(batchSize)));
             if (batch.Count == 0) return 0;
             var ids = Json(batch);
             if (Tables.PaymentsArchive is not null)
@@ -105,6 +121,8 @@ internal sealed partial class SqliteStore : IPaymentDriver
                     SELECT {PaymentRow.Columns}, @now FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))
                     ON CONFLICT (signature) DO NOTHING
                     """), ("@ids", ids), ("@now", now));
-            return s.Execute(Sql("DELETE FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))"), ("@ids", ids));
+            var moved = s.Execute(Sql("DELETE FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))"), ("@ids", ids));
+            pace.Done(started, batch.Count);
+            return moved;
         }, cancellationToken);
 }
