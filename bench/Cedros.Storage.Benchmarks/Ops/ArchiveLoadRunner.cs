@@ -113,8 +113,11 @@ public static class ArchiveLoadRunner
             }
             await import.CompleteAsync();
         }
-        await using var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {Table}; VACUUM ANALYZE {Table}_archive", connection) { CommandTimeout = 600 };
-        await vacuum.ExecuteNonQueryAsync();
+        foreach (var table in new[] { Table.ToString(), Table + "_archive" })
+        {
+            await using var vacuum = new NpgsqlCommand($"VACUUM ANALYZE {table}", connection) { CommandTimeout = 600 };
+            await vacuum.ExecuteNonQueryAsync();
+        }
     }
 
     private static void SeedSqlite(BackendKind kind, string name, int rows, DateTimeOffset createdAt)
