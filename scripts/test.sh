@@ -99,13 +99,15 @@ if ! bash scripts/pack.sh "" "$feed" 1>&2; then
 fi
 rm -rf "$feed"
 
-# Benchmarks are not tests, but their harness must keep working (issue 15): the ops and drain runners in --quick mode,
-# no thresholds (~1 min). Skipped when the caller filters the tests.
+# Benchmarks are not tests, but their harness must keep working (issue 15): the ops, drain, batch and archive-load
+# runners in --quick mode, no thresholds (~1.5 min). Skipped when the caller filters the tests.
 if [ $# -eq 0 ]; then
   bench_dll=bench/Cedros.Storage.Benchmarks/bin/Release/net10.0/Cedros.Storage.Benchmarks.dll
   if ! CEDROS_BENCH_DIR="$results/bench" dotnet "$bench_dll" ops --quick --artifacts "$results/bench" 1>&2 \
-     || ! CEDROS_BENCH_DIR="$results/bench" dotnet "$bench_dll" drain --quick 1>&2; then
-    echo "the benchmark harness (ops/drain --quick) failed" >&2
+     || ! CEDROS_BENCH_DIR="$results/bench" dotnet "$bench_dll" drain --quick 1>&2 \
+     || ! CEDROS_BENCH_DIR="$results/bench" dotnet "$bench_dll" batch --quick 1>&2 \
+     || ! CEDROS_BENCH_DIR="$results/bench" dotnet "$bench_dll" archive-load --quick 1>&2; then
+    echo "the benchmark harness (ops/drain/batch/archive-load --quick) failed" >&2
     status=1
   fi
 fi
