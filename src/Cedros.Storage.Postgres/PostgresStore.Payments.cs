@@ -29,7 +29,7 @@ internal sealed partial class PostgresStore : IPaymentDriver
 
     /// <summary>
     /// A batch is all or nothing. From <see cref="CopyThreshold"/> payments on, the common case (every signature new) is
-    /// one binary <c>COPY</c> into the ledger in a transaction (or savepoint): the primary key refuses a signature
+    /// one binary <c>COPY</c> into the ledger (one statement, atomic by itself; a savepoint inside a transaction): the primary key refuses a signature
     /// already in the ledger (waiting, like any insert, for a concurrent writer of the same signature), and the archive
     /// guard trigger (<see cref="PostgresArchiveGuard"/>), which fires for COPY as for INSERT, refuses one already in the
     /// archive. Either refusal rolls the COPY back, and the batch runs again as the statement below, which tells a
@@ -47,7 +47,8 @@ internal sealed partial class PostgresStore : IPaymentDriver
         {
             try
             {
-                return await RunAsync(c => CopyPaymentsAsync(c, payments), cancellationToken, atomic: true).ConfigureAwait(false);
+                // One COPY is one statement, atomic by itself: no transaction of its own (a savepoint inside one).
+                return await RunAsync(c => CopyPaymentsAsync(c, payments), cancellationToken).ConfigureAwait(false);
             }
             catch (CopyRefusedException)
             {
