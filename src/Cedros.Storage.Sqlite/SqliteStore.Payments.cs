@@ -36,9 +36,9 @@ internal sealed partial class SqliteStore : IPaymentDriver
     /// no archiver or other writer runs between the steps: one query finds the batch's signatures already archived,
     /// then one prepared <c>INSERT … VALUES</c> per row, bound by position (<see cref="SqliteSession.ForEachPositional{T}"/>),
     /// whose upsert counts a conflict as "recorded" unless it is this tenant's own earlier attempt. Any signature not
-    /// inserted rolls every row back and is reported. Not the single-row <c>INSERT … SELECT … WHERE NOT EXISTS</c>: a
-    /// statement that may write several rows keeps a statement journal of every page it touches, about five times the
-    /// cost of a one-row <c>VALUES</c> insert (measured: docs/benchmarks.md, "Batches of 10,000").
+    /// inserted rolls every row back and is reported. Not the single-row <c>INSERT … SELECT … WHERE NOT EXISTS</c>: inside
+    /// a transaction it costs about five times a one-row <c>VALUES</c> insert (most likely the statement journal SQLite
+    /// keeps for a statement that may write several rows) (measured: docs/benchmarks.md, "Batches of 10,000").
     /// </summary>
     public Task<PaymentBatchInsert> InsertPaymentBatchAsync(IReadOnlyList<PaymentTransaction> payments, CancellationToken cancellationToken) =>
         Undo.CatchAsync(() => WriteAsync(s =>
