@@ -94,7 +94,8 @@ internal sealed partial class SqliteStore : IPaymentDriver
     /// <summary>
     /// One bounded batch in one write transaction: copy (if archiving), then delete exactly the rows copied. The batch
     /// takes at most <paramref name="batchSize"/> rows, fewer when that would hold the write lock longer than
-    /// <see cref="SqliteBatchPace.Target"/> (a payment being recorded waits for the whole batch).
+    /// <see cref="SqliteBatchPace.Target"/> (a payment being recorded waits for the whole batch), on the engine's
+    /// housekeeping connection, whose commits do not fsync (<see cref="SqliteEngine.WriteHousekeepingAsync{T}"/>).
     /// </summary>
     public async Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
@@ -107,22 +108,26 @@ internal sealed partial class SqliteStore : IPaymentDriver
     }
 
     private Task<int> MovePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
-        WriteAsync(s =>
-        {
-            var pace = Engine.ArchivePace;
-            var started = pace.Start();
-            var batch = s.List(Sql("SELECT signature FROM [[payments]] WHERE created_at < @cutoff ORDER BY created_at LIMIT @batch"),
-                r => r.GetString(0), ("@cutoff", cutoff), ("@batch", pace.Next(batchSize)));
-            if (batch.Count == 0) return 0;
-            var ids = Json(batch);
-            if (Tables.PaymentsArchive is not null)
-                s.Execute(Sql($"""
-                    INSERT INTO [[payments_archive]] ({PaymentRow.Columns}, archived_at)
-                    SELECT {PaymentRow.Columns}, @now FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))
-                    ON CONFLICT (signature) DO NOTHING
-                    """), ("@ids", ids), ("@now", now));
-            var moved = s.Execute(Sql("DELETE FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))"), ("@ids", ids));
-            pace.Done(started, batch.Count);
-            return moved;
-        }, cancellationToken);
+        InTransaction
+            ? WriteAsync(s => MovePaymentBatch(s, cutoff, now, batchSize), cancellationToken)
+            : Engine.WriteHousekeepingAsync(s => MovePaymentBatch(s, cutoff, now, batchSize), cancellationToken);
+
+    private int MovePaymentBatch(SqliteSession s, DateTimeOffset cutoff, DateTimeOffset now, int batchSize)
+    {
+        var pace = Engine.ArchivePace;
+        var started = pace.Start();
+        var batch = s.List(Sql("SELECT signature FROM [[payments]] WHERE created_at < @cutoff ORDER BY created_at LIMIT @batch"),
+            r => r.GetString(0), ("@cutoff", cutoff), ("@batch", pace.Next(batchSize)));
+        if (batch.Count == 0) return 0;
+        var ids = Json(batch);
+        if (Tables.PaymentsArchive is not null)
+            s.Execute(Sql($"""
+                INSERT INTO [[payments_archive]] ({PaymentRow.Columns}, archived_at)
+                SELECT {PaymentRow.Columns}, @now FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))
+                ON CONFLICT (signature) DO NOTHING
+                """), ("@ids", ids), ("@now", now));
+        var moved = s.Execute(Sql("DELETE FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))"), ("@ids", ids));
+        pace.Done(started, batch.Count);
+        return moved;
+    }
 }
