@@ -38,7 +38,7 @@ artifacts="${CEDROS_BENCH_ARTIFACTS:-$PWD/BenchmarkDotNet.Artifacts}"
 [ "${CEDROS_BENCH_NO_BUILD:-}" = 1 ] || dotnet build "$project" -c Release -nologo -v quiet
 
 # The runners of issue 15's targets, in report order.
-runners=(ops drain search)
+runners=(ops drain search batch archive-load)
 
 case "${1:-}" in
   ""|--quick)

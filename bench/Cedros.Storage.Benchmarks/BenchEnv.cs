@@ -57,9 +57,11 @@ public static class BenchEnv
 
     /// <summary>Opens (and migrates) the storage of a case; a SQLite file named <paramref name="name"/> is deleted first
     /// when <paramref name="fresh"/>.</summary>
-    public static async Task<ICedrosStorage> OpenStorageAsync(BackendKind kind, string name, bool fresh = true, string database = Database)
+    public static async Task<ICedrosStorage> OpenStorageAsync(BackendKind kind, string name, bool fresh = true, string database = Database,
+        Action<StorageOptions>? configure = null)
     {
         var options = new StorageOptions();
+        configure?.Invoke(options);
         if (kind == BackendKind.Postgres)
         {
             options.Backend = StorageBackend.Postgres;

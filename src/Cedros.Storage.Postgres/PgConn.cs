@@ -55,6 +55,10 @@ internal sealed class PgConn(NpgsqlConnection connection, NpgsqlTransaction? tra
         return batch;
     }
 
+    /// <summary>Starts a binary <c>COPY … FROM STDIN</c> (the template's tables rendered) on this connection.</summary>
+    public Task<NpgsqlBinaryImporter> BeginBinaryImportAsync(string copyTemplate) =>
+        connection.BeginBinaryImportAsync(Context.Sql(copyTemplate), Ct);
+
     public async Task<int> ExecuteAsync(string sql, params (string Name, object? Value)[] args)
     {
         await using var cmd = Command(sql, args);

@@ -63,6 +63,58 @@ internal sealed class SqliteEngine : IDisposable
     public TimeSpan BusyTimeout { get; }
     public SemaphoreSlim WriteGate { get; } = new(1, 1);
 
+    /// <summary>Batch sizes of payment archival, paced to a short write-lock time (<see cref="SqliteBatchPace"/>).</summary>
+    public SqliteBatchPace ArchivePace => _archivePace ??= new SqliteBatchPace(Time);
+    private SqliteBatchPace? _archivePace;
+
+    // Used only under the writer gate, so by one caller at a time.
+    private SqliteSession? _housekeeping;
+
+    /// <summary>
+    /// Runs one housekeeping batch (payment archival) in its own <c>BEGIN IMMEDIATE</c> transaction under the writer
+    /// gate, on a connection of its own whose commits do not fsync (<c>synchronous = NORMAL</c>). A batch only moves
+    /// rows that stay recorded either way, and a WAL keeps a consistent prefix after a power loss: at worst the last
+    /// batches are undone (their rows are still in the ledger, moved by the next pass), and the next FULL commit of
+    /// any writer syncs them anyway. So a payment recorded with <c>synchronous = FULL</c> no longer waits for the
+    /// archiver's fsync as well as its own.
+    /// </summary>
+    public async Task<T> WriteHousekeepingAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    {
+        await EnterWriterAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_housekeeping is null)
+            {
+                var connection = Open();
+                _housekeeping = new SqliteSession(connection);
+                _housekeeping.Execute("PRAGMA synchronous = NORMAL");
+            }
+            return PooledExecutor.RunImmediate(_housekeeping, work);
+        }
+        catch (SqliteException ex)
+        {
+            DropHousekeeping();
+            throw SqliteErrors.Translate(ex);
+        }
+        catch
+        {
+            if (_housekeeping is { IsReusable: false }) DropHousekeeping();
+            throw;
+        }
+        finally
+        {
+            WriteGate.Release();
+        }
+    }
+
+    private void DropHousekeeping()
+    {
+        if (_housekeeping is null) return;
+        _housekeeping.Dispose();
+        _housekeeping.Connection.Dispose();
+        _housekeeping = null;
+    }
+
     /// <summary>Open connections with their settings applied and statements prepared, for calls and transactions.</summary>
     public SqliteConnectionPool Pool { get; }
     public DateTimeOffset Now => StorageTime.Now(Time);
@@ -113,6 +165,7 @@ internal sealed class SqliteEngine : IDisposable
 
     public void Dispose()
     {
+        DropHousekeeping();
         Pool.Dispose();
         WriteGate.Dispose();
     }

@@ -71,6 +71,37 @@ internal sealed class SqliteSession(SqliteConnection connection) : IDisposable
         return changes;
     }
 
+    /// <summary>
+    /// Runs one statement with positional parameters (<c>?1</c>, <c>?2</c>, …) once per item, inside the caller's
+    /// transaction, binding each value by index through SQLite's C API: no parameter objects, no boxing and no
+    /// name lookup per row (Microsoft.Data.Sqlite resolves every parameter's name on every execution). For batches of
+    /// thousands of rows. Returns rows changed per item; an error surfaces as <see cref="SqliteException"/>.
+    /// </summary>
+    public int[] ForEachPositional<T>(string sql, IReadOnlyList<T> items, Action<SqliteBinder, T> bind)
+    {
+        var db = Connection.Handle!;
+        var rc = SQLitePCL.raw.sqlite3_prepare_v2(db, sql, out var statement);
+        if (rc != SQLitePCL.raw.SQLITE_OK)
+        {
+            statement?.Dispose();
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+        using (statement)
+        {
+            var binder = new SqliteBinder(statement!);
+            var changes = new int[items.Count];
+            for (var i = 0; i < items.Count; i++)
+            {
+                bind(binder, items[i]);
+                rc = SQLitePCL.raw.sqlite3_step(statement);
+                if (rc != SQLitePCL.raw.SQLITE_DONE) SqliteException.ThrowExceptionForRC(rc, db);
+                changes[i] = SQLitePCL.raw.sqlite3_changes(db);
+                SQLitePCL.raw.sqlite3_reset(statement);
+            }
+            return changes;
+        }
+    }
+
     /// <summary>The connection's prepared command for <paramref name="sql"/> with <paramref name="args"/> bound. It
     /// belongs to the session: do not dispose it (dispose its reader).</summary>
     public SqliteCommand Command(string sql, IReadOnlyList<(string Name, object? Value)> args)
@@ -113,4 +144,18 @@ internal sealed class SqliteSession(SqliteConnection connection) : IDisposable
         bool flag => flag ? 1L : 0L,
         _ => value,
     };
+}
+
+/// <summary>Binds one row's values by position (1-based) to a statement of <see cref="SqliteSession.ForEachPositional{T}"/>.</summary>
+internal readonly struct SqliteBinder(SQLitePCL.sqlite3_stmt statement)
+{
+    public void Text(int index, string? value) =>
+        Ok(value is null ? SQLitePCL.raw.sqlite3_bind_null(statement, index) : SQLitePCL.raw.sqlite3_bind_text16(statement, index, value.AsSpan()));
+
+    public void Integer(int index, long value) => Ok(SQLitePCL.raw.sqlite3_bind_int64(statement, index, value));
+
+    private static void Ok(int rc)
+    {
+        if (rc != SQLitePCL.raw.SQLITE_OK) throw new SqliteException($"SQLite refused a parameter (result code {rc}).", rc);
+    }
 }

@@ -198,7 +198,8 @@ internal static class Prepare
     public static PaymentTransaction[] Payments(string tenantId, IReadOnlyList<PaymentTransaction>? transactions, DateTimeOffset now)
     {
         Check.Batch(transactions, "transactions");
-        var prepared = transactions!.Select((t, i) => Payment(tenantId, t, now, i)).ToArray();
+        var prepared = new PaymentTransaction[transactions!.Count];
+        for (var i = 0; i < prepared.Length; i++) prepared[i] = Payment(tenantId, transactions[i], now, i);
         Check.Distinct(prepared, t => t.Signature, "signature");
         return prepared;
     }

@@ -593,6 +593,105 @@ public abstract class PaymentLedgerConformance<TFixture>(TFixture fixture) : Con
         Assert.True(await s.B.HasPaymentBeenProcessedAsync("max-9999"));
     }
 
+    // Large batches take each backend's bulk path (PostgreSQL: a binary COPY, falling back to the checking statement
+    // when a signature is recorded; SQLite: one archive query for the batch, then one prepared insert per row).
+
+    [Fact]
+    public async Task RecordPayments_of_ten_thousand_with_one_recorded_signature_at_the_end_writes_none_and_names_it()
+    {
+        await using var s = await OpenAsync();
+        var old = Make.Payment(s.Now, "bulk-old");
+        await s.B.RecordPaymentAsync(old);
+        var batch = Enumerable.Range(0, 9_999).Select(i => Make.Payment(s.Now, $"bulk-{i}")).Append(old).ToArray();
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => s.A.RecordPaymentsAsync(batch));
+        Assert.Equal(new[] { old.Signature }, ex.Signatures);
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync("bulk-0"));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync("bulk-9998"));
+        Assert.Equivalent(old with { TenantId = "tenant-b" }, await s.B.GetPaymentAsync(old.Signature), strict: true);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(500)]
+    public async Task RecordPayments_with_a_signature_that_is_only_in_the_archive_writes_none_and_names_it(int size)
+    {
+        await using var s = await OpenAsync();
+        var archived = Make.Payment(s.Now.AddDays(-91));
+        await s.B.RecordPaymentAsync(archived);
+        Assert.Equal(1, await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90)));
+
+        var batch = Enumerable.Range(0, size - 1).Select(i => Make.Payment(s.Now, $"arch-{size}-{i}")).ToList();
+        batch.Insert(size / 2, archived with { CreatedAt = s.Now });
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => s.A.RecordPaymentsAsync(batch));
+        Assert.Equal(new[] { archived.Signature }, ex.Signatures);
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync($"arch-{size}-0"));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync($"arch-{size}-{size - 2}"));
+        // Nothing of the batch reached the ledger: archiving everything finds no row.
+        Assert.Equal(0, await s.A.ArchiveOldPaymentsAsync(s.Now.AddYears(1)));
+    }
+
+    [Fact]
+    public async Task A_large_batch_names_every_recorded_signature_in_batch_order_ledger_and_archive_alike()
+    {
+        await using var s = await OpenAsync();
+        var archived = Make.Payment(s.Now.AddDays(-91), "mix-archived");
+        await s.A.RecordPaymentAsync(archived);
+        await s.A.ArchiveOldPaymentsAsync(s.Now.AddDays(-90));
+        var hotA = Make.Payment(s.Now, "mix-hot-a");
+        var hotB = Make.Payment(s.Now, "mix-hot-b");
+        await s.B.RecordPaymentsAsync([hotA, hotB]);
+
+        var batch = Enumerable.Range(0, 300).Select(i => Make.Payment(s.Now, $"mix-{i}")).ToList();
+        batch.Insert(10, hotB);
+        batch.Insert(100, archived with { CreatedAt = s.Now });
+        batch.Insert(250, hotA);
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => s.A.RecordPaymentsAsync(batch));
+        Assert.Equal(new[] { hotB.Signature, archived.Signature, hotA.Signature }, ex.Signatures);
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync("mix-0"));
+    }
+
+    [Fact]
+    public async Task A_refused_large_batch_inside_a_transaction_undoes_only_itself()
+    {
+        await using var s = await OpenAsync();
+        var old = Make.Payment(s.Now, "txn-old");
+        await s.A.RecordPaymentAsync(old);
+        var before = Make.Payment(s.Now, "txn-before");
+        var after = Make.Payment(s.Now, "txn-after");
+        var batch = Enumerable.Range(0, 200).Select(i => Make.Payment(s.Now, $"txn-{i}")).Append(old).ToArray();
+        await s.A.InTransactionAsync(async (tx, ct) =>
+        {
+            await tx.RecordPaymentAsync(before, ct);
+            var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => tx.RecordPaymentsAsync(batch, ct));
+            Assert.Equal(new[] { old.Signature }, ex.Signatures);
+            await tx.RecordPaymentsAsync(batch[..150], ct);
+            await tx.RecordPaymentAsync(after, ct);
+        });
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(before.Signature));
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync(after.Signature));
+        Assert.True(await s.A.HasPaymentBeenProcessedAsync("txn-149"));
+        Assert.False(await s.A.HasPaymentBeenProcessedAsync("txn-150"));
+    }
+
+    [Fact]
+    public async Task A_large_batch_reads_back_exactly_including_attempt_ids_and_odd_text()
+    {
+        await using var s = await OpenAsync();
+        var batch = Enumerable.Range(0, 120).Select(i => Make.Payment(s.Now.AddTicks(-i * 10), $"exact-{i}") with
+        {
+            AttemptId = i % 2 == 0 ? $"att-{i}" : null,
+            Wallet = "wället-😀-\\\"'\t",
+            Metadata = i % 3 == 0 ? new Dictionary<string, string>() : new Dictionary<string, string> { ["k"] = "v\"\n😀", ["n"] = i.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+        }).ToArray();
+        await s.A.RecordPaymentsAsync(batch);
+        foreach (var tx in batch)
+            Assert.Equivalent(tx with { TenantId = "tenant-a" }, await s.A.GetPaymentAsync(tx.Signature), strict: true);
+        // Retried with the same attempt ids: the attempt-carrying payments are this tenant's own; the others are replays.
+        var ex = await Assert.ThrowsAsync<PaymentReplayException>(() => s.A.RecordPaymentsAsync(batch));
+        Assert.Equal(batch.Where(t => t.AttemptId is null).Select(t => t.Signature), ex.Signatures);
+        await s.A.RecordPaymentsAsync(batch.Where(t => t.AttemptId is not null).ToArray());
+    }
+
     [Fact]
     public async Task TryRecordPayment_inside_a_transaction_returns_false_on_replay_and_the_transaction_still_commits()
     {
