@@ -3,7 +3,8 @@
 # against the raw driver doing the same work in the same run. Benchmarks are not tests: nothing here asserts on time.
 #
 # Usage:
-#   scripts/bench.sh                      # every runner of issue 15, full size (ops, drain; about 20 minutes on 2 cores)
+#   scripts/bench.sh                      # every runner of issue 15, full size (ops, drain, search, batch, archive-load;
+#                                         # about an hour on 2 cores, plus one-off seeds of 1,000,000 orders)
 #   scripts/bench.sh --quick              # every runner, tiny sizes: proves the harness works (scripts/test.sh runs it; no thresholds)
 #   scripts/bench.sh ops [args]           # one runner with its own arguments, e.g. ops --backends Postgres --cases "record payment"
 #   scripts/bench.sh drain --backlog 100000
