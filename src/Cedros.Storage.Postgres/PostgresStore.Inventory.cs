@@ -163,10 +163,8 @@ internal sealed partial class PostgresStore : IInventoryDriver
         """;
 
     public Task<long> SumActiveReservationsAsync(StockKey key, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(c => c.RowAsync("""
-            SELECT COALESCE(SUM(quantity), 0)::bigint FROM [[inventory_reservations]]
-             WHERE tenant_id = @t AND product_id = @p AND variant_id IS NOT DISTINCT FROM @v AND status = 'active' AND expires_at > @now
-            """, r => r.GetInt64(0), ("t", TenantId), ("p", key.ProductId), ("v", PgCodec.TextParam(key.VariantId)), ("now", now)), cancellationToken);
+        RunAsync(c => c.RowAsync(SumActive, r => r.GetInt64(0),
+            ("t", TenantId), ("product", key.ProductId), ("variant", PgCodec.TextParam(key.VariantId)), ("now", now)), cancellationToken);
 
     public Task<int> ReleaseExpiredReservationsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
         RunAsync(c => c.ExecuteAsync("""
