@@ -46,7 +46,7 @@ internal sealed partial class PostgresStore : IOrderDriver
                 """;
             return RunAsync(async c =>
             {
-                await using var command = c.Command(sql, Used(sql, args));
+                await using var command = c.Command(sql, args);
                 await using var reader = await command.ExecuteReaderAsync(c.Ct).ConfigureAwait(false);
                 var items = new List<Order>();
                 long total = 0;
@@ -62,7 +62,7 @@ internal sealed partial class PostgresStore : IOrderDriver
         var pageSql = $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE {where} ORDER BY created_at DESC, id COLLATE \"C\" DESC LIMIT @limit OFFSET @offset";
         return RunAsync(async c =>
         {
-            await using var batch = c.Batch(c.BatchCommand(countSql, Used(countSql, args)), c.BatchCommand(pageSql, Used(pageSql, args)));
+            await using var batch = c.Batch(c.BatchCommand(countSql, args), c.BatchCommand(pageSql, args));
             await using var reader = await batch.ExecuteReaderAsync(c.Ct).ConfigureAwait(false);
             await reader.ReadAsync(c.Ct).ConfigureAwait(false);
             var total = reader.GetInt64(0);
@@ -116,8 +116,4 @@ internal sealed partial class PostgresStore : IOrderDriver
     /// <summary>Escapes LIKE wildcards so the text matches literally (backslash is the default escape).</summary>
     private static string EscapeLike(string text) =>
         text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
-
-    /// <summary>Only the parameters the SQL mentions: an unused NULL parameter has no type PostgreSQL could infer.</summary>
-    private static (string, object?)[] Used(string sql, (string Name, object? Value)[] args) =>
-        args.Where(a => sql.Contains("@" + a.Name, StringComparison.Ordinal)).ToArray();
 }
