@@ -42,8 +42,8 @@ public sealed class HaPgBouncerFactAttribute : FactAttribute
 
 /// <summary>
 /// Losing the primary of a pg_auto_failover pair (synchronous replication) under load: 8 writers record a payment
-/// and enqueue its webhook in one transaction, a drain loop delivers webhooks, the primary's postmaster is killed with
-/// SIGKILL, the standby is promoted. Then every acknowledged payment and webhook is there exactly once, no
+/// and enqueue its webhook in one transaction, a drain loop delivers webhooks, the primary's pg_autoctl keeper is frozen (SIGSTOP) and its postmaster and
+/// backends killed with SIGKILL, the standby is promoted. Then every acknowledged payment and webhook is there exactly once, no
 /// transaction is half there, writes resumed in the same process, and every failed call was Unavailable. The figures
 /// (seconds without writes, failed calls by kind) go to the test output and to <c>$TMPDIR/cedros-failover-report.txt</c>.
 /// Afterwards the killed node rejoins as the synchronous standby (pg_auto_failover does that), so the test can run again.
@@ -78,6 +78,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         await AdminAsync(admin.ConnectionString, "CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public");
         await AdminAsync(admin.ConnectionString, $"CREATE SCHEMA {schema}");
         var inSchema = new NpgsqlConnectionStringBuilder(admin.ConnectionString) { SearchPath = $"{schema},public" }.ConnectionString;
+        IReadOnlyList<int> frozenKeeper = [];
         try
         {
             var options = new StorageOptions { Backend = StorageBackend.Postgres };
@@ -194,11 +195,18 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
 
             var primary = await PrimaryAsync(admin.ConnectionString);
             var standby = OtherHost(ha, primary.Port);
-            var ackedBeforeKill = acked.Count;
+            // The node is lost, not just its server: its pg_autoctl keeper is frozen first, so it cannot restart the
+            // postmaster before the monitor notices (it did within a second, and then no failover happened).
+            frozenKeeper = await NodeKeeperAsync(primary.Pid);
+            await SignalAsync("STOP", frozenKeeper);
+            // SIGKILL of the postmaster and every backend at once, as when the machine dies: orphaned backends would
+            // otherwise go on committing for a moment.
+            await SignalAsync("KILL", [primary.Pid, .. await ChildrenAsync(primary.Pid)]);
             var killedAt = clock.Elapsed;
-            using (var postmaster = Process.GetProcessById(primary.Pid))
-                postmaster.Kill(); // SIGKILL of the postmaster: the server is gone, its keeper and the monitor react
+            var ackedBeforeKill = acked.Count;
             var promotedAt = await WaitForPromotionAsync(standby, clock, TimeSpan.FromSeconds(60));
+            await SignalAsync("CONT", frozenKeeper); // the old primary's keeper restarts it and it rejoins as standby
+            frozenKeeper = [];
 
             // Writes must resume in this process, without reopening the storage.
             var resumeDeadline = clock.Elapsed + TimeSpan.FromSeconds(60);
@@ -260,6 +268,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         finally
         {
             // Leave the formation as found: the killed node rejoins as the synchronous standby.
+            await SignalAsync("CONT", frozenKeeper);
             await WaitForSynchronousStandbyAsync(admin.ConnectionString, TimeSpan.FromSeconds(120));
             await AdminAsync(admin.ConnectionString, $"DROP SCHEMA IF EXISTS {schema} CASCADE");
         }
@@ -334,6 +343,53 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output)
         var port = reader.GetInt32(0);
         var pidLine = (await File.ReadAllLinesAsync(Path.Combine(reader.GetString(1), "postmaster.pid")))[0];
         return (port, int.Parse(pidLine, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The pg_autoctl processes that keep the node of a postmaster: the keeper (the postmaster's grandparent,
+    /// <c>pg_autoctl run</c>) and its service children, the postmaster excluded.</summary>
+    private static async Task<IReadOnlyList<int>> NodeKeeperAsync(int postmasterPid)
+    {
+        var keeper = await ParentAsync(await ParentAsync(postmasterPid));
+        var processes = new List<int> { keeper };
+        processes.AddRange(await ChildrenAsync(keeper));
+        processes.Remove(postmasterPid);
+        Assert.True(processes.Count > 1, $"no pg_autoctl services under the keeper {keeper} of postmaster {postmasterPid}");
+        return processes;
+    }
+
+    private static async Task<int> ParentAsync(int pid)
+    {
+        // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+        var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat");
+        return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<List<int>> ChildrenAsync(int parent)
+    {
+        var children = new List<int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            try
+            {
+                if (await ParentAsync(pid) == parent) children.Add(pid);
+            }
+            catch (IOException)
+            {
+                // exited meanwhile
+            }
+        }
+        return children;
+    }
+
+    /// <summary>Sends a signal (<c>kill -STOP</c>, <c>-CONT</c>, <c>-KILL</c>) to the processes.</summary>
+    private static async Task SignalAsync(string signal, IReadOnlyList<int> pids)
+    {
+        if (pids.Count == 0) return;
+        var start = new ProcessStartInfo("kill") { ArgumentList = { "-" + signal } };
+        foreach (var pid in pids) start.ArgumentList.Add(pid.ToString(CultureInfo.InvariantCulture));
+        using var kill = Process.Start(start)!;
+        await kill.WaitForExitAsync();
     }
 
     /// <summary>Polls the standby directly until it is out of recovery (promoted); returns when.</summary>
