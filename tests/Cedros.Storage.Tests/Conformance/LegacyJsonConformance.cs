@@ -310,12 +310,35 @@ public abstract class LegacyJsonConformance<TFixture>(TFixture fixture) : IClass
                 RawRow.Of("webhook_queue", ("id", "wh-corrupt"), ("url", "https://example.com/hook"), ("payload", new RawJson("{}")),
                     ("headers", new RawJson("[1, 2]")), ("event_type", "order.paid"), ("status", "pending"), ("attempts", 0), ("max_attempts", 5),
                     ("next_attempt_at", Start.AddMinutes(-1)), ("created_at", Day)),
+                // Claimed in the same call, before the unreadable row: put back as they were too.
+                RawRow.Of("webhook_queue", ("id", "wh-fine"), ("url", "https://example.com/hook"), ("payload", new RawJson("{}")),
+                    ("headers", new RawJson("{}")), ("event_type", "order.paid"), ("status", "pending"), ("attempts", 0), ("max_attempts", 5),
+                    ("next_attempt_at", Start.AddMinutes(-3)), ("created_at", Day)),
+                RawRow.Of("webhook_queue", ("id", "wh-lapsed"), ("url", "https://example.com/hook"), ("payload", new RawJson("{}")),
+                    ("headers", new RawJson("{}")), ("event_type", "order.paid"), ("status", "processing"), ("attempts", 2), ("max_attempts", 5),
+                    ("next_attempt_at", Start.AddMinutes(-2)), ("created_at", Day), ("locked_until", Start.AddSeconds(-1)),
+                    ("claim_token", "held-by-a-dead-worker")),
             ], new FakeTimeProvider(Start));
         var d = db.Storage.Default;
 
+        async Task<string> ClaimColumnsAsync()
+        {
+            var text = new List<string?>();
+            foreach (var id in new[] { "wh-corrupt", "wh-fine", "wh-lapsed" })
+                foreach (var column in new[] { "status", "attempts", "last_attempt_at", "locked_until", "claim_token" })
+                    text.Add($"{id}.{column}={await db.ReadRawAsync("webhook_queue", column, "id", id)}");
+            return string.Join("; ", text);
+        }
+        var before = await ClaimColumnsAsync();
+
         Assert.Equal(StorageErrorKind.Internal, (await Assert.ThrowsAnyAsync<StorageException>(() => d.DequeueWebhooksAsync(10))).Kind);
+        Assert.Equal(before, await ClaimColumnsAsync());
+        Assert.Contains("wh-fine.status=pending", before, StringComparison.Ordinal);
         Assert.Equal(StorageErrorKind.Internal, (await Assert.ThrowsAnyAsync<StorageException>(() => d.MarkWebhookProcessingAsync("wh-corrupt"))).Kind);
         Assert.Equal("pending", await db.ReadRawAsync("webhook_queue", "status", "id", "wh-corrupt"));
         Assert.Equal("0", await db.ReadRawAsync("webhook_queue", "attempts", "id", "wh-corrupt"));
+        Assert.Null(await db.ReadRawAsync("webhook_queue", "claim_token", "id", "wh-corrupt"));
+        Assert.Null(await db.ReadRawAsync("webhook_queue", "locked_until", "id", "wh-corrupt"));
+        Assert.Null(await db.ReadRawAsync("webhook_queue", "last_attempt_at", "id", "wh-corrupt"));
     }
 }
