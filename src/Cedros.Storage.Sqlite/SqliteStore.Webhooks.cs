@@ -46,16 +46,17 @@ internal sealed partial class SqliteStore : IWebhookDriver
         WriteAsync<IReadOnlyList<ClaimedWebhook>>(s =>
         {
             // Inside the write transaction (BEGIN IMMEDIATE): no other dequeuer, in any process, can see these rows as
-            // ready before it commits. Which of them were processing (lapsed leases) is read first, under the same lock,
-            // because RETURNING only sees the new row.
-            var takenOver = s.List(Sql($"SELECT id FROM ({DueWebhooks}) WHERE status = 'processing'"), r => r.GetString(0),
-                ("@now", now), ("@limit", limit)).ToHashSet(StringComparer.Ordinal);
+            // ready before it commits. The due rows are found once, with whether each was processing (a lapsed lease:
+            // RETURNING only sees the new row), then claimed by id.
+            var due = s.List(Sql(DueWebhooks), r => (Id: r.GetString(0), TakenOver: r.GetString(1) == "processing"), ("@now", now), ("@limit", limit));
+            if (due.Count == 0) return [];
+            var takenOver = due.Where(d => d.TakenOver).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
             var claimed = s.List(Sql($"""
                 UPDATE [[webhook_queue]] SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until,
                     claim_token = {NewClaimToken}
-                WHERE id IN (SELECT id FROM ({DueWebhooks}))
+                WHERE id IN (SELECT value FROM json_each(@ids))
                 RETURNING {WebhookColumns}
-                """), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@limit", limit));
+                """), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@ids", Json(due.Select(d => d.Id).ToArray())));
             return claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal)
                 .Select(w => new ClaimedWebhook(w, takenOver.Contains(w.Id))).ToArray();
         }, cancellationToken);
