@@ -84,32 +84,48 @@ internal sealed partial class PostgresStore : IInventoryDriver
             ("variant", PgCodec.TextParam(r.VariantId)), ("quantity", r.Quantity), ("expires", r.ExpiresAt),
             ("cart", PgCodec.TextParam(r.CartId)), ("created", r.CreatedAt), ("wanted", d.Quantity), ("available", (long)d.Available),
         ];
-        await using (var batch = c.Batch(c.BatchCommand("SELECT pg_advisory_xact_lock(@key)", Args()), c.BatchCommand(InsertOneWithinStock, Args())))
+        await using (var batch = c.Batch(c.BatchCommand("SELECT pg_advisory_xact_lock(@key)", Args()), c.BatchCommand(InsertOneWithinStock(r.VariantId), Args())))
         await using (var reader = await batch.ExecuteReaderAsync(c.Ct).ConfigureAwait(false))
         {
             await reader.NextResultAsync(c.Ct).ConfigureAwait(false);
             if (await reader.ReadAsync(c.Ct).ConfigureAwait(false)) return ReservationOutcome.Done;
         }
-        var reserved = await c.RowAsync(SumActive, x => x.GetInt64(0), Args()).ConfigureAwait(false);
+        var reserved = await c.RowAsync(SumActive(r.VariantId), x => x.GetInt64(0), Args()).ConfigureAwait(false);
         if (reserved + d.Quantity > d.Available) return ReservationOutcome.Refused(0, reserved);
         throw new Undo<ReservationOutcome>(ReservationOutcome.Duplicate(0));
     }
 
-    /// <summary>The active, unexpired units of (@product, @variant).</summary>
-    private const string SumActive = """
+    /// <summary>The active, unexpired units of (@product, @variant). Two texts, for a null and a given variant:
+    /// <c>IS NOT DISTINCT FROM</c> cannot use the (tenant, product, variant) index, and its generic plan read every
+    /// reservation of the product (the single reservation cost 2.4× the raw insert on the server).</summary>
+    private static string SumActive(string? variant) => variant is null ? SumActiveNoVariant : SumActiveOfVariant;
+
+    private const string SumActiveNoVariant = """
         SELECT COALESCE(SUM(quantity), 0)::bigint FROM [[inventory_reservations]]
-         WHERE tenant_id = @t AND product_id = @product AND variant_id IS NOT DISTINCT FROM @variant AND status = 'active' AND expires_at > @now
+         WHERE tenant_id = @t AND product_id = @product AND variant_id IS NULL AND status = 'active' AND expires_at > @now
         """;
 
-    private const string InsertOneWithinStock = """
+    private const string SumActiveOfVariant = """
+        SELECT COALESCE(SUM(quantity), 0)::bigint FROM [[inventory_reservations]]
+         WHERE tenant_id = @t AND product_id = @product AND variant_id = @variant AND status = 'active' AND expires_at > @now
+        """;
+
+    private static string InsertOneWithinStock(string? variant) => variant is null ? InsertOneNoVariant : InsertOneOfVariant;
+
+    private const string InsertOneReservation = """
         INSERT INTO [[inventory_reservations]] (id, tenant_id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at, status_updated_at)
         SELECT @id, @t, @product, @variant, @quantity, @expires, @cart, 'active', @created, NULL
          WHERE (
-        """ + SumActive + """
+        """;
+
+    private const string WithinStock = """
         ) + @wanted <= @available
         ON CONFLICT DO NOTHING
         RETURNING id
         """;
+
+    private const string InsertOneNoVariant = InsertOneReservation + SumActiveNoVariant + WithinStock;
+    private const string InsertOneOfVariant = InsertOneReservation + SumActiveOfVariant + WithinStock;
 
     /// <summary>Done when every reservation was inserted; otherwise the first whose id was taken, undone.</summary>
     private static ReservationOutcome Inserted(IReadOnlyList<InventoryReservation> reservations, List<string> inserted)
@@ -163,7 +179,7 @@ internal sealed partial class PostgresStore : IInventoryDriver
         """;
 
     public Task<long> SumActiveReservationsAsync(StockKey key, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(c => c.RowAsync(SumActive, r => r.GetInt64(0),
+        RunAsync(c => c.RowAsync(SumActive(key.VariantId), r => r.GetInt64(0),
             ("t", TenantId), ("product", key.ProductId), ("variant", PgCodec.TextParam(key.VariantId)), ("now", now)), cancellationToken);
 
     public Task<int> ReleaseExpiredReservationsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
