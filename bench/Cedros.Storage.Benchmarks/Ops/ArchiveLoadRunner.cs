@@ -24,12 +24,11 @@ public static class ArchiveLoadRunner
 
     public static async Task RunAsync(string[] args)
     {
-        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var quick = args.Contains("--quick");
-        var rows = int.Parse(Value("--rows") ?? (quick ? "20000" : "1000000"), CultureInfo.InvariantCulture);
-        var alone = TimeSpan.FromSeconds(double.Parse(Value("--before-s") ?? (quick ? "2" : "10"), CultureInfo.InvariantCulture));
-        var batchSize = Value("--batch-size") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : (int?)null;
-        var backends = (Value("--backends") ?? "Postgres,SqliteNormal,SqliteFull").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
+        var rows = int.Parse(args.Option("--rows") ?? (quick ? "20000" : "1000000"), CultureInfo.InvariantCulture);
+        var alone = TimeSpan.FromSeconds(double.Parse(args.Option("--before-s") ?? (quick ? "2" : "10"), CultureInfo.InvariantCulture));
+        var batchSize = args.Option("--batch-size") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : (int?)null;
+        var backends = (args.Option("--backends") ?? "Postgres,SqliteNormal,SqliteFull").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
         Console.WriteLine($"# archive-load {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
             $"load {OpsSettings.LoadAverage()}; {rows:N0} old payments, 1 recording caller, {alone.TotalSeconds:F0} s alone before and after" +
             (batchSize is { } bs ? $", housekeeping_batch_size {bs}" : ", default housekeeping_batch_size"));

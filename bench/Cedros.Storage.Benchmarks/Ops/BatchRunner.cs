@@ -28,11 +28,10 @@ public static class BatchRunner
 
     public static async Task RunAsync(string[] args)
     {
-        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var quick = args.Contains("--quick");
-        var sizes = (Value("--rows") ?? (quick ? "1000" : "10000")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var rounds = int.Parse(Value("--rounds") ?? (quick ? "2" : "6"), CultureInfo.InvariantCulture);
-        var backends = (Value("--backends") ?? "Postgres,SqliteNormal,SqliteFull").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
+        var sizes = (args.Option("--rows") ?? (quick ? "1000" : "10000")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var rounds = int.Parse(args.Option("--rounds") ?? (quick ? "2" : "6"), CultureInfo.InvariantCulture);
+        var backends = (args.Option("--backends") ?? "Postgres,SqliteNormal,SqliteFull").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
         Console.WriteLine($"# batch {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
             $"load {OpsSettings.LoadAverage()}; {rounds} rounds (ABBA), ledger emptied before every call");
         Console.WriteLine();

@@ -19,12 +19,11 @@ public static class DrainRunner
 
     public static async Task RunAsync(string[] args)
     {
-        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var quick = args.Contains("--quick");
-        var workers = (Value("--workers") ?? (quick ? "1,4" : "1,4,8")).Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
-        var backlog = int.Parse(Value("--backlog") ?? (quick ? "2000" : "20000"), CultureInfo.InvariantCulture);
-        var batch = int.Parse(Value("--batch") ?? "50", CultureInfo.InvariantCulture);
-        var backends = (Value("--backends") ?? "Postgres,SqliteNormal,Memory").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
+        var workers = (args.Option("--workers") ?? (quick ? "1,4" : "1,4,8")).Split(',').Select(w => int.Parse(w, CultureInfo.InvariantCulture)).ToArray();
+        var backlog = int.Parse(args.Option("--backlog") ?? (quick ? "2000" : "20000"), CultureInfo.InvariantCulture);
+        var batch = int.Parse(args.Option("--batch") ?? "50", CultureInfo.InvariantCulture);
+        var backends = (args.Option("--backends") ?? "Postgres,SqliteNormal,Memory").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
         Console.WriteLine($"# drain {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, load {OpsSettings.LoadAverage()}; " +
             $"backlog {backlog:N0}, claim {batch} + one batch ack");
         Console.WriteLine();

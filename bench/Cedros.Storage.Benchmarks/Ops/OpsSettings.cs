@@ -8,14 +8,13 @@ internal sealed record OpsSettings(int Rounds, TimeSpan Block, int[] Callers, Op
 {
     public static OpsSettings Parse(string[] args)
     {
-        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var quick = args.Contains("--quick");
-        var rounds = int.Parse(Value("--rounds") ?? (quick ? "1" : "6"), CultureInfo.InvariantCulture);
-        var block = TimeSpan.FromMilliseconds(int.Parse(Value("--block-ms") ?? (quick ? "100" : "1500"), CultureInfo.InvariantCulture));
-        var callers = (Value("--callers") ?? (quick ? "1,4" : "1,4,16")).Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
-        var backends = (Value("--backends") ?? "Postgres,SqliteNormal,SqliteFull,Memory").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
-        var cases = (Value("--cases") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        var artifacts = Value("--artifacts") ?? Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts", "results");
+        var rounds = int.Parse(args.Option("--rounds") ?? (quick ? "1" : "6"), CultureInfo.InvariantCulture);
+        var block = TimeSpan.FromMilliseconds(int.Parse(args.Option("--block-ms") ?? (quick ? "100" : "1500"), CultureInfo.InvariantCulture));
+        var callers = (args.Option("--callers") ?? (quick ? "1,4" : "1,4,16")).Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
+        var backends = (args.Option("--backends") ?? "Postgres,SqliteNormal,SqliteFull,Memory").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
+        var cases = (args.Option("--cases") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+        var artifacts = args.Option("--artifacts") ?? Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts", "results");
         return new OpsSettings(rounds, block, callers, backends, cases, artifacts);
     }
 

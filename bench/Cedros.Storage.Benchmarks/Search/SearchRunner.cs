@@ -41,13 +41,12 @@ public static class SearchRunner
 
     public static async Task RunAsync(string[] args)
     {
-        string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         var quick = args.Contains("--quick");
-        var sizes = (Value("--sizes") ?? (quick ? "10000" : "10000,100000,1000000")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var searches = int.Parse(Value("--searches") ?? (quick ? "5" : "60"), CultureInfo.InvariantCulture);
-        var backends = (Value("--backends") ?? "Postgres,Sqlite").Split(',');
-        var terms = Value("--terms") is { } t ? Terms.Where(x => t.Split(',').Contains(x.Name)).ToArray() : Terms;
-        var artifacts = Value("--artifacts") ?? Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts", "results");
+        var sizes = (args.Option("--sizes") ?? (quick ? "10000" : "10000,100000,1000000")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var searches = int.Parse(args.Option("--searches") ?? (quick ? "5" : "60"), CultureInfo.InvariantCulture);
+        var backends = (args.Option("--backends") ?? "Postgres,Sqlite").Split(',');
+        var terms = args.Option("--terms") is { } t ? Terms.Where(x => t.Split(',').Contains(x.Name)).ToArray() : Terms;
+        var artifacts = args.Option("--artifacts") ?? Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts", "results");
 
         var report = new StringBuilder();
         report.AppendLine(CultureInfo.InvariantCulture, $"# search {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, " +
