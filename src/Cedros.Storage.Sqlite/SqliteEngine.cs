@@ -127,9 +127,24 @@ internal sealed class SqliteEngine : IDisposable
     {
         TransactionFlow.ThrowIfInside(this);
         var wait = BusyTimeout < TimeSpan.FromMilliseconds(100) ? TimeSpan.FromMilliseconds(100) : BusyTimeout;
-        if (!await WriteGate.WaitAsync(wait, cancellationToken).ConfigureAwait(false))
-            throw new StorageUnavailableException("another writer in this process held the SQLite database past the busy timeout; retry.");
+        Interlocked.Increment(ref _writersWaiting);
+        try
+        {
+            if (!await WriteGate.WaitAsync(wait, cancellationToken).ConfigureAwait(false))
+                throw new StorageUnavailableException("another writer in this process held the SQLite database past the busy timeout; retry.");
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _writersWaiting);
+        }
     }
+
+    /// <summary>
+    /// Whether a caller of this process is waiting for the writer gate right now: a housekeeping batch that holds it
+    /// commits early then, so a live write waits for a few rows of housekeeping rather than for a whole batch.
+    /// </summary>
+    public bool WritersWaiting => Volatile.Read(ref _writersWaiting) > 0;
+    private int _writersWaiting;
 
     /// <summary>Opens a new connection with this storage's per-connection settings (calls rent from <see cref="Pool"/>).</summary>
     public SqliteConnection Open()

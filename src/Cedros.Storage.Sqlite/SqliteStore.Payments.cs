@@ -100,10 +100,11 @@ internal sealed partial class SqliteStore : IPaymentDriver
     public async Task<int> ArchivePaymentBatchAsync(DateTimeOffset cutoff, DateTimeOffset now, int batchSize, CancellationToken cancellationToken)
     {
         var moved = await MovePaymentBatchAsync(cutoff, now, batchSize, cancellationToken).ConfigureAwait(false);
-        // The batch's pages are copied from the WAL into the database here, after the write lock is released (a WAL
+        // The batches' pages are copied from the WAL into the database here, after the write lock is released (a WAL
         // checkpoint needs no write lock): otherwise SQLite's automatic checkpoint falls on whichever commit crosses
-        // 1,000 WAL pages, most often a live writer's, which then pays for copying the archiver's pages.
-        if (moved > 0 && !InTransaction) await ReadAsync(s => s.Execute("PRAGMA wal_checkpoint(PASSIVE)"), cancellationToken).ConfigureAwait(false);
+        // 1,000 WAL pages, most often a live writer's, which then pays for copying the archiver's pages. Batches cut
+        // short for a waiting writer are small, so the checkpoint runs every few hundred rows, not after each batch.
+        if (!InTransaction && Engine.ArchivePace.CheckpointDue(moved)) await ReadAsync(s => s.Execute("PRAGMA wal_checkpoint(PASSIVE)"), cancellationToken).ConfigureAwait(false);
         return moved;
     }
 
@@ -116,8 +117,24 @@ internal sealed partial class SqliteStore : IPaymentDriver
     {
         var pace = Engine.ArchivePace;
         var started = pace.Start();
+        var limit = pace.Next(batchSize);
+        var moved = 0;
+        // Chunk by chunk inside the one transaction: when a writer of this process is waiting for the gate, the batch
+        // commits after the chunk in hand (it waits for a few rows' work, not for the whole batch).
+        while (moved < limit)
+        {
+            var chunk = MoveChunk(s, cutoff, now, Math.Min(SqliteBatchPace.ChunkRows, limit - moved));
+            moved += chunk;
+            if (chunk == 0 || Engine.WritersWaiting) break;
+        }
+        pace.Done(started, moved);
+        return moved;
+    }
+
+    private int MoveChunk(SqliteSession s, DateTimeOffset cutoff, DateTimeOffset now, int rows)
+    {
         var batch = s.List(Sql("SELECT signature FROM [[payments]] WHERE created_at < @cutoff ORDER BY created_at LIMIT @batch"),
-            r => r.GetString(0), ("@cutoff", cutoff), ("@batch", pace.Next(batchSize)));
+            r => r.GetString(0), ("@cutoff", cutoff), ("@batch", rows));
         if (batch.Count == 0) return 0;
         var ids = Json(batch);
         if (Tables.PaymentsArchive is not null)
@@ -126,8 +143,6 @@ internal sealed partial class SqliteStore : IPaymentDriver
                 SELECT {PaymentRow.Columns}, @now FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))
                 ON CONFLICT (signature) DO NOTHING
                 """), ("@ids", ids), ("@now", now));
-        var moved = s.Execute(Sql("DELETE FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))"), ("@ids", ids));
-        pace.Done(started, batch.Count);
-        return moved;
+        return s.Execute(Sql("DELETE FROM [[payments]] WHERE signature IN (SELECT value FROM json_each(@ids))"), ("@ids", ids));
     }
 }
