@@ -17,8 +17,11 @@ internal sealed partial class InMemoryStore : IInventoryDriver
                 if (reserved + demands[i].Quantity > demands[i].Available) return ReservationOutcome.Refused(i, reserved);
             }
             // Every id must be new (the front door made them distinct): any stored row refuses the batch.
+            var before = t.Reservations;
             var taken = Table.UpsertAllUnless(ref t.Reservations, reservations, r => Key(r.Id), _ => true);
-            return taken < 0 ? ReservationOutcome.Done : ReservationOutcome.Duplicate(taken);
+            if (taken >= 0) return ReservationOutcome.Duplicate(taken);
+            t.ReservationsByStock = t.ReservationsByStock.Sync(before, t.Reservations, reservations.Select(r => Key(r.Id)));
+            return ReservationOutcome.Done;
         }, cancellationToken);
 
     public Task<long> SumActiveReservationsAsync(StockKey key, DateTimeOffset now, CancellationToken cancellationToken) =>
@@ -30,22 +33,37 @@ internal sealed partial class InMemoryStore : IInventoryDriver
             .Where(r => ActiveInCart(r, cartId) && r.ExpiresAt > now), r => r.CreatedAt, r => r.Id), cancellationToken);
 
     public Task<int> ReleaseCartReservationsAsync(string cartId, DateTimeOffset at, CancellationToken cancellationToken) =>
-        RunAsync(t => Table.UpdateWhere(ref t.Reservations, r => ActiveInCart(r, cartId),
+        RunAsync(t => UpdateReservations(t, r => ActiveInCart(r, cartId),
             r => r with { Status = ReservationStatus.Released, StatusUpdatedAt = at }), cancellationToken);
 
     public Task<int> ConvertCartReservationsAsync(string cartId, DateTimeOffset at, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(t => Table.UpdateWhere(ref t.Reservations, r => ActiveInCart(r, cartId) && r.ExpiresAt > now,
+        RunAsync(t => UpdateReservations(t, r => ActiveInCart(r, cartId) && r.ExpiresAt > now,
             r => r with { Status = ReservationStatus.Converted, StatusUpdatedAt = at }), cancellationToken);
 
     public Task<int> ReleaseExpiredReservationsAsync(DateTimeOffset cutoff, int batchSize, CancellationToken cancellationToken) =>
-        RunAsync(t => Table.UpdateWhere(ref t.Reservations, r => r.Status == ReservationStatus.Active && r.ExpiresAt <= cutoff,
+        RunAsync(t => UpdateReservations(t, r => r.Status == ReservationStatus.Active && r.ExpiresAt <= cutoff,
             r => r with { Status = ReservationStatus.Released, StatusUpdatedAt = cutoff }, batchSize), cancellationToken);
 
-    /// <summary>Active, unexpired units of one (product, variant) in this tenant.</summary>
-    private long ActiveUnits(InMemoryTables t, StockKey key, DateTimeOffset now) => t.Reservations.Values
-        .Where(r => r.TenantId == TenantId && r.Status == ReservationStatus.Active && r.ExpiresAt > now
-            && new StockKey(r.ProductId, r.VariantId) == key)
+    /// <summary>Active, unexpired units of one (product, variant) in this tenant, from the stock's index entry.</summary>
+    private long ActiveUnits(InMemoryTables t, StockKey key, DateTimeOffset now) => t.ReservationsByStock.ActiveIds(TenantId, key)
+        .Select(id => t.Reservations[Key(id)])
+        .Where(r => r.ExpiresAt > now)
         .Sum(r => (long)r.Quantity);
+
+    /// <summary><see cref="Table.UpdateWhere"/> on the reservations, keeping <see cref="InMemoryTables.ReservationsByStock"/> in step.</summary>
+    private static int UpdateReservations(InMemoryTables t, Func<InventoryReservation, bool> match,
+        Func<InventoryReservation, InventoryReservation> change, int limit = int.MaxValue)
+    {
+        var before = t.Reservations;
+        var changed = new List<(string, string)>();
+        var count = Table.UpdateWhere(ref t.Reservations, match, r =>
+        {
+            changed.Add((r.TenantId, r.Id));
+            return change(r);
+        }, limit);
+        t.ReservationsByStock = t.ReservationsByStock.Sync(before, t.Reservations, changed);
+        return count;
+    }
 
     /// <summary>An active reservation of this tenant's cart (expired or not).</summary>
     private bool ActiveInCart(InventoryReservation r, string cartId) =>

@@ -20,6 +20,8 @@ internal sealed class InMemoryTables
     public ImmutableDictionary<(string Tenant, string Id), OrderHistoryEntry> OrderHistory = ImmutableDictionary<(string, string), OrderHistoryEntry>.Empty;
     public ImmutableDictionary<(string Tenant, string Id), Fulfillment> Fulfillments = ImmutableDictionary<(string, string), Fulfillment>.Empty;
     public ImmutableDictionary<(string Tenant, string Id), InventoryReservation> Reservations = ImmutableDictionary<(string, string), InventoryReservation>.Empty;
+    /// <summary>The active reservations by stock, kept in step with <see cref="Reservations"/> by every reservation write.</summary>
+    public ReservationIndex ReservationsByStock = ReservationIndex.Empty;
     /// <summary>Keyed by signature alone: a signature pays once across tenants.</summary>
     public ImmutableDictionary<string, PaymentTransaction> Payments = ImmutableDictionary<string, PaymentTransaction>.Empty.WithComparers(StringComparer.Ordinal);
     public ImmutableDictionary<string, PaymentTransaction> PaymentsArchive = ImmutableDictionary<string, PaymentTransaction>.Empty.WithComparers(StringComparer.Ordinal);
