@@ -17,13 +17,14 @@ namespace Cedros.Storage.Benchmarks.Ops;
 /// with System.Text.Json, as a hand-written layer must), every round uses fresh signatures, and the ledger is emptied
 /// before every measured call, so no side inherits the other's rows. Rounds alternate the order (ABBA); the report
 /// gives the median time per call, rows/s and the median of the per-round ratios (storage rows/s ÷ raw rows/s).
-/// Run: <c>dotnet Cedros.Storage.Benchmarks.dll batch [--quick] [--rows 10000 | 10,100,1000,10000] [--rounds 6]
+/// Run: <c>dotnet Cedros.Storage.Benchmarks.dll batch [--quick] [--rows 10000 | 10,100,1000,10000] [--rounds 6] [--warmups 3]
 /// [--backends Postgres,SqliteNormal,SqliteFull]</c>. <c>--quick</c> (CI: the harness works, no thresholds): 1,000 rows, 2 rounds.
 /// PostgreSQL works in its own database <c>cedros_bench_batch</c> (other runners truncate <c>cedros_bench</c>).
 /// </summary>
 public static class BatchRunner
 {
     private const string PgDatabase = "cedros_bench_batch";
+
     private static readonly string Table = OpsBackend.Tables.Payments;
 
     public static async Task RunAsync(string[] args)
@@ -31,6 +32,7 @@ public static class BatchRunner
         var quick = args.Contains("--quick");
         var sizes = (args.Option("--rows") ?? (quick ? "1000" : "10000")).Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var rounds = int.Parse(args.Option("--rounds") ?? (quick ? "2" : "6"), CultureInfo.InvariantCulture);
+        var warmups = int.Parse(args.Option("--warmups") ?? (quick ? "1" : "3"), CultureInfo.InvariantCulture);
         var backends = (args.Option("--backends") ?? "Postgres,SqliteNormal,SqliteFull").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
         Console.WriteLine($"# batch {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
             $"load {OpsSettings.LoadAverage()}; {rounds} rounds (ABBA), ledger emptied before every call");
@@ -43,10 +45,18 @@ public static class BatchRunner
             await using var side = await Sides.OpenAsync(kind);
             foreach (var rows in sizes)
             {
-                // Warm-up (not measured): JIT, prepared statements, pools.
-                await side.StorageAsync(Payments($"{run}-w{rows}-s", rows));
-                if (side.HasRaw) await side.RawAsync(Payments($"{run}-w{rows}-r", rows));
-                if (side.Pg is not null) await side.UnnestAsync(Payments($"{run}-w{rows}-u", rows));
+                // Warm-up (not measured): prepared statements, pools, and the JIT — .NET compiles a method quickly first
+                // and optimised only after it has run a while (tiered compilation), so the first calls of a 10,000-row
+                // batch run partly unoptimised code: validation alone took 35–67 ms in the first rounds, 6.5 ms later.
+                for (var w = 0; w < warmups; w++)
+                {
+                    await side.EmptyAsync();
+                    await side.StorageAsync(Payments($"{run}-w{rows}-{w}-s", rows));
+                    await side.EmptyAsync();
+                    if (side.HasRaw) await side.RawAsync(Payments($"{run}-w{rows}-{w}-r", rows));
+                    await side.EmptyAsync();
+                    if (side.Pg is not null) await side.UnnestAsync(Payments($"{run}-w{rows}-{w}-u", rows));
+                }
                 var storage = new List<double>();
                 var raw = new List<double>();
                 var unnest = new List<double>();
