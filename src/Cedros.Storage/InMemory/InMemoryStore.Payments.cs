@@ -1,4 +1,5 @@
 using Cedros.Storage.FrontDoor.Drivers;
+using Cedros.Storage.Validation;
 
 namespace Cedros.Storage.InMemory;
 
@@ -34,7 +35,9 @@ internal sealed partial class InMemoryStore : IPaymentDriver
     {
         var recorded = payments.Where(p => IsRecorded(tables, p.Signature) && !IsOwnAttempt(tables, p)).Select(p => p.Signature).ToArray();
         if (recorded.Length > 0) return new PaymentBatchInsert(false, recorded);
-        tables.Payments = tables.Payments.AddRange(payments.Where(p => !IsOwnAttempt(tables, p)).Select(p => KeyValuePair.Create(p.Signature, p)));
+        // Validation checked the caller's metadata map without copying it (Check.MapInPlace); a stored row gets its own.
+        tables.Payments = tables.Payments.AddRange(payments.Where(p => !IsOwnAttempt(tables, p))
+            .Select(p => KeyValuePair.Create(p.Signature, p with { Metadata = Check.Map(p.Metadata, "metadata") })));
         return PaymentBatchInsert.Done;
     }
 

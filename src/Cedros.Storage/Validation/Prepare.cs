@@ -186,7 +186,7 @@ internal static class Prepare
             Amount = Check.Amount(tx.Amount, "amount", item),
             AmountAsset = Check.Text(tx.AmountAsset ?? "", "amount_asset", item)!,
             CreatedAt = tx.CreatedAt == default ? now : StorageTime.Micro(tx.CreatedAt),
-            Metadata = Check.Map(tx.Metadata, "metadata", item),
+            Metadata = Check.MapInPlace(tx.Metadata, "metadata", item),
             AttemptId = tx.AttemptId is null ? null : Check.Id(tx.AttemptId, "attempt_id", item),
         };
     }

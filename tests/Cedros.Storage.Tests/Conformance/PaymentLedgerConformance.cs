@@ -294,6 +294,32 @@ public abstract class PaymentLedgerConformance<TFixture>(TFixture fixture) : Con
     }
 
     [Fact]
+    public async Task A_recorded_payment_keeps_its_metadata_when_the_caller_changes_the_map_afterwards()
+    {
+        // Validation checks a payment's metadata without copying it (the SQL backends serialise it within the call); the
+        // stored payment must still not share the caller's map. 60 payments: PostgreSQL's COPY path for batches.
+        await using var s = await OpenAsync();
+        var single = new Dictionary<string, string> { ["order"] = "o-1" };
+        var shared = new Dictionary<string, string> { ["order"] = "o-2" };
+        var one = Make.Payment(s.Now) with { Metadata = single };
+        var batch = Enumerable.Range(0, 60).Select(_ => Make.Payment(s.Now) with { Metadata = shared }).ToList();
+        await s.A.RecordPaymentAsync(one);
+        await s.A.RecordPaymentsAsync(batch);
+
+        single["order"] = "changed";
+        single["added"] = "x";
+        shared["order"] = "changed";
+
+        var stored = Assert.Single((await s.A.GetPaymentAsync(one.Signature))!.Metadata);
+        Assert.Equal(KeyValuePair.Create("order", "o-1"), stored);
+        foreach (var payment in new[] { batch[0], batch[^1] })
+        {
+            var metadata = Assert.Single((await s.A.GetPaymentAsync(payment.Signature))!.Metadata);
+            Assert.Equal(KeyValuePair.Create("order", "o-2"), metadata);
+        }
+    }
+
+    [Fact]
     public async Task ArchiveOldPayments_moves_rows_older_than_the_cutoff_across_tenants_and_returns_the_count()
     {
         await using var s = await OpenAsync();
