@@ -4,10 +4,11 @@ namespace Cedros.Storage.Sqlite;
 /// Sizes SQLite housekeeping batches by time. A batch holds the database's only write lock (and this process's writer
 /// gate) for its whole transaction, so a live writer — a payment being recorded — waits for it; a batch of 5,000
 /// payments moved to the archive holds it for 0.1–0.5 s, a batch of a few hundred for about <see cref="Target"/>, and
-/// a batch that sees a writer of this process waiting commits after the <see cref="ChunkRows"/> rows in hand. Each batch measures its rows per second and the next one takes as many rows as fit in the
-/// target (halfway between the old and the new estimate, so one slow batch does not swing it), never more than the
-/// configured <c>storage.housekeeping_batch_size</c> nor fewer than <see cref="MinRows"/>. Each batch stays one
-/// transaction; passes still loop until nothing is left.
+/// a batch that sees a writer of this process waiting commits after the <see cref="ChunkRows"/> rows in hand. Each
+/// batch measures its rows per second and the next one takes as many rows as fit in the target (halfway between the
+/// old and the new estimate, so one slow batch does not swing it), never more than the configured
+/// <c>storage.housekeeping_batch_size</c> nor fewer than <see cref="MinRows"/>. Each batch stays one transaction;
+/// passes still loop until nothing is left.
 /// </summary>
 internal sealed class SqliteBatchPace(TimeProvider time)
 {

@@ -103,7 +103,8 @@ internal sealed partial class SqliteStore : IPaymentDriver
         // The batches' pages are copied from the WAL into the database here, after the write lock is released (a WAL
         // checkpoint needs no write lock): otherwise SQLite's automatic checkpoint falls on whichever commit crosses
         // 1,000 WAL pages, most often a live writer's, which then pays for copying the archiver's pages. Batches cut
-        // short for a waiting writer are small, so the checkpoint runs every few hundred rows, not after each batch.
+        // short for a waiting writer are small, so the checkpoint runs every SqliteBatchPace.CheckpointRows rows moved
+        // rather than after each batch (a larger interval made each checkpoint, and the writer beside it, slower).
         if (!InTransaction && Engine.ArchivePace.CheckpointDue(moved)) await ReadAsync(s => s.Execute("PRAGMA wal_checkpoint(PASSIVE)"), cancellationToken).ConfigureAwait(false);
         return moved;
     }
