@@ -24,7 +24,6 @@ namespace Cedros.Storage.Benchmarks.Ops;
 public static class BatchRunner
 {
     private const string PgDatabase = "cedros_bench_batch";
-
     private static readonly string Table = OpsBackend.Tables.Payments;
 
     public static async Task RunAsync(string[] args)

@@ -29,14 +29,14 @@ public sealed class SqliteArchiveYieldTests(SqliteFixture fixture) : IClassFixtu
         Assert.Equal(limit, await store.ArchivePaymentBatchAsync(now.AddDays(-90), now, 1_000, default));
 
         // The gate is held while the archive batch and then a writer queue behind it (the gate serves waiters in
-        // order): the batch runs with the writer waiting and stops after its first chunk.
+        // order; both calls reach the gate before they return their task): the batch runs with the writer waiting and
+        // stops after its first chunk.
         // (The pace moves halfway to its new estimate per batch, so the next batch is still at least 32 rows.)
         Assert.True(engine.ArchivePace.Next(1_000) > SqliteBatchPace.ChunkRows);
         await engine.WriteGate.WaitAsync();
         var batch = store.ArchivePaymentBatchAsync(now.AddDays(-90), now, 1_000, default);
-        await WaitUntilAsync(() => engine.WritersWaiting);
+        Assert.True(engine.WritersWaiting);
         var writer = store.InsertPaymentAsync(Make.Payment(now), default);
-        await Task.Delay(50);
         engine.WriteGate.Release();
         Assert.Equal(SqliteBatchPace.ChunkRows, await batch);
         await writer;
@@ -46,11 +46,5 @@ public sealed class SqliteArchiveYieldTests(SqliteFixture fixture) : IClassFixtu
         int step;
         while ((step = await store.ArchivePaymentBatchAsync(now.AddDays(-90), now, 1_000, default)) > 0) moved += step;
         Assert.Equal(old.Count, moved);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (var i = 0; i < 500 && !condition(); i++) await Task.Delay(10);
-        Assert.True(condition());
     }
 }
