@@ -67,6 +67,9 @@ internal sealed class SqliteEngine : IDisposable
     public SqliteBatchPace ArchivePace => _archivePace ??= new SqliteBatchPace(Time);
     private SqliteBatchPace? _archivePace;
 
+    /// <summary>How order searches use the trigram index (tests set their own).</summary>
+    public SqliteSearchPlanner SearchPlanner { get; set; } = SqliteSearchPlanner.Default;
+
     // Used only under the writer gate, so by one caller at a time.
     private SqliteSession? _housekeeping;
 

@@ -11,8 +11,10 @@ internal sealed partial class SqliteStore : IOrderDriver
     /// lower folds ASCII letters only); any other term by the registered function (ordinal, case-insensitive substring,
     /// as in .NET). The text is always a parameter — '%', '_', '\' and quotes are plain characters. With three or more
     /// ASCII characters the trigram index (migration 0004: lower-cased text, one rowid range per tenant) answers the
-    /// count alone; the page then either walks the newest orders checking the rule (when matches are common enough
-    /// that few rows are read) or reads the matched orders by key. A non-ASCII term narrows by the index on its longest
+    /// count without reading an order: by the term's phrase, or by one rare trigram's candidates re-checked against the
+    /// index's own copy of the lower-cased text (<see cref="SqliteSearchPlanner"/>); the page then either walks the
+    /// newest orders checking the rule (when matches are common enough that few rows are read) or reads the matched
+    /// orders by key. A non-ASCII term narrows by the index on its longest
     /// ASCII stretch when it has one, and the function decides.
     /// </summary>
     public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,
@@ -48,14 +50,65 @@ internal sealed partial class SqliteStore : IOrderDriver
         return ReadAsync(s =>
         {
             // The index alone is exact here: the count reads no order.
-            var (total, tenantRows) = s.One(Sql(CountSql), r => (r.GetInt64(0), r.IsDBNull(1) ? 0L : r.GetInt64(1)), args);
+            var range = s.One(Sql(TenantRowsSql), r => (First: r.GetInt64(0), Last: r.GetInt64(1)), Tenant);
+            if (range == default || range.Last < range.First) return new OrderPage([], 0);
+            var rare = RareTrigram(s, lowered!, range.First, range.Last);
+            (string, object?)[] indexArgs =
+            [
+                .. args, ("@first", range.First), ("@last", range.Last),
+                ("@rare", rare is null ? null : Phrase(rare)),
+            ];
+            var total = s.Long(Sql(rare is null ? PhraseCountSql : VerifiedCountSql), indexArgs);
             if (total <= offset) return new OrderPage([], total);
             // Walking the newest orders reads about (offset + limit) * orders / matches rows; by key, one per match.
+            var tenantRows = range.Last - range.First + 1;
             var walk = (double)(offset + limit) * tenantRows / total < total;
-            var items = s.List(Sql(walk ? WalkSql : ByKeySql), Codec.Rows.Order, args);
+            var items = s.List(Sql(walk ? WalkSql : rare is null ? PhraseByKeySql : VerifiedByKeySql), Codec.Rows.Order, indexArgs);
             return new OrderPage(items, total);
         }, cancellationToken, snapshot: true);
     }
+
+    /// <summary>The rare trigram to count by (<see cref="SqliteSearchPlanner"/>), or null for the phrase.</summary>
+    private string? RareTrigram(SqliteSession s, string lowered, long first, long last)
+    {
+        var planner = Engine.SearchPlanner;
+        var grams = SqliteSearchPlanner.Trigrams(lowered);
+        if (grams.Count < 2) return null;
+        var sampleFirst = Math.Max(first, last - planner.SampleRows + 1);
+        var sampled = s.List(Sql(SampleSql), r => (Gram: r.GetString(0), Rows: r.GetInt64(1)),
+            ("@grams", Json(grams)), ("@first", sampleFirst), ("@last", last));
+        if (planner.Choose(sampled, last - sampleFirst + 1, last - first + 1) is not { } plan) return null;
+        var candidates = s.Long(Sql(ProbeSql), ("@rare", Phrase(plan.Gram)), ("@first", first), ("@last", last), ("@cap", plan.MaxCandidates + 1));
+        if (candidates > plan.MaxCandidates) return null;
+        planner.CountVerified();
+        return plan.Gram;
+    }
+
+    private static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private const string TenantRowsSql = "SELECT n << 40, (n << 40) + last FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant";
+
+    private const string SampleSql =
+        "SELECT value, (SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH '\"' || replace(value, '\"', '\"\"') || '\"' " +
+        "AND rowid BETWEEN @first AND @last) FROM json_each(@grams)";
+
+    private const string ProbeSql =
+        "SELECT count(*) FROM (SELECT 1 FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @rare AND rowid BETWEEN @first AND @last LIMIT @cap)";
+
+    private const string PhraseMatches =
+        "SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last";
+
+    /// <summary>The candidates of the rare trigram whose indexed text (FTS5's content table: c2..c6 hold the five
+    /// lower-cased columns, c1 the order id) contains the term: exactly the phrase's matches.</summary>
+    private const string VerifiedMatches =
+        "FROM [[orders|%_search_content]] WHERE id IN (SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @rare " +
+        "AND rowid BETWEEN @first AND @last) AND (instr(c2, @lower) > 0 OR instr(c3, @lower) > 0 OR instr(c4, @lower) > 0 " +
+        "OR instr(c5, @lower) > 0 OR instr(c6, @lower) > 0)";
+
+    private const string PhraseCountSql =
+        "SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last";
+
+    private const string VerifiedCountSql = "SELECT count(*) " + VerifiedMatches;
 
     private const string TenantRange =
         "rowid BETWEEN (SELECT n << 40 FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant) " +
@@ -72,16 +125,15 @@ internal sealed partial class SqliteStore : IOrderDriver
         "AND (cedros_contains(id, @needle) OR cedros_contains(purchase_id, @needle) OR cedros_contains(resource_id, @needle) " +
         "OR cedros_contains(customer, @needle) OR cedros_contains(customer_email, @needle))";
 
-    private const string CountSql =
-        "SELECT (SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND " + TenantRange + "), " +
-        "(SELECT last + 1 FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant)";
-
     private static readonly string WalkSql =
         $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant {AsciiCheck} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
 
-    private static readonly string ByKeySql =
-        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant AND id IN " +
-        $"(SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND {TenantRange}) " +
+    private static readonly string PhraseByKeySql =
+        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant AND id IN ({PhraseMatches}) " +
+        "ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
+
+    private static readonly string VerifiedByKeySql =
+        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant AND id IN (SELECT c1 {VerifiedMatches}) " +
         "ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
 
     /// <summary>
