@@ -157,15 +157,26 @@ internal static partial class Check
         // quotes, colon and comma. Only a map that might exceed the limit is serialised to measure it exactly (a batch
         // of 10,000 payments would otherwise serialise every map once just to measure it).
         long bound = 2;
-        foreach (var (key, value) in map)
+        if (map is Dictionary<string, string> dictionary)
         {
-            if (key is null || value is null) throw new StorageValidationException($"{field} must not contain null keys or values.", field, item);
-            WellFormed(key, field, item);
-            WellFormed(value, field, item);
-            if (copy is not null) copy[key] = value;
-            bound += 6 + 6L * (key.Length + value.Length);
+            // The common map, enumerated without boxing its enumerator (a 10,000-payment batch checks 10,000 maps).
+            foreach (var (key, value) in dictionary) bound += Entry(key, value, field, item, copy);
+        }
+        else
+        {
+            foreach (var (key, value) in map) bound += Entry(key, value, field, item, copy);
         }
         if (bound > Limits.MaxDocumentBytes) DocumentSize(map, field, item);
+    }
+
+    /// <summary>Checks one map entry (copying it when <paramref name="copy"/> is given); returns its JSON size bound.</summary>
+    private static long Entry(string key, string value, string field, int? item, Dictionary<string, string>? copy)
+    {
+        if (key is null || value is null) throw new StorageValidationException($"{field} must not contain null keys or values.", field, item);
+        WellFormed(key, field, item);
+        WellFormed(value, field, item);
+        if (copy is not null) copy[key] = value;
+        return 6 + 6L * (key.Length + value.Length);
     }
 
     /// <summary>A page: 0 ≤ limit ≤ 1000, offset ≥ 0.</summary>
@@ -187,7 +198,7 @@ internal static partial class Check
     /// <summary>No key may repeat within a batch.</summary>
     public static void Distinct<T>(IReadOnlyList<T> items, Func<T, string> key, string field, StringComparer? comparer = null)
     {
-        var seen = new HashSet<string>(comparer ?? StringComparer.Ordinal);
+        var seen = new HashSet<string>(items.Count, comparer ?? StringComparer.Ordinal);
         for (var i = 0; i < items.Count; i++)
             if (!seen.Add(key(items[i]))) throw new StorageValidationException($"{field} '{key(items[i])}' appears twice in the batch.", field, i);
     }
