@@ -14,8 +14,8 @@ internal sealed partial class SqliteStore : IOrderDriver
     /// count without reading an order: by the term's phrase, or by one rare trigram's candidates re-checked against the
     /// index's own copy of the lower-cased text (<see cref="SqliteSearchPlanner"/>); the page then either walks the
     /// newest orders checking the rule (when matches are common enough that few rows are read) or reads the matched
-    /// orders by key. A non-ASCII term narrows by the index on its longest
-    /// ASCII stretch when it has one, and the function decides.
+    /// orders by key. A non-ASCII term narrows by the index on its longest ASCII stretch when it has one, and the
+    /// function decides.
     /// </summary>
     public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
