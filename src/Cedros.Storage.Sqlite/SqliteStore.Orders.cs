@@ -28,7 +28,7 @@ internal sealed partial class SqliteStore : IOrderDriver
         [
             Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", createdBefore), ("@after", createdAfter),
             ("@needle", ascii ? null : needle), ("@lower", lowered),
-            ("@phrase", indexKey is null ? null : "\"" + indexKey.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""),
+            ("@phrase", indexKey is null ? null : Phrase(indexKey)),
             ("@limit", limit), ("@offset", offset),
         ];
         var check = needle is null ? "" : ascii ? AsciiCheck : FunctionCheck;
@@ -51,12 +51,12 @@ internal sealed partial class SqliteStore : IOrderDriver
         {
             // The index alone is exact here: the count reads no order.
             var range = s.One(Sql(TenantRowsSql), r => (First: r.GetInt64(0), Last: r.GetInt64(1)), Tenant);
-            if (range == default || range.Last < range.First) return new OrderPage([], 0);
+            if (range == default) return new OrderPage([], 0);
             var rare = RareTrigram(s, lowered!, range.First, range.Last);
             (string, object?)[] indexArgs =
             [
                 .. args, ("@first", range.First), ("@last", range.Last),
-                ("@rare", rare is null ? null : Phrase(rare)),
+                ("@rare", rare),
             ];
             var total = s.Long(Sql(rare is null ? PhraseCountSql : VerifiedCountSql), indexArgs);
             if (total <= offset) return new OrderPage([], total);
@@ -68,7 +68,8 @@ internal sealed partial class SqliteStore : IOrderDriver
         }, cancellationToken, snapshot: true);
     }
 
-    /// <summary>The rare trigram to count by (<see cref="SqliteSearchPlanner"/>), or null for the phrase.</summary>
+    /// <summary>The rare trigram to count by, as a one-trigram phrase (<see cref="SqliteSearchPlanner"/>), or null for the
+    /// term's phrase.</summary>
     private string? RareTrigram(SqliteSession s, string lowered, long first, long last)
     {
         var planner = Engine.SearchPlanner;
@@ -76,21 +77,22 @@ internal sealed partial class SqliteStore : IOrderDriver
         if (grams.Count < 2) return null;
         var sampleFirst = Math.Max(first, last - planner.SampleRows + 1);
         var sampled = s.List(Sql(SampleSql), r => (Gram: r.GetString(0), Rows: r.GetInt64(1)),
-            ("@grams", Json(grams)), ("@first", sampleFirst), ("@last", last));
+            ("@grams", Json(grams.Select(Phrase))), ("@first", sampleFirst), ("@last", last));
         if (planner.Choose(sampled, last - sampleFirst + 1, last - first + 1) is not { } plan) return null;
-        var candidates = s.Long(Sql(ProbeSql), ("@rare", Phrase(plan.Gram)), ("@first", first), ("@last", last), ("@cap", plan.MaxCandidates + 1));
+        var candidates = s.Long(Sql(ProbeSql), ("@rare", plan.Gram), ("@first", first), ("@last", last), ("@cap", plan.MaxCandidates + 1));
         if (candidates > plan.MaxCandidates) return null;
         planner.CountVerified();
         return plan.Gram;
     }
 
+    /// <summary>An FTS5 phrase matching <paramref name="text"/> literally (double quotes doubled).</summary>
     private static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     private const string TenantRowsSql = "SELECT n << 40, (n << 40) + last FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant";
 
     private const string SampleSql =
-        "SELECT value, (SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH '\"' || replace(value, '\"', '\"\"') || '\"' " +
-        "AND rowid BETWEEN @first AND @last) FROM json_each(@grams)";
+        "SELECT value, (SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH value AND rowid BETWEEN @first AND @last) " +
+        "FROM json_each(@grams)";
 
     private const string ProbeSql =
         "SELECT count(*) FROM (SELECT 1 FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @rare AND rowid BETWEEN @first AND @last LIMIT @cap)";
