@@ -14,6 +14,7 @@ internal sealed partial class PostgresStore : IOrderDriver
     /// the index is read once), counts them and joins back only the page. Its plan is the same generic or custom (the
     /// only way to the matches is the index), so a prepared statement never switches to walking every order for a rare
     /// term. Shorter terms have no trigram: count and page by <c>strpos</c> (a scan; the page walks the newest orders).
+    /// Without other filters the resource id is searched apart (<see cref="ByResourceSql"/>).
     /// </summary>
     public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
@@ -36,14 +37,15 @@ internal sealed partial class PostgresStore : IOrderDriver
         ];
         if (indexed)
         {
-            var sql = $"""
+            var filtered = status is not null || createdBefore is not null || createdAfter is not null;
+            var sql = filtered ? $"""
                 WITH m AS MATERIALIZED (SELECT id, created_at FROM [[orders]] WHERE {where}),
                      p AS (SELECT id, created_at FROM m ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit OFFSET @offset)
                 SELECT {OrderColumnsOf("o")}, (SELECT count(*) FROM m)
                   FROM (SELECT 1) AS one
                   LEFT JOIN (p JOIN [[orders]] AS o ON o.tenant_id = @t AND o.id = p.id) ON true
                  ORDER BY p.created_at DESC, p.id COLLATE "C" DESC
-                """;
+                """ : ByResourceSql;
             return RunAsync(async c =>
             {
                 await using var command = c.Command(sql, args);
@@ -72,6 +74,37 @@ internal sealed partial class PostgresStore : IOrderDriver
             return new OrderPage(items.AsReadOnly(), total);
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// A term's matches split in two disjoint parts (migration 0006): the orders of the tenant's resource ids that match
+    /// (<c>v</c>, from the table of distinct resource ids), counted index only from (tenant, resource, created_at, id);
+    /// and the orders matching on the other four columns but not on their resource id (<c>o</c>, the trigram index and a
+    /// heap re-check of only those). The page takes the newest (offset + limit) of each matching resource id, in index
+    /// order, and all of <c>o</c>, and pages their union. Same rows, same order and same total as one ILIKE over the five
+    /// columns; a broad term matching through a few resource ids (2.2% of 1,000,000 orders) reads no order's heap row
+    /// but the page's.
+    /// </summary>
+    private static readonly string ByResourceSql = $"""
+        WITH v AS MATERIALIZED (SELECT resource_id FROM [[orders:%_resources]] WHERE tenant_id = @t AND resource_id ILIKE @pattern),
+             o AS MATERIALIZED (
+                SELECT id, created_at FROM [[orders]]
+                 WHERE tenant_id = @t AND resource_id NOT ILIKE @pattern
+                   AND (id ILIKE @pattern OR purchase_id ILIKE @pattern OR customer ILIKE @pattern OR customer_email ILIKE @pattern)),
+             p AS (
+                SELECT id, created_at FROM (
+                    SELECT r.id, r.created_at FROM v CROSS JOIN LATERAL (
+                        SELECT id, created_at FROM [[orders]] WHERE tenant_id = @t AND resource_id = v.resource_id
+                         ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit::bigint + @offset) AS r
+                    UNION ALL
+                    SELECT id, created_at FROM o) AS u
+                 ORDER BY created_at DESC, id COLLATE "C" DESC LIMIT @limit OFFSET @offset)
+        SELECT {OrderColumnsOf("x")},
+               (SELECT count(*) FROM [[orders]] WHERE tenant_id = @t AND resource_id = ANY (ARRAY(SELECT resource_id FROM v)))
+               + (SELECT count(*) FROM o)
+          FROM (SELECT 1) AS one
+          LEFT JOIN (p JOIN [[orders]] AS x ON x.tenant_id = @t AND x.id = p.id) ON true
+         ORDER BY p.created_at DESC, p.id COLLATE "C" DESC
+        """;
 
     private static readonly int OrderColumnCount = OrderRow.Columns.Split(',').Length;
 

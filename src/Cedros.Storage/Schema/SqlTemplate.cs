@@ -6,7 +6,8 @@ namespace Cedros.Storage.Schema;
 /// <summary>
 /// The one SQL template syntax of both SQL backends, in their queries and their migrations: <c>[[entity]]</c> is the
 /// entity's quoted table name, <c>[[entity|idx_%_suffix]]</c> the quoted name of an index derived from it (<c>%</c> is
-/// the bare table name), <c>[[entity!]]</c> the quoted name as a string literal. Entities are the
+/// the bare table name), <c>[[entity:%_suffix]]</c> the quoted name of a companion table or function derived the same
+/// way and qualified by the entity's schema, <c>[[entity!]]</c> the quoted name as a string literal. Entities are the
 /// <c>storage.schema_mapping</c> keys plus <c>payments_archive</c>.
 /// </summary>
 internal sealed partial class SqlTemplate(ResolvedTables tables)
@@ -24,10 +25,11 @@ internal sealed partial class SqlTemplate(ResolvedTables tables)
     {
         var table = tables.ByEntity(m.Groups[1].Value);
         if (m.Groups[2].Success) return table.Index(m.Groups[2].Value.Replace("%", "{table}", StringComparison.Ordinal));
-        if (m.Groups[3].Success) return "'" + table.Quoted + "'";
+        if (m.Groups[3].Success) return table.Companion(m.Groups[3].Value.Replace("%", "{table}", StringComparison.Ordinal));
+        if (m.Groups[4].Success) return "'" + table.Quoted + "'";
         return table.Quoted;
     });
 
-    [GeneratedRegex(@"\[\[([a-z_]+)(?:\|([A-Za-z0-9_%]+)|(!))?\]\]", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\[\[([a-z_]+)(?:\|([A-Za-z0-9_%]+)|:([A-Za-z0-9_%]+)|(!))?\]\]", RegexOptions.CultureInvariant)]
     private static partial Regex Token();
 }

@@ -46,6 +46,12 @@ internal sealed partial record TableName
         return Quote(name.Length > 63 ? name[..63] : name);
     }
 
+    /// <summary>
+    /// A quoted table (or function) name derived like <see cref="Index"/>, in this table's schema: a companion object
+    /// lives beside its table whatever the connection's search_path.
+    /// </summary>
+    public string Companion(string pattern) => SchemaName is null ? Index(pattern) : $"{Quote(SchemaName)}.{Index(pattern)}";
+
     /// <summary>Same as <see cref="Index"/> but unquoted.</summary>
     public string IndexBare(string pattern)
     {

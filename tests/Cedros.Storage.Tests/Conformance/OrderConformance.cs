@@ -464,6 +464,45 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
         Assert.Equal(matching.Count(o => o.Status == OrderStatus.Created), filtered.Total);
     }
 
+    [Theory]
+    [InlineData(4, 0)]
+    [InlineData(3, 5)]
+    [InlineData(20, 0)]
+    [InlineData(6, 12)]
+    [InlineData(5, 40)]
+    public async Task A_search_matching_through_resource_ids_and_other_fields_counts_each_order_once_and_pages_them_newest_first(
+        int limit, int offset)
+    {
+        // Several matching resource ids with many orders each (a backend may count them by resource), orders that match
+        // through a resource id and another field too (counted once), orders matching only elsewhere, ties on created_at,
+        // and the same resource ids in another tenant (never counted).
+        await using var s = await OpenAsync();
+        string[] resources = ["Kit-Alpha", "kit-beta", "KIT-gamma", "other-res"];
+        var matching = new List<Order>();
+        for (var i = 0; i < 24; i++)
+        {
+            var resource = resources[i % resources.Length];
+            var order = Make.Order(s.Now, id: $"ord-r{i:D2}") with
+            {
+                ResourceId = resource,
+                CreatedAt = s.Now.AddMinutes(-(i % 7)),
+                Customer = i % 5 == 0 ? $"kit-fan-{i}" : $"wallet-{i}",
+                CustomerEmail = i % 6 == 0 || i is 3 or 7 ? "kit-buyer@example.com" : null,
+            };
+            await s.A.TryStoreOrderAsync(order);
+            if (resource != "other-res" || i % 5 == 0 || i is 3 or 7) matching.Add(order);
+            await s.B.TryStoreOrderAsync(Make.Order(s.Now, id: $"ord-b{i:D2}") with { ResourceId = resource });
+        }
+        var expected = matching.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id, StringComparer.Ordinal)
+            .Skip(offset).Take(limit).Select(o => o.Id).ToList();
+
+        var page = await s.A.ListOrdersFilteredAsync(null, "KIT-", null, null, limit, offset);
+
+        Assert.Equal(expected, page.Items.Select(o => o.Id).ToList());
+        Assert.Equal(matching.Count, page.Total);
+        Assert.Equal(18 + 3, matching.Count);
+    }
+
     [Fact]
     public async Task Search_text_is_trimmed()
     {

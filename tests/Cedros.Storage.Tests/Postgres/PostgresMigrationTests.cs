@@ -142,6 +142,8 @@ public sealed class PostgresMigrationTests(PostgresFixture fixture) : IClassFixt
         Assert.True(await d.HasCartAccessAsync("cart-old", "WalletPaid"));
 
         Assert.Equal(OrderStatus.Paid, (await d.GetOrderAsync("order-old"))!.Status);
+        // Found by its resource id, which the upgrade copied into the table of resource ids (migration 0006).
+        Assert.Equal(1, (await d.ListOrdersFilteredAsync(null, "PROD-", null, null, 10, 0)).Total);
         Assert.Equal(2, await d.Coupons.IncrementUsageAsync("save10"));
         Assert.Equal("{\"a\": 1}", (await d.GetWebhookAsync("wh-old"))!.Payload);
         Assert.Equal("Shirt", (await d.Products.GetProductAsync("prod-1"))!.Description);
