@@ -52,9 +52,10 @@ internal static class SqliteMigrator
         var newest = migrationSession.Long($"SELECT coalesce(max(version), 0) FROM {history}");
         if (newest > known)
             throw new StorageSchemaVersionException("SQLite", newest, known, []);
+        var appliedNow = 0;
         foreach (var script in scripts)
         {
-            PooledExecutor.RunImmediate(migrationSession, s =>
+            appliedNow += PooledExecutor.RunImmediate(migrationSession, s =>
             {
                 var applied = s.One($"SELECT checksum FROM {history} WHERE version = @version", r => r.GetString(0),
                     ("@version", script.Version));
@@ -71,8 +72,27 @@ internal static class SqliteMigrator
                     ("@version", script.Version), ("@name", script.Name), ("@checksum", script.Checksum), ("@at", engine.Now));
             });
         }
+        if (appliedNow > 0) AnalyzeNewIndexes(migrationSession);
         if (engine.Tables.PaymentsArchive is { } archive)
             PooledExecutor.RunImmediate(migrationSession, s => s.Execute(ArchiveTableSql(archive)));
+    }
+
+    /// <summary>
+    /// In a file that has planner statistics (someone ran <c>ANALYZE</c>), a table whose new index has none is analysed
+    /// again: SQLite's planner otherwise weighs the measured indexes against its default guess for the new one, which
+    /// looks ten thousand times more selective (measured: the order search walked a new index and sorted a million
+    /// orders, 4.8 s instead of milliseconds). Files without statistics are left without, as before.
+    /// </summary>
+    private static void AnalyzeNewIndexes(SqliteSession session)
+    {
+        if (session.Long("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'") == 0) return;
+        var tables = session.List("""
+            SELECT DISTINCT tbl_name FROM sqlite_master
+             WHERE type = 'index' AND tbl_name IN (SELECT tbl FROM sqlite_stat1)
+               AND name NOT IN (SELECT idx FROM sqlite_stat1 WHERE idx IS NOT NULL)
+            """, r => r.GetString(0));
+        foreach (var table in tables)
+            PooledExecutor.RunImmediate(session, s => s.Execute($"ANALYZE \"{table.Replace("\"", "\"\"", StringComparison.Ordinal)}\""));
     }
 
     /// <summary>

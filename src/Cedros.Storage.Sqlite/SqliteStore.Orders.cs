@@ -36,7 +36,8 @@ internal sealed partial class SqliteStore : IOrderDriver
         if (indexKey is null || (!ascii || filtered))
         {
             // The index narrows (or there is none to use); the check decides, on the orders table.
-            var candidates = indexKey is null ? "" : $"AND id IN (SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND {TenantRange})";
+            var candidates = indexKey is null ? ""
+                : $"AND (id IN (SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND {TenantRange}) OR resource_id IN ({ResourceMatches}))";
             var where = $"tenant_id = @tenant {filters} {candidates} {check}";
             return ReadAsync(s =>
             {
@@ -58,7 +59,14 @@ internal sealed partial class SqliteStore : IOrderDriver
                 .. args, ("@first", range.First), ("@last", range.Last),
                 ("@rare", rare),
             ];
-            var total = s.Long(Sql(rare is null ? PhraseCountSql : VerifiedCountSql), indexArgs);
+            // Two parts: the orders of the matching resource ids (counted from the resource index), and the orders
+            // matching on the other four columns (the trigram index); an order in both is counted once, by re-checking
+            // the smaller part.
+            var byResource = s.Long(Sql(ResourceCountSql), indexArgs);
+            var byOther = s.Long(Sql(rare is null ? PhraseCountSql : VerifiedCountSql), indexArgs);
+            var both = byResource == 0 || byOther == 0 ? 0
+                : s.Long(Sql(byOther <= byResource ? rare is null ? PhraseOverlapSql : VerifiedOverlapSql : ResourceOverlapSql), indexArgs);
+            var total = byResource + byOther - both;
             if (total <= offset) return new OrderPage([], total);
             // Walking the newest orders reads about (offset + limit) * orders / matches rows; by key, one per match.
             var tenantRows = range.Last - range.First + 1;
@@ -100,17 +108,38 @@ internal sealed partial class SqliteStore : IOrderDriver
     private const string PhraseMatches =
         "SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last";
 
-    /// <summary>The candidates of the rare trigram whose indexed text (FTS5's content table: c2..c6 hold the five
-    /// lower-cased columns, c1 the order id) contains the term: exactly the phrase's matches.</summary>
+    /// <summary>The candidates of the rare trigram whose indexed text (FTS5's content table: c2, c3, c5 and c6 hold
+    /// the four indexed lower-cased columns, c4 the unindexed lower-cased resource id, c1 the order id) contains the
+    /// term: exactly the phrase's matches.</summary>
     private const string VerifiedMatches =
         "FROM [[orders|%_search_content]] WHERE id IN (SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @rare " +
-        "AND rowid BETWEEN @first AND @last) AND (instr(c2, @lower) > 0 OR instr(c3, @lower) > 0 OR instr(c4, @lower) > 0 " +
+        "AND rowid BETWEEN @first AND @last) AND (instr(c2, @lower) > 0 OR instr(c3, @lower) > 0 " +
         "OR instr(c5, @lower) > 0 OR instr(c6, @lower) > 0)";
 
     private const string PhraseCountSql =
         "SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last";
 
     private const string VerifiedCountSql = "SELECT count(*) " + VerifiedMatches;
+
+    /// <summary>The tenant's resource ids whose lower-cased text contains the term (migration 0005).</summary>
+    private const string ResourceMatches =
+        "SELECT resource_id FROM [[orders|%_search_resources]] WHERE n IN (SELECT rowid FROM [[orders|%_search_resource_text]] " +
+        "WHERE [[orders|%_search_resource_text]] MATCH @phrase) AND tenant_id = @tenant";
+
+    private const string ResourceCountSql = "SELECT count(*) FROM [[orders]] WHERE tenant_id = @tenant AND resource_id IN (" + ResourceMatches + ")";
+
+    /// <summary>Orders matching on both sides, counted from the other columns' matches: their resource id matches too.</summary>
+    private const string PhraseOverlapSql =
+        "SELECT count(*) FROM [[orders|%_search_content]] WHERE id IN (SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] " +
+        "MATCH @phrase AND rowid BETWEEN @first AND @last) AND instr(c4, @lower) > 0";
+
+    private const string VerifiedOverlapSql = "SELECT count(*) " + VerifiedMatches + " AND instr(c4, @lower) > 0";
+
+    /// <summary>The same, counted from the resource side: the order matches on another column too.</summary>
+    private const string ResourceOverlapSql =
+        "SELECT count(*) FROM [[orders]] WHERE tenant_id = @tenant AND resource_id IN (" + ResourceMatches + ") " +
+        "AND (instr(lower(id), @lower) > 0 OR instr(lower(purchase_id), @lower) > 0 OR instr(lower(customer), @lower) > 0 " +
+        "OR instr(lower(customer_email), @lower) > 0)";
 
     private const string TenantRange =
         "rowid BETWEEN (SELECT n << 40 FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant) " +
@@ -130,12 +159,15 @@ internal sealed partial class SqliteStore : IOrderDriver
     private static readonly string WalkSql =
         $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant {AsciiCheck} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
 
-    private static readonly string PhraseByKeySql =
-        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant AND id IN ({PhraseMatches}) " +
-        "ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
+    private static readonly string PhraseByKeySql = ByKey(PhraseMatches);
 
-    private static readonly string VerifiedByKeySql =
-        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant AND id IN (SELECT c1 {VerifiedMatches}) " +
+    private static readonly string VerifiedByKeySql = ByKey("SELECT c1 " + VerifiedMatches);
+
+    /// <summary>The page read by key: the orders of the matching resource ids and the other columns' matches.</summary>
+    private static string ByKey(string otherMatches) =>
+        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE rowid IN (" +
+        $"SELECT rowid FROM [[orders]] WHERE tenant_id = @tenant AND resource_id IN ({ResourceMatches}) " +
+        $"UNION SELECT rowid FROM [[orders]] WHERE tenant_id = @tenant AND id IN ({otherMatches})) " +
         "ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
 
     /// <summary>

@@ -101,7 +101,7 @@ public sealed class SqliteMigrationTests(SqliteFixture fixture) : IClassFixture<
     }
 
     [Fact]
-    public async Task Migration_0004_indexes_the_orders_already_in_the_file_and_new_ones_follow()
+    public async Task Migrations_0004_and_0005_index_the_orders_already_in_the_file_and_new_ones_follow()
     {
         var path = fixture.NewPath();
         var now = DateTimeOffset.UtcNow;
@@ -114,20 +114,57 @@ public sealed class SqliteMigrationTests(SqliteFixture fixture) : IClassFixture<
         using (var c = Raw(path))
         using (var cmd = c.CreateCommand())
         {
-            // The file as it was before 0004 (its index gone, its history row removed), orders kept.
-            cmd.CommandText = "DROP TABLE orders_search; DROP TABLE orders_search_tenants; DELETE FROM schema_migrations WHERE version = 4;";
+            // The file as it was before 0004 (its index and 0005's gone, their history rows removed), orders kept.
+            cmd.CommandText = "DROP TABLE orders_search; DROP TABLE orders_search_tenants; DROP TABLE orders_search_resources; " +
+                "DROP TABLE orders_search_resource_text; DROP INDEX orders_tenant_resource_created_idx; DELETE FROM schema_migrations WHERE version >= 4;";
             cmd.ExecuteNonQuery();
         }
 
         await using var reopened = await SqliteStorage.OpenAsync(fixture.NewOptions(path));
         Assert.Equal(2, (await reopened.ForTenant("tenant-a").ListOrdersFilteredAsync(null, "HAYSTACK", null, null, 10, 0)).Total);
         Assert.Equal(1, (await reopened.ForTenant("tenant-b").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
+        Assert.Equal(2, (await reopened.ForTenant("tenant-a").ListOrdersFilteredAsync(null, "PROD-1", null, null, 10, 0)).Total);
         await reopened.ForTenant("tenant-b").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-Haystack-4"));
         await reopened.ForTenant("tenant-c").TryStoreOrderAsync(Conformance.Make.Order(now, id: "ord-Haystack-5"));
         Assert.Equal(2, (await reopened.ForTenant("tenant-b").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
         Assert.Equal(1, (await reopened.ForTenant("tenant-c").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
         Assert.Equal(2, (await reopened.ForTenant("tenant-a").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
         Assert.Equal(0, (await reopened.ForTenant("tenant-d").ListOrdersFilteredAsync(null, "haystack", null, null, 10, 0)).Total);
+    }
+
+    [Fact]
+    public async Task A_migration_adding_an_index_to_an_analysed_file_gives_the_index_statistics_and_an_unanalysed_file_stays_so()
+    {
+        var analysed = fixture.NewPath();
+        var plain = fixture.NewPath();
+        foreach (var path in new[] { analysed, plain })
+        {
+            await using (var storage = await SqliteStorage.OpenAsync(fixture.NewOptions(path)))
+                await storage.ForTenant("tenant-a").TryStoreOrderAsync(Conformance.Make.Order(DateTimeOffset.UtcNow, id: "ord-1"));
+            using var c = Raw(path);
+            using var cmd = c.CreateCommand();
+            // The file as it was before 0005 (its history row removed, its new index gone), analysed or not.
+            cmd.CommandText = (path == analysed ? "ANALYZE; " : "") +
+                "DROP INDEX orders_tenant_resource_created_idx; DELETE FROM schema_migrations WHERE version = 5;";
+            cmd.ExecuteNonQuery();
+        }
+
+        await using (await SqliteStorage.OpenAsync(fixture.NewOptions(analysed)))
+        await using (await SqliteStorage.OpenAsync(fixture.NewOptions(plain)))
+        {
+        }
+        using (var c = Raw(analysed))
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT count(*) FROM sqlite_stat1 WHERE idx = 'orders_tenant_resource_created_idx'";
+            Assert.Equal(1L, cmd.ExecuteScalar());
+        }
+        using (var c = Raw(plain))
+        using (var cmd = c.CreateCommand())
+        {
+            cmd.CommandText = "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'";
+            Assert.Equal(0L, cmd.ExecuteScalar());
+        }
     }
 
     [Fact]

@@ -71,6 +71,44 @@ public sealed class SqliteOrderSearchPlanTests(SqliteFixture fixture) : IClassFi
         }
     }
 
+    [Theory]
+    [InlineData(40, 6)]
+    [InlineData(6, 40)]
+    public async Task An_order_matching_by_resource_id_and_by_another_column_is_counted_once_whichever_part_is_larger(
+        int byResource, int byOther)
+    {
+        // The overlap is re-checked from the smaller part: the other columns' matches (first case) or the resource's.
+        var options = fixture.NewOptions(fixture.NewPath());
+        var now = DateTimeOffset.UtcNow;
+        var expected = new List<Order>();
+        await using (var storage = await SqliteStorage.OpenAsync(options))
+        {
+            var mine = storage.ForTenant("shop-a");
+            for (var k = 0; k < Math.Max(byResource, byOther); k++)
+            {
+                var o = Make.Order(now) with
+                {
+                    CreatedAt = now.AddSeconds(-k),
+                    ResourceId = k < byResource ? $"Widget-9{k % 3}" : "other",
+                    Customer = k < byOther ? $"widget-9 lover {k}" : "someone",
+                };
+                expected.Add(o);
+                await mine.TryStoreOrderAsync(o);
+            }
+            for (var k = 0; k < 5; k++) await mine.TryStoreOrderAsync(Make.Order(now) with { CreatedAt = now.AddDays(-1), ResourceId = "widget-8" });
+        }
+        var newestFirst = expected.OrderByDescending(o => o.CreatedAt).Take(10).Select(o => o.Id).ToList();
+
+        foreach (var planner in new[] { Verifying(), Phrasing() })
+        {
+            using var engine = new SqliteEngine(options, TimeProvider.System) { SearchPlanner = planner };
+            var store = new SqliteStore(new PooledExecutor(engine), "shop-a");
+            var page = await store.SelectOrdersFilteredAsync(null, "WIDGET-9", null, null, 10, 0, default);
+            Assert.Equal(Math.Max(byResource, byOther), page.Total);
+            Assert.Equal(newestFirst, page.Items.Select(o => o.Id));
+        }
+    }
+
     [Fact]
     public async Task A_sample_that_misses_a_common_trigram_falls_back_to_the_phrase()
     {
