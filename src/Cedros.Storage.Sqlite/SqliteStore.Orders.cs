@@ -10,11 +10,13 @@ internal sealed partial class SqliteStore : IOrderDriver
     /// The search rule: a term of ASCII characters matches a column when lower(column) contains lower(term) (SQLite's
     /// lower folds ASCII letters only); any other term by the registered function (ordinal, case-insensitive substring,
     /// as in .NET). The text is always a parameter — '%', '_', '\' and quotes are plain characters. With three or more
-    /// ASCII characters the trigram index (migration 0004: lower-cased text, one rowid range per tenant) answers the
-    /// count without reading an order: by the term's phrase, or by one rare trigram's candidates re-checked against the
-    /// index's own copy of the lower-cased text (<see cref="SqliteSearchPlanner"/>); the page then either walks the
-    /// newest orders checking the rule (when matches are common enough that few rows are read) or reads the matched
-    /// orders by key. A non-ASCII term narrows by the index on its longest ASCII stretch when it has one, and the
+    /// ASCII characters the indexes answer the count without reading an order: the orders of the tenant's resource ids
+    /// that contain the term (migration 0005: the distinct resource ids have their own trigram index, their orders an
+    /// index by resource), plus the other four columns' matches in the trigram index (migration 0004: lower-cased
+    /// text, one rowid range per tenant) by the term's phrase, or by one rare trigram's candidates re-checked against
+    /// the index's own copy of the lower-cased text (<see cref="SqliteSearchPlanner"/>), less the orders found both
+    /// ways; the page then either walks the newest orders checking the rule (when matches are common enough that few
+    /// rows are read) or reads the matched orders by key. A non-ASCII term narrows by the index on its longest ASCII stretch when it has one, and the
     /// function decides.
     /// </summary>
     public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,

@@ -1,7 +1,6 @@
 using Cedros.Storage.Postgres;
 using Cedros.Storage.Tests.Backends;
 using Cedros.Storage.Tests.Conformance;
-using Npgsql;
 
 namespace Cedros.Storage.Tests.Postgres;
 
@@ -13,13 +12,7 @@ public sealed class PostgresOrderSearchTests(PostgresFixture fixture) : IClassFi
 {
     private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static async Task ExecAsync(string cs, string sql)
-    {
-        await using var conn = new NpgsqlConnection(cs);
-        await conn.OpenAsync();
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        await cmd.ExecuteNonQueryAsync();
-    }
+    private static Task ExecAsync(string cs, string sql) => PostgresLegacyDatabase.ExecAsync(cs, sql);
 
     private async Task<PostgresStorage> OpenAsync(string cs) =>
         await PostgresStorage.OpenAsync(fixture.Options(cs), new Microsoft.Extensions.Time.Testing.FakeTimeProvider(Now));
