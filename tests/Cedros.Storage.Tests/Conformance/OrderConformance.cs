@@ -497,10 +497,16 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
             .Skip(offset).Take(limit).Select(o => o.Id).ToList();
 
         var page = await s.A.ListOrdersFilteredAsync(null, "KIT-", null, null, limit, offset);
+        // With a filter too (a backend may take another path then).
+        var recent = await s.A.ListOrdersFilteredAsync(null, "kit-", null, s.Now.AddMinutes(-2), limit, offset);
+        var recentMatching = matching.Where(o => o.CreatedAt >= s.Now.AddMinutes(-2)).ToList();
 
         Assert.Equal(expected, page.Items.Select(o => o.Id).ToList());
         Assert.Equal(matching.Count, page.Total);
         Assert.Equal(18 + 3, matching.Count);
+        Assert.Equal(recentMatching.OrderByDescending(o => o.CreatedAt).ThenByDescending(o => o.Id, StringComparer.Ordinal)
+            .Skip(offset).Take(limit).Select(o => o.Id).ToList(), recent.Items.Select(o => o.Id).ToList());
+        Assert.Equal(recentMatching.Count, recent.Total);
     }
 
     [Fact]
