@@ -16,38 +16,48 @@ internal sealed partial class SqliteStore : IOrderDriver
     /// text, one rowid range per tenant) by the term's phrase, or by one rare trigram's candidates re-checked against
     /// the index's own copy of the lower-cased text (<see cref="SqliteSearchPlanner"/>), less the orders found both
     /// ways; the page then either walks the newest orders checking the rule (when matches are common enough that few
-    /// rows are read) or reads the matched orders by key. A non-ASCII term narrows by the index on its longest ASCII stretch when it has one, and the
-    /// function decides.
+    /// rows are read) or reads the matched orders by key. A non-ASCII term takes the same path by a query of its every
+    /// spelling under the function's rule (<see cref="OrdinalCaseVariants"/>: "müller" OR "mÜller"), which is as exact
+    /// as an ASCII term's phrase; one with too many spellings by its longest ASCII stretch, every candidate re-checked by
+    /// the function on the index's copy (<see cref="SqliteOrderSearchSql"/>). With a status or date filter, the index
+    /// narrows to candidates and the check decides on the orders table.
     /// </summary>
     public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
     {
         var ascii = needle is not null && System.Text.Ascii.IsValid(needle);
         var lowered = ascii ? needle!.ToLowerInvariant() : null;
-        var indexKey = ascii ? (lowered!.Length >= 3 ? lowered : null) : AsciiStretch(needle);
+        var stretch = ascii ? null : AsciiStretch(needle);
+        // The index key: an exact FTS5 query (an ASCII term's phrase, or every spelling of another term) or, for a term
+        // with too many spellings, the phrase of its ASCII stretch, which only narrows.
+        var spellings = ascii || needle is null ? null : OrdinalCaseVariants.Query(needle);
+        var exact = ascii ? lowered!.Length >= 3 : spellings is not null;
+        var phrase = ascii ? (exact ? Phrase(lowered!) : null) : spellings ?? (stretch is null ? null : Phrase(stretch));
         var filtered = status is not null || createdBefore is not null || createdAfter is not null;
+        var search = ascii ? SqliteOrderSearchSql.Ascii : SqliteOrderSearchSql.Function;
         (string, object?)[] args =
         [
             Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", createdBefore), ("@after", createdAfter),
-            ("@needle", ascii ? null : needle), ("@lower", lowered),
-            ("@phrase", indexKey is null ? null : Phrase(indexKey)),
+            ("@needle", ascii ? null : needle), ("@lower", lowered), ("@stretch", ascii ? null : stretch ?? ""),
+            ("@phrase", phrase),
             ("@limit", limit), ("@offset", offset),
         ];
-        var check = needle is null ? "" : ascii ? AsciiCheck : FunctionCheck;
-        var filters = filtered ? Filters : "";
-        if (indexKey is null || (!ascii || filtered))
+        if (phrase is null || filtered)
         {
             // The index narrows (or there is none to use); the check decides, on the orders table.
-            var candidates = indexKey is null ? ""
-                : $"AND (id IN (SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND {TenantRange}) OR resource_id IN ({ResourceMatches}))";
-            var where = $"tenant_id = @tenant {filters} {candidates} {check}";
+            var where = $"tenant_id = @tenant {(filtered ? Filters : "")} {(phrase is null ? "" : search.Narrowing)} {(needle is null ? "" : search.Check)}";
             return ReadAsync(s =>
             {
                 var total = s.Long(Sql($"SELECT count(*) FROM [[orders]] WHERE {where}"), args);
-                var items = total <= offset ? []
-                    : s.List(Sql($"SELECT {OrderRow.Columns} FROM [[orders]] WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset"),
-                        Codec.Rows.Order, args);
-                return new OrderPage(items, total);
+                if (total <= offset) return new OrderPage([], total);
+                // As below: walking the newest orders reads about (offset + limit) * orders / matches rows, each
+                // checked; by key reads the candidates only. SQLite's planner walks the (tenant, created_at) index
+                // either way unless the candidates come first.
+                var byKey = phrase is not null && (double)(offset + limit) * TenantRows(s) / total > total;
+                var page = byKey
+                    ? $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE rowid IN ({search.NarrowedRowids}) {Filters} {search.Check} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset"
+                    : $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
+                return new OrderPage(s.List(Sql(page), Codec.Rows.Order, args), total);
             }, cancellationToken, snapshot: true);
         }
         return ReadAsync(s =>
@@ -55,7 +65,10 @@ internal sealed partial class SqliteStore : IOrderDriver
             // The index alone is exact here: the count reads no order.
             var range = s.One(Sql(TenantRowsSql), r => (First: r.GetInt64(0), Last: r.GetInt64(1)), Tenant);
             if (range == default) return new OrderPage([], 0);
-            var rare = RareTrigram(s, lowered!, range.First, range.Last);
+            // An exact phrase is counted as it is, or by a rare trigram's candidates re-checked on the index's copy of
+            // the columns; a stretch's candidates are always re-checked.
+            var rare = ascii ? RareTrigram(s, lowered!, range.First, range.Last)
+                : exact ? null : RareTrigram(s, stretch!, range.First, range.Last) ?? phrase;
             (string, object?)[] indexArgs =
             [
                 .. args, ("@first", range.First), ("@last", range.Last),
@@ -64,19 +77,23 @@ internal sealed partial class SqliteStore : IOrderDriver
             // Two parts: the orders of the matching resource ids (counted from the resource index), and the orders
             // matching on the other four columns (the trigram index); an order in both is counted once, by re-checking
             // the smaller part.
-            var byResource = s.Long(Sql(ResourceCountSql), indexArgs);
-            var byOther = s.Long(Sql(rare is null ? PhraseCountSql : VerifiedCountSql), indexArgs);
+            var byResource = s.Long(Sql(search.ResourceCount), indexArgs);
+            var byOther = s.Long(Sql(rare is null ? PhraseCountSql : search.VerifiedCount), indexArgs);
             var both = byResource == 0 || byOther == 0 ? 0
-                : s.Long(Sql(byOther <= byResource ? rare is null ? PhraseOverlapSql : VerifiedOverlapSql : ResourceOverlapSql), indexArgs);
+                : s.Long(Sql(byOther <= byResource ? rare is null ? search.PhraseOverlap : search.VerifiedOverlap : search.ResourceOverlap), indexArgs);
             var total = byResource + byOther - both;
             if (total <= offset) return new OrderPage([], total);
             // Walking the newest orders reads about (offset + limit) * orders / matches rows; by key, one per match.
             var tenantRows = range.Last - range.First + 1;
             var walk = (double)(offset + limit) * tenantRows / total < total;
-            var items = s.List(Sql(walk ? WalkSql : rare is null ? PhraseByKeySql : VerifiedByKeySql), Codec.Rows.Order, indexArgs);
+            var items = s.List(Sql(walk ? search.Walk : rare is null ? search.PhraseByKey : search.VerifiedByKey), Codec.Rows.Order, indexArgs);
             return new OrderPage(items, total);
         }, cancellationToken, snapshot: true);
     }
+
+    /// <summary>How many orders the tenant has had (its rowid range in the search index; deleted ones included).</summary>
+    private long TenantRows(SqliteSession s) =>
+        s.One(Sql(TenantRowsSql), r => r.GetInt64(1) - r.GetInt64(0) + 1, Tenant);
 
     /// <summary>The rare trigram to count by, as a one-trigram phrase (<see cref="SqliteSearchPlanner"/>), or null for the
     /// term's phrase.</summary>
@@ -107,70 +124,11 @@ internal sealed partial class SqliteStore : IOrderDriver
     private const string ProbeSql =
         "SELECT count(*) FROM (SELECT 1 FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @rare AND rowid BETWEEN @first AND @last LIMIT @cap)";
 
-    private const string PhraseMatches =
-        "SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last";
-
-    /// <summary>The candidates of the rare trigram whose indexed text (FTS5's content table: c2, c3, c5 and c6 hold
-    /// the four indexed lower-cased columns, c4 the unindexed lower-cased resource id, c1 the order id) contains the
-    /// term: exactly the phrase's matches.</summary>
-    private const string VerifiedMatches =
-        "FROM [[orders|%_search_content]] WHERE id IN (SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @rare " +
-        "AND rowid BETWEEN @first AND @last) AND (instr(c2, @lower) > 0 OR instr(c3, @lower) > 0 " +
-        "OR instr(c5, @lower) > 0 OR instr(c6, @lower) > 0)";
-
     private const string PhraseCountSql =
         "SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last";
 
-    private const string VerifiedCountSql = "SELECT count(*) " + VerifiedMatches;
-
-    /// <summary>The tenant's resource ids whose lower-cased text contains the term (migration 0005).</summary>
-    private const string ResourceMatches =
-        "SELECT resource_id FROM [[orders|%_search_resources]] WHERE n IN (SELECT rowid FROM [[orders|%_search_resource_text]] " +
-        "WHERE [[orders|%_search_resource_text]] MATCH @phrase) AND tenant_id = @tenant";
-
-    private const string ResourceCountSql = "SELECT count(*) FROM [[orders]] WHERE tenant_id = @tenant AND resource_id IN (" + ResourceMatches + ")";
-
-    /// <summary>Orders matching on both sides, counted from the other columns' matches: their resource id matches too.</summary>
-    private const string PhraseOverlapSql =
-        "SELECT count(*) FROM [[orders|%_search_content]] WHERE id IN (SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] " +
-        "MATCH @phrase AND rowid BETWEEN @first AND @last) AND instr(c4, @lower) > 0";
-
-    private const string VerifiedOverlapSql = "SELECT count(*) " + VerifiedMatches + " AND instr(c4, @lower) > 0";
-
-    /// <summary>The same, counted from the resource side: the order matches on another column too.</summary>
-    private const string ResourceOverlapSql =
-        "SELECT count(*) FROM [[orders]] WHERE tenant_id = @tenant AND resource_id IN (" + ResourceMatches + ") " +
-        "AND (instr(lower(id), @lower) > 0 OR instr(lower(purchase_id), @lower) > 0 OR instr(lower(customer), @lower) > 0 " +
-        "OR instr(lower(customer_email), @lower) > 0)";
-
-    private const string TenantRange =
-        "rowid BETWEEN (SELECT n << 40 FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant) " +
-        "AND (SELECT (n << 40) + last FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant)";
-
     private const string Filters =
         "AND (@status IS NULL OR status = @status) AND (@before IS NULL OR created_at < @before) AND (@after IS NULL OR created_at >= @after)";
-
-    private const string AsciiCheck =
-        "AND (instr(lower(id), @lower) > 0 OR instr(lower(purchase_id), @lower) > 0 OR instr(lower(resource_id), @lower) > 0 " +
-        "OR instr(lower(customer), @lower) > 0 OR instr(lower(customer_email), @lower) > 0)";
-
-    private const string FunctionCheck =
-        "AND (cedros_contains(id, @needle) OR cedros_contains(purchase_id, @needle) OR cedros_contains(resource_id, @needle) " +
-        "OR cedros_contains(customer, @needle) OR cedros_contains(customer_email, @needle))";
-
-    private static readonly string WalkSql =
-        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant {AsciiCheck} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
-
-    private static readonly string PhraseByKeySql = ByKey(PhraseMatches);
-
-    private static readonly string VerifiedByKeySql = ByKey("SELECT c1 " + VerifiedMatches);
-
-    /// <summary>The page read by key: the orders of the matching resource ids and the other columns' matches.</summary>
-    private static string ByKey(string otherMatches) =>
-        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE rowid IN (" +
-        $"SELECT rowid FROM [[orders]] WHERE tenant_id = @tenant AND resource_id IN ({ResourceMatches}) " +
-        $"UNION SELECT rowid FROM [[orders]] WHERE tenant_id = @tenant AND id IN ({otherMatches})) " +
-        "ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
 
     /// <summary>
     /// The longest stretch (three or more characters) of a non-ASCII term that the index can look up: ASCII characters
