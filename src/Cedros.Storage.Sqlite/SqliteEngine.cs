@@ -49,7 +49,7 @@ internal sealed class SqliteEngine : IDisposable
         }.ToString();
         var synchronous = options.Sqlite.Synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
         _pragmas = string.Create(CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = OFF;");
+            $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = OFF; PRAGMA mmap_size = {options.Sqlite.MmapSize};");
         BusyTimeout = options.Sqlite.BusyTimeout;
         Pool = new SqliteConnectionPool(Open);
     }

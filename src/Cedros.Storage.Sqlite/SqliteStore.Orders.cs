@@ -131,10 +131,10 @@ internal sealed partial class SqliteStore : IOrderDriver
         "AND (@status IS NULL OR status = @status) AND (@before IS NULL OR created_at < @before) AND (@after IS NULL OR created_at >= @after)";
 
     /// <summary>
-    /// The longest stretch (three or more characters) of a non-ASCII term that the index can look up: ASCII characters
-    /// other than i and s (lower-cased), because under the ordinal ignore-case rule a column character matching an ASCII
-    /// term character is that letter in either case — except the dotless ı and the long ſ, which upper-case to I and S.
-    /// Null when there is none (the search then scans).
+    /// The longest stretch (three or more characters) of a non-ASCII term that the index can look up: ASCII characters,
+    /// lower-cased, because under .NET's ordinal ignore-case rule a column character matching an ASCII character is
+    /// that letter in either case (the rule never makes a non-ASCII character equal to an ASCII one: the dotless ı is
+    /// not I, nor the long ſ S; <c>SqliteNonAsciiSearchTests</c> checks it). Null when there is none.
     /// </summary>
     private static string? AsciiStretch(string? needle)
     {
@@ -142,7 +142,7 @@ internal sealed partial class SqliteStore : IOrderDriver
         int bestStart = 0, bestLength = 0, start = 0;
         for (var i = 0; i <= needle.Length; i++)
         {
-            if (i < needle.Length && needle[i] < 128 && needle[i] is not ('i' or 'I' or 's' or 'S')) continue;
+            if (i < needle.Length && needle[i] < 128) continue;
             if (i - start > bestLength) (bestStart, bestLength) = (start, i - start);
             start = i + 1;
         }

@@ -21,6 +21,7 @@ internal static class ConfigCommand
                 ("storage.sqlite.path", Path.GetFullPath(o.Sqlite.Path)),
                 ("storage.sqlite.synchronous", o.Sqlite.Synchronous.ToString().ToLowerInvariant()),
                 ("storage.sqlite.busy_timeout", Output.Duration(o.Sqlite.BusyTimeout)),
+                ("storage.sqlite.mmap_size", o.Sqlite.MmapSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("storage.postgres.connection_string", Secrets.MaskConnectionString(o.Postgres.ConnectionString) ?? ""),
                 ("storage.postgres.max_pool_size", o.Postgres.MaxPoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),
                 ("storage.postgres.min_pool_size", o.Postgres.MinPoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture)),

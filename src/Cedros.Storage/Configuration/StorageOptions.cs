@@ -81,6 +81,9 @@ public sealed class SqliteOptions
     public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Full;
     /// <summary><c>storage.sqlite.busy_timeout</c>: how long a writer waits for the file lock before Unavailable.</summary>
     public TimeSpan BusyTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    /// <summary><c>storage.sqlite.mmap_size</c>: how many bytes of the file each connection reads through memory-mapped
+    /// I/O instead of read calls (SQLite's <c>PRAGMA mmap_size</c>; SQLite caps it at about 2 GB); 0 turns it off.</summary>
+    public long MmapSize { get; set; } = 2L << 30;
 }
 
 /// <summary><c>storage.postgres.*</c>.</summary>

@@ -26,7 +26,7 @@ internal static class StorageOptionsBinder
     private static readonly string[] FixedKeys =
     [
         "backend", "migrations",
-        "sqlite:path", "sqlite:synchronous", "sqlite:busy_timeout",
+        "sqlite:path", "sqlite:synchronous", "sqlite:busy_timeout", "sqlite:mmap_size",
         "postgres:connection_string", "postgres:max_pool_size", "postgres:min_pool_size", "postgres:command_timeout", "postgres:prepared_statements",
         "webhooks:visibility_timeout",
         "archival:enabled", "archival:retention_period", "archival:run_interval", "archival:archive_table",
@@ -99,6 +99,7 @@ internal static class StorageOptionsBinder
         r.Text("sqlite:path", v => options.Sqlite.Path = v);
         r.Synchronous("sqlite:synchronous", v => options.Sqlite.Synchronous = v);
         r.Duration("sqlite:busy_timeout", null, v => options.Sqlite.BusyTimeout = v);
+        r.Long("sqlite:mmap_size", v => options.Sqlite.MmapSize = v);
 
         r.Text("postgres:connection_string", v => options.Postgres.ConnectionString = v,
             StorageEnvironment.CedrosPostgresUrl, StorageEnvironment.PostgresUrl);
@@ -212,6 +213,15 @@ internal static class StorageOptionsBinder
             if (Read(path, []) is not { } found)
                 return;
             if (!int.TryParse(found.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
+                throw new StorageConfigurationException(found.Key, $"'{found.Value}' is not an integer.");
+            set(value);
+        }
+
+        public void Long(string path, Action<long> set)
+        {
+            if (Read(path, []) is not { } found)
+                return;
+            if (!long.TryParse(found.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value))
                 throw new StorageConfigurationException(found.Key, $"'{found.Value}' is not an integer.");
             set(value);
         }

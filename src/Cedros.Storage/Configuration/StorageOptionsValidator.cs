@@ -52,6 +52,8 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             Fail("storage.sqlite.synchronous", "must be full or normal.");
         if (options.Sqlite.BusyTimeout < TimeSpan.Zero || options.Sqlite.BusyTimeout.TotalMilliseconds > int.MaxValue)
             Fail("storage.sqlite.busy_timeout", $"must be between 0 and {int.MaxValue} ms.");
+        if (options.Sqlite.MmapSize < 0)
+            Fail("storage.sqlite.mmap_size", "must be 0 (off) or a number of bytes.");
 
         if (options.Backend == StorageBackend.Postgres && string.IsNullOrWhiteSpace(options.Postgres.ConnectionString))
             Fail("storage.postgres.connection_string",

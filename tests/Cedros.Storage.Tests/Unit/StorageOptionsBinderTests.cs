@@ -50,6 +50,7 @@ public sealed class StorageOptionsBinderTests
             ("storage:sqlite:path", "/data/pay.db"),
             ("storage:sqlite:synchronous", "normal"),
             ("storage:sqlite:busy_timeout", "2s"),
+            ("storage:sqlite:mmap_size", "0"),
             ("storage:postgres:connection_string", "Host=db;Username=pay"),
             ("storage:postgres:max_pool_size", "80"),
             ("storage:postgres:min_pool_size", "4"),
@@ -70,6 +71,7 @@ public sealed class StorageOptionsBinderTests
         Assert.Equal("/data/pay.db", options.Sqlite.Path);
         Assert.Equal(SqliteSynchronous.Normal, options.Sqlite.Synchronous);
         Assert.Equal(TimeSpan.FromSeconds(2), options.Sqlite.BusyTimeout);
+        Assert.Equal(0, options.Sqlite.MmapSize);
         Assert.Equal("Host=db;Username=pay", options.Postgres.ConnectionString);
         Assert.Equal(80, options.Postgres.MaxPoolSize);
         Assert.Equal(4, options.Postgres.MinPoolSize);
@@ -217,6 +219,7 @@ public sealed class StorageOptionsBinderTests
     [InlineData("storage:backend", "mysql", "storage.backend")]
     [InlineData("storage:sqlite:synchronous", "off", "storage.sqlite.synchronous")]
     [InlineData("storage:sqlite:busy_timeout", "soon", "storage.sqlite.busy_timeout")]
+    [InlineData("storage:sqlite:mmap_size", "2GB", "storage.sqlite.mmap_size")]
     [InlineData("storage:postgres:max_pool_size", "many", "storage.postgres.max_pool_size")]
     [InlineData("storage:postgres:min_pool_size", "1.5", "storage.postgres.min_pool_size")]
     [InlineData("storage:postgres:command_timeout", "30", "storage.postgres.command_timeout")]

@@ -20,6 +20,7 @@ public sealed class StorageOptionsValidatorTests
         { "storage.sqlite.path", o => o.Sqlite.Path = " " },
         { "storage.sqlite.synchronous", o => o.Sqlite.Synchronous = (SqliteSynchronous)9 },
         { "storage.sqlite.busy_timeout", o => o.Sqlite.BusyTimeout = TimeSpan.FromSeconds(-1) },
+        { "storage.sqlite.mmap_size", o => o.Sqlite.MmapSize = -1 },
         { "storage.postgres.connection_string", o => o.Backend = StorageBackend.Postgres },
         { "storage.postgres.max_pool_size", o => o.Postgres.MaxPoolSize = 0 },
         { "storage.postgres.min_pool_size", o => o.Postgres.MinPoolSize = -1 },
