@@ -18,6 +18,9 @@ internal sealed class PostgresContext(NpgsqlDataSource dataSource, StorageOption
     public ResolvedTables Tables { get; } = tables;
     public TimeProvider Time { get; } = time;
 
+    /// <summary>The orders' searched columns as PostgreSQL's statistics describe them (order search).</summary>
+    public PostgresSearchSamples SearchSamples { get; } = new(time);
+
     /// <summary>The archive table; when archival deletes (<c>archive_table = ""</c>) the default name still exists
     /// (empty), so replay checks have one shape.</summary>
     public TableName ArchiveTable { get; } = tables.PaymentsArchive

@@ -7,6 +7,10 @@ namespace Cedros.Storage.Postgres;
 
 internal sealed partial class PostgresStore : IOrderDriver
 {
+    // Before ByResourceSql, which is built from it: static fields are initialised in the order they are written.
+    /// <summary>The columns a term is searched in (each has its part in the trigram index, 0004).</summary>
+    private static readonly string[] SearchedColumns = ["id", "purchase_id", "resource_id", "customer", "customer_email"];
+
     /// <summary>
     /// The search is case-insensitive and literal: <c>ILIKE</c> with %, _ and \ escaped (PostgreSQL's ILIKE compares
     /// lower() of both sides), i.e. <c>strpos(lower(column), lower(term)) &gt; 0</c>. A term of three or more characters
@@ -14,7 +18,9 @@ internal sealed partial class PostgresStore : IOrderDriver
     /// the index is read once), counts them and joins back only the page. Its plan is the same generic or custom (the
     /// only way to the matches is the index), so a prepared statement never switches to walking every order for a rare
     /// term. Shorter terms have no trigram: count and page by <c>strpos</c> (a scan; the page walks the newest orders).
-    /// Without other filters the resource id is searched apart (<see cref="ByResourceSql"/>).
+    /// Without other filters the resource id is searched apart (<see cref="ByResourceSql"/>). Each column asks the
+    /// index for the stretch of the term whose trigrams are rare in it (<see cref="PostgresSearchPattern"/>, from
+    /// PostgreSQL's statistics) and checks the whole term on what comes back.
     /// </summary>
     public Task<OrderPage> SelectOrdersFilteredAsync(OrderStatus? status, string? needle, DateTimeOffset? createdBefore,
         DateTimeOffset? createdAfter, int limit, int offset, CancellationToken cancellationToken)
@@ -26,7 +32,7 @@ internal sealed partial class PostgresStore : IOrderDriver
         if (createdAfter is not null) where.Append(" AND created_at >= @after");
         var indexed = needle is { Length: >= 3 };
         if (indexed)
-            where.Append(" AND (id ILIKE @pattern OR purchase_id ILIKE @pattern OR resource_id ILIKE @pattern OR customer ILIKE @pattern OR customer_email ILIKE @pattern)");
+            where.Append(" AND (").AppendJoin(" OR ", SearchedColumns.Select(IndexedMatch)).Append(')');
         else if (needle is not null)
             where.Append(" AND (strpos(lower(id), lower(@needle)) > 0 OR strpos(lower(purchase_id), lower(@needle)) > 0 OR strpos(lower(resource_id), lower(@needle)) > 0" +
                 " OR strpos(lower(customer), lower(@needle)) > 0 OR strpos(lower(customer_email), lower(@needle)) > 0)");
@@ -48,7 +54,14 @@ internal sealed partial class PostgresStore : IOrderDriver
                 """ : ByResourceSql;
             return RunAsync(async c =>
             {
-                await using var command = c.Command(sql, args);
+                var samples = await Context.SearchSamples.GetAsync(c).ConfigureAwait(false);
+                (string, object?)[] columnArgs =
+                [
+                    .. args,
+                    .. SearchedColumns.Select(column => ("p_" + column,
+                        (object?)("%" + EscapeLike(PostgresSearchPattern.Choose(needle!, samples.GetValueOrDefault(column))) + "%"))),
+                ];
+                await using var command = c.Command(sql, columnArgs);
                 await using var reader = await command.ExecuteReaderAsync(c.Ct).ConfigureAwait(false);
                 var items = new List<Order>();
                 long total = 0;
@@ -89,7 +102,7 @@ internal sealed partial class PostgresStore : IOrderDriver
              o AS MATERIALIZED (
                 SELECT id, created_at FROM [[orders]]
                  WHERE tenant_id = @t AND resource_id NOT ILIKE @pattern
-                   AND (id ILIKE @pattern OR purchase_id ILIKE @pattern OR customer ILIKE @pattern OR customer_email ILIKE @pattern)),
+                   AND ({string.Join(" OR ", SearchedColumns.Where(c => c != "resource_id").Select(IndexedMatch))})),
              p AS (
                 SELECT id, created_at FROM (
                     SELECT r.id, r.created_at FROM v CROSS JOIN LATERAL (
@@ -105,6 +118,12 @@ internal sealed partial class PostgresStore : IOrderDriver
           LEFT JOIN (p JOIN [[orders]] AS x ON x.tenant_id = @t AND x.id = p.id) ON true
          ORDER BY p.created_at DESC, p.id COLLATE "C" DESC
         """;
+
+    /// <summary>A column containing the term: the index is asked for <c>@p_column</c>, the stretch of the term
+    /// <see cref="PostgresSearchPattern"/> chose for it (often the whole term), and the whole term is checked on what it
+    /// returns (<c>column || ''</c> is not the indexed expression, so it stays a filter instead of adding the term's
+    /// common trigrams back to the index condition).</summary>
+    private static string IndexedMatch(string column) => $"({column} ILIKE @p_{column} AND ({column} || '') ILIKE @pattern)";
 
     private static readonly int OrderColumnCount = OrderRow.Columns.Split(',').Length;
 
