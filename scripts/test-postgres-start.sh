@@ -318,6 +318,16 @@ try_reuse() {
   # It may still be starting up; give it a few seconds.
   for i in $(seq 1 20); do
     if run_psql "$port" -c 'SELECT 1' >/dev/null 2>&1; then
+      # A minor upgrade of the packages under a running server (installing pg_auto_failover pulled postgresql-15 15.18
+      # -> 15.20 on 26 Nov) leaves it on the old binary, and its new backends then fail to load the upgraded
+      # libraries ("plpgsql.so: undefined symbol"). Such a server is started afresh.
+      local running installed
+      running=$(run_psql "$port" -c 'SHOW server_version' 2>/dev/null | awk '{print $1}')
+      installed=$("$BIN_DIR/postgres" --version 2>/dev/null | awk '{print $3}')
+      if [[ -n "$running" && -n "$installed" && "$running" != "$installed" ]]; then
+        log "running server (pid $pid) is PostgreSQL $running but $BIN_DIR holds $installed; starting afresh"
+        return 1
+      fi
       log "reusing running server (pid $pid) on port $port"
       REUSED_PORT=$port
       return 0

@@ -18,6 +18,9 @@ if ! command -v dotnet >/dev/null 2>&1; then
   exit 1
 fi
 
+# Every server's packages first, in one apt-get run: a later install must not upgrade PostgreSQL under a running server.
+scripts/test-packages.sh || { echo "scripts/test-packages.sh failed: the test servers' packages are missing" >&2; exit 1; }
+
 if [ -z "${CEDROS_TEST_POSTGRES:-}" ]; then
   pg_line=$(scripts/test-postgres-start.sh | tail -n1)
   eval "export ${pg_line}"
