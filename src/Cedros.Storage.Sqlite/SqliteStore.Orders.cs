@@ -77,16 +77,32 @@ internal sealed partial class SqliteStore : IOrderDriver
             // Two parts: the orders of the matching resource ids (counted from the resource index), and the orders
             // matching on the other four columns (the trigram index); an order in both is counted once, by re-checking
             // the smaller part.
+            // Walking the newest orders reads about (offset + limit) * orders / matches rows; by key, one per match:
+            // by key up to about this many matches.
+            var tenantRows = range.Last - range.First + 1;
+            var byKeyAtMost = (long)Math.Sqrt((double)(offset + limit) * tenantRows) + 1;
             var byResource = s.Long(Sql(search.ResourceCount), indexArgs);
-            var byOther = s.Long(Sql(rare is null ? PhraseCountSql : search.VerifiedCount), indexArgs);
+            // An exact phrase with few enough matches for the page by key: their index rowids are read once, for the
+            // count, the overlap and the page (each evaluation of a phrase reads the whole doclist of its commonest
+            // trigram, e.g. "lle" of "müller" in every "wallet…").
+            string? rowids = null;
+            long byOther;
+            if (rare is null)
+            {
+                var matched = s.List(Sql(PhraseRowidsSql), r => r.GetInt64(0), [.. indexArgs, ("@cap", byKeyAtMost + 1)]);
+                if (matched.Count <= byKeyAtMost) (byOther, rowids) = (matched.Count, Json(matched));
+                else byOther = s.Long(Sql(PhraseCountSql), indexArgs);
+            }
+            else byOther = s.Long(Sql(search.VerifiedCount), indexArgs);
+            indexArgs = [.. indexArgs, ("@rowids", rowids)];
             var both = byResource == 0 || byOther == 0 ? 0
-                : s.Long(Sql(byOther <= byResource ? rare is null ? search.PhraseOverlap : search.VerifiedOverlap : search.ResourceOverlap), indexArgs);
+                : s.Long(Sql(byOther > byResource ? search.ResourceOverlap
+                    : rowids is not null ? search.RowidsOverlap : rare is null ? search.PhraseOverlap : search.VerifiedOverlap), indexArgs);
             var total = byResource + byOther - both;
             if (total <= offset) return new OrderPage([], total);
-            // Walking the newest orders reads about (offset + limit) * orders / matches rows; by key, one per match.
-            var tenantRows = range.Last - range.First + 1;
-            var walk = (double)(offset + limit) * tenantRows / total < total;
-            var items = s.List(Sql(walk ? search.Walk : rare is null ? search.PhraseByKey : search.VerifiedByKey), Codec.Rows.Order, indexArgs);
+            var walk = total > byKeyAtMost;
+            var items = s.List(Sql(walk ? search.Walk
+                : rowids is not null ? search.RowidsByKey : rare is null ? search.PhraseByKey : search.VerifiedByKey), Codec.Rows.Order, indexArgs);
             return new OrderPage(items, total);
         }, cancellationToken, snapshot: true);
     }
@@ -123,6 +139,9 @@ internal sealed partial class SqliteStore : IOrderDriver
 
     private const string ProbeSql =
         "SELECT count(*) FROM (SELECT 1 FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @rare AND rowid BETWEEN @first AND @last LIMIT @cap)";
+
+    private const string PhraseRowidsSql =
+        "SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last LIMIT @cap";
 
     private const string PhraseCountSql =
         "SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last";
