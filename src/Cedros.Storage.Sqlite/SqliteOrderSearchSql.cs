@@ -56,7 +56,6 @@ internal sealed class SqliteOrderSearchSql
         PhraseOverlap =
             "SELECT count(*) FROM [[orders|%_search_content]] WHERE id IN (SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] " +
             $"MATCH @phrase AND rowid BETWEEN @first AND @last) AND {onIndexCopy("c4")}";
-        PhraseByKey = ByKey(PhraseMatches);
         RowidsOverlap = $"SELECT count(*) FROM [[orders|%_search_content]] WHERE id IN (SELECT value FROM json_each(@rowids)) AND {onIndexCopy("c4")}";
         RowidsByKey = ByKey("SELECT c1 FROM [[orders|%_search_content]] WHERE id IN (SELECT value FROM json_each(@rowids))");
         Walk = $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant {Check} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
@@ -99,19 +98,13 @@ internal sealed class SqliteOrderSearchSql
     /// matches too.</summary>
     public string PhraseOverlap { get; }
 
-    /// <summary>The page read by key from <c>@phrase</c>'s matches and the matching resource ids' orders.</summary>
-    public string PhraseByKey { get; }
-
     /// <summary><see cref="PhraseOverlap"/> from the phrase's matches read beforehand (<c>@rowids</c>, their rowids in
     /// the index, a JSON array).</summary>
     public string RowidsOverlap { get; }
 
-    /// <summary><see cref="PhraseByKey"/> from the phrase's matches read beforehand (<c>@rowids</c>).</summary>
+    /// <summary>The page read by key from the phrase's matches read beforehand (<c>@rowids</c>) and the matching
+    /// resource ids' orders.</summary>
     public string RowidsByKey { get; }
-
-    /// <summary>The orders matching an exact <c>@phrase</c> on the four other columns.</summary>
-    public const string PhraseMatches =
-        "SELECT order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last";
 
     /// <summary>The page by walking the tenant's newest orders, checking each.</summary>
     public string Walk { get; }

@@ -100,9 +100,9 @@ internal sealed partial class SqliteStore : IOrderDriver
                     : rowids is not null ? search.RowidsOverlap : rare is null ? search.PhraseOverlap : search.VerifiedOverlap), indexArgs);
             var total = byResource + byOther - both;
             if (total <= offset) return new OrderPage([], total);
-            var walk = total > byKeyAtMost;
-            var items = s.List(Sql(walk ? search.Walk
-                : rowids is not null ? search.RowidsByKey : rare is null ? search.PhraseByKey : search.VerifiedByKey), Codec.Rows.Order, indexArgs);
+            // (A phrase whose matches were too many to list has more than byKeyAtMost, so the page walks.)
+            var walk = total > byKeyAtMost || (rare is null && rowids is null);
+            var items = s.List(Sql(walk ? search.Walk : rare is null ? search.RowidsByKey : search.VerifiedByKey), Codec.Rows.Order, indexArgs);
             return new OrderPage(items, total);
         }, cancellationToken, snapshot: true);
     }
