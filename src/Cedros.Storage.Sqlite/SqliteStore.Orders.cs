@@ -50,10 +50,9 @@ internal sealed partial class SqliteStore : IOrderDriver
             {
                 var total = s.Long(Sql($"SELECT count(*) FROM [[orders]] WHERE {where}"), args);
                 if (total <= offset) return new OrderPage([], total);
-                // As below: walking the newest orders reads about (offset + limit) * orders / matches rows, each
-                // checked; by key reads the candidates only. SQLite's planner walks the (tenant, created_at) index
+                // The candidates by key when few (ByKeyAtMost); SQLite's planner walks the (tenant, created_at) index
                 // either way unless the candidates come first.
-                var byKey = phrase is not null && (double)(offset + limit) * TenantRows(s) / total > total;
+                var byKey = phrase is not null && total <= ByKeyAtMost(offset, limit, TenantRows(s));
                 var page = byKey
                     ? $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE rowid IN ({search.NarrowedRowids}) {Filters} {search.Check} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset"
                     : $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE {where} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
@@ -74,13 +73,10 @@ internal sealed partial class SqliteStore : IOrderDriver
                 .. args, ("@first", range.First), ("@last", range.Last),
                 ("@rare", rare),
             ];
+            var byKeyAtMost = ByKeyAtMost(offset, limit, range.Last - range.First + 1);
             // Two parts: the orders of the matching resource ids (counted from the resource index), and the orders
             // matching on the other four columns (the trigram index); an order in both is counted once, by re-checking
             // the smaller part.
-            // Walking the newest orders reads about (offset + limit) * orders / matches rows; by key, one per match:
-            // by key up to about this many matches.
-            var tenantRows = range.Last - range.First + 1;
-            var byKeyAtMost = (long)Math.Sqrt((double)(offset + limit) * tenantRows) + 1;
             var byResource = s.Long(Sql(search.ResourceCount), indexArgs);
             // An exact phrase with few enough matches for the page by key: their index rowids are read once, for the
             // count, the overlap and the page (each evaluation of a phrase reads the whole doclist of its commonest
@@ -106,6 +102,11 @@ internal sealed partial class SqliteStore : IOrderDriver
             return new OrderPage(items, total);
         }, cancellationToken, snapshot: true);
     }
+
+    /// <summary>Up to how many matches the page reads them by key rather than walking the tenant's newest orders: a walk
+    /// reads about (offset + limit) × orders ÷ matches rows, by key one per match, so by key while matches² ≤ (offset +
+    /// limit) × orders.</summary>
+    private static long ByKeyAtMost(int offset, int limit, long tenantRows) => (long)Math.Sqrt((double)(offset + limit) * tenantRows) + 1;
 
     /// <summary>How many orders the tenant has had (its rowid range in the search index; deleted ones included).</summary>
     private long TenantRows(SqliteSession s) =>
