@@ -6,25 +6,32 @@ namespace Cedros.Storage.Postgres;
 internal sealed partial class PostgresStore : INonceDriver
 {
     /// <summary>
-    /// One statement: the conditional UPDATE, and — only when it consumed nothing — the row as it was before it (from the
-    /// statement's snapshot), so a successful consumption reads the row once, as a hand-written UPDATE would.
+    /// The conditional UPDATE alone, as a hand-written consumption is, so the common case (it consumes) is one plain
+    /// statement. Only when it consumed nothing is the row read, to say why; every reason it can give is true of the
+    /// row at that read, and the UPDATE changed nothing. A row that reads as consumable then (created, or released by a
+    /// consumer's rollback, after the UPDATE looked) is tried again (docs/decisions.md, "the front door and the drivers").
     /// </summary>
     public Task<NonceConsumption> ConsumeNonceAsync(string nonceId, string? expectedPurpose, DateTimeOffset now, CancellationToken cancellationToken) =>
-        RunAsync(c => c.RowAsync("""
-            WITH u AS (
-                UPDATE [[admin_nonces]] SET consumed_at = @now
-                 WHERE tenant_id = @t AND id = @id AND consumed_at IS NULL AND expires_at > @now
-                   AND (@purpose IS NULL OR purpose = @purpose)
-                RETURNING 1)
-            SELECT true, true, false, NULL, NULL FROM u
-            UNION ALL
-            SELECT false, n.id IS NOT NULL, n.consumed_at IS NOT NULL, n.expires_at, n.purpose
-              FROM (SELECT 1) AS one
-              LEFT JOIN [[admin_nonces]] n ON n.tenant_id = @t AND n.id = @id
-             WHERE NOT EXISTS (SELECT 1 FROM u)
-            """, r => new NonceConsumption(r.GetBoolean(0), r.GetBoolean(1), !r.IsDBNull(2) && r.GetBoolean(2), Codec.OptTime(r, 3),
-                SqlCodec.OptStr(r, 4)),
-            ("t", TenantId), ("id", nonceId), ("now", now), ("purpose", PgCodec.TextParam(expectedPurpose))), cancellationToken);
+        RunAsync(async c =>
+        {
+            var row = NonceConsumption.Missing;
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var consumed = await c.ExecuteAsync("""
+                    UPDATE [[admin_nonces]] SET consumed_at = @now
+                     WHERE tenant_id = @t AND id = @id AND consumed_at IS NULL AND expires_at > @now
+                       AND (@purpose IS NULL OR purpose = @purpose)
+                    """, ("t", TenantId), ("id", nonceId), ("now", now), ("purpose", PgCodec.TextParam(expectedPurpose))).ConfigureAwait(false);
+                if (consumed == 1) return NonceConsumption.Done;
+                var rows = await c.ListAsync("""
+                    SELECT consumed_at IS NOT NULL, expires_at, purpose FROM [[admin_nonces]] WHERE tenant_id = @t AND id = @id
+                    """, r => new NonceConsumption(false, true, r.GetBoolean(0), Codec.OptTime(r, 1), SqlCodec.OptStr(r, 2)),
+                    ("t", TenantId), ("id", nonceId)).ConfigureAwait(false);
+                row = rows.Count == 0 ? NonceConsumption.Missing : rows[0];
+                if (row.Reason(expectedPurpose, now) is not null) break;
+            }
+            return row;
+        }, cancellationToken);
 
     public Task<int> DeleteExpiredNoncesAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
         RunAsync(c => c.ExecuteAsync("""

@@ -26,9 +26,8 @@ internal sealed partial class TenantStore
         var now = Now;
         var outcome = await Driver.ConsumeNonceAsync(nonceId, expectedPurpose, now, cancellationToken).ConfigureAwait(false);
         if (outcome.Consumed) return;
-        var reason = NonceFailure.Classify(outcome.Found, outcome.WasConsumed, outcome.ExpiresAt is { } expires && now >= expires,
-                NonceFailure.PurposeMatches(outcome.Purpose, expectedPurpose))
-            // The row looked consumable when the statement started: a concurrent caller consumed it first.
+        var reason = outcome.Reason(expectedPurpose, now)
+            // The row looked consumable when read: a concurrent caller held it, then consumed it or let it go.
             ?? NonceFailureReason.AlreadyConsumed;
         throw new NonceException(nonceId, reason);
     }

@@ -1,3 +1,5 @@
+using Cedros.Storage.Internal;
+
 namespace Cedros.Storage.FrontDoor.Drivers;
 
 /// <summary>Admin nonces, database side (contract §7). Values arrive prepared (checked, normalised, tenant stamped).</summary>
@@ -23,4 +25,8 @@ internal readonly record struct NonceConsumption(bool Consumed, bool Found, bool
 {
     public static NonceConsumption Done => new(true, true, false, null, null);
     public static NonceConsumption Missing => new(false, false, false, null, null);
+
+    /// <summary>Why the row as read could not be consumed at <paramref name="now"/>, or null when it could.</summary>
+    public NonceFailureReason? Reason(string? expectedPurpose, DateTimeOffset now) =>
+        NonceFailure.Classify(Found, WasConsumed, ExpiresAt is { } expires && now >= expires, NonceFailure.PurposeMatches(Purpose, expectedPurpose));
 }
