@@ -38,19 +38,35 @@ internal sealed class PostgresCouponRepository(PostgresStore store) : SqlCoupons
              WHERE tenant_id = @tenant_id AND lower(code) = lower(@code)
             """, CouponRow.Args(p, Store.TenantId, Store.Codec), cancellationToken);
 
+    /// <summary>Room for one more use: under the limit, and under <c>int.MaxValue</c> (the column is an <c>INTEGER</c>).</summary>
+    private const string HasRoom = "(usage_limit IS NULL OR COALESCE(usage_count, 0) < usage_limit) AND COALESCE(usage_count, 0) < 2147483647";
+
+    /// <summary>
+    /// One conditional UPDATE (concurrent redemptions queue on the row lock and re-check the limit), as a hand-written
+    /// one is. Only when it changed nothing is the coupon read, to say why; a coupon that reads as having room then
+    /// (created, or given room, after the UPDATE looked) is tried again, as a nonce is (docs/decisions.md).
+    /// </summary>
     public Task<CouponUse> IncrementCouponUsageAsync(string code, CancellationToken cancellationToken) =>
-        // One conditional UPDATE: concurrent redemptions queue on the row lock and re-check the limit.
-        Store.RunAsync(c => c.RowAsync("""
-            WITH u AS (
-                UPDATE [[coupons]] SET usage_count = COALESCE(usage_count, 0) + 1
-                 WHERE tenant_id = @t AND lower(code) = lower(@code)
-                   AND (usage_limit IS NULL OR COALESCE(usage_count, 0) < usage_limit) AND COALESCE(usage_count, 0) < 2147483647
-                RETURNING usage_count)
-            SELECT (SELECT usage_count FROM u), x.code, x.usage_limit
-              FROM (SELECT 1) AS one
-              LEFT JOIN [[coupons]] x ON x.tenant_id = @t AND lower(x.code) = lower(@code)
-            """, r => new CouponUse(SqlCodec.OptInt(r, 0), SqlCodec.OptStr(r, 1), SqlCodec.OptInt(r, 2)), ("t", Store.TenantId), ("code", code)),
-            cancellationToken);
+        Store.RunAsync(async c =>
+        {
+            var use = new CouponUse(null, null, null);
+            for (var attempt = 0; attempt < 3; attempt++)
+            {
+                var counts = await c.ListAsync($"""
+                    UPDATE [[coupons]] SET usage_count = COALESCE(usage_count, 0) + 1
+                     WHERE tenant_id = @t AND lower(code) = lower(@code) AND {HasRoom}
+                    RETURNING usage_count
+                    """, r => r.GetInt32(0), ("t", Store.TenantId), ("code", code)).ConfigureAwait(false);
+                if (counts.Count == 1) return new CouponUse(counts[0], null, null);
+                var rows = await c.ListAsync($"SELECT code, usage_limit, {HasRoom} FROM [[coupons]] WHERE tenant_id = @t AND lower(code) = lower(@code)",
+                    r => (Use: new CouponUse(null, r.GetString(0), SqlCodec.OptInt(r, 1)), Room: r.GetBoolean(2)),
+                    ("t", Store.TenantId), ("code", code)).ConfigureAwait(false);
+                if (rows.Count == 0) return use;
+                use = rows[0].Use;
+                if (!rows[0].Room) break;
+            }
+            return use;
+        }, cancellationToken);
 
     public Task<bool> DeactivateCouponAsync(string code, DateTimeOffset now, CancellationToken cancellationToken) =>
         Store.RunAsync(c => c.RowAsync("""
