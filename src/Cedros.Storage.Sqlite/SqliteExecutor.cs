@@ -20,6 +20,10 @@ internal abstract class SqliteExecutor(SqliteEngine engine)
     /// <summary>Runs a write atomically: all of it or none of it.</summary>
     public abstract Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken);
 
+    /// <summary>Runs a write of exactly one SQL statement, which SQLite makes atomic by itself.</summary>
+    public virtual Task<T> WriteStatementAsync<T>(Func<SqliteSession, T> statement, CancellationToken cancellationToken) =>
+        WriteAsync(statement, cancellationToken);
+
     protected static T Translated<T>(Func<T> work)
     {
         try
@@ -66,7 +70,13 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
         }));
     }
 
-    public override async Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    public override Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken) =>
+        WriteOnPooledAsync(session => RunImmediate(session, work), cancellationToken);
+
+    public override Task<T> WriteStatementAsync<T>(Func<SqliteSession, T> statement, CancellationToken cancellationToken) =>
+        WriteOnPooledAsync(statement, cancellationToken);
+
+    private async Task<T> WriteOnPooledAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
     {
         await Engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -76,7 +86,7 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
                 var session = Engine.Pool.Rent();
                 try
                 {
-                    return RunImmediate(session, work);
+                    return work(session);
                 }
                 finally
                 {

@@ -46,8 +46,19 @@ internal sealed partial class SqliteStore : SqlDriver, IStoreDriver
     internal Task WriteAsync(Action<SqliteSession> work, CancellationToken cancellationToken) =>
         _executor.WriteAsync(s => { work(s); return true; }, cancellationToken);
 
-    internal override Task<int> ExecuteAsync(string template, (string Name, object? Value)[] args, CancellationToken cancellationToken) =>
-        WriteAsync(s => s.Execute(Sql(Codec.Dialect(template)), args), cancellationToken);
+    /// <summary>
+    /// One statement, written outside an explicit transaction: SQLite makes a statement atomic by itself (its trigger
+    /// effects included), and an explicit <c>BEGIN IMMEDIATE … COMMIT</c> around it cost a single-row write up to a
+    /// tenth of its time (docs/decisions.md, "SQLite single-statement writes"). A template of several statements
+    /// keeps the transaction.
+    /// </summary>
+    internal override Task<int> ExecuteAsync(string template, (string Name, object? Value)[] args, CancellationToken cancellationToken)
+    {
+        var sql = Sql(Codec.Dialect(template));
+        return SqliteSingleStatement.Is(sql)
+            ? _executor.WriteStatementAsync(s => s.Execute(sql, args), cancellationToken)
+            : WriteAsync(s => s.Execute(sql, args), cancellationToken);
+    }
 
     internal override Task<T?> OneAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
         CancellationToken cancellationToken) where T : class =>
