@@ -24,6 +24,16 @@ internal sealed partial class SqliteStore : IWebhookDriver
         ORDER BY next_attempt_at, id LIMIT @limit
         """;
 
+    /// <summary>Whether any lease has lapsed (parameter @now): one probe of the lease index.</summary>
+    private const string AnyLapsedLease = "SELECT 1 FROM [[webhook_queue]] WHERE status = 'processing' AND locked_until <= @now LIMIT 1";
+
+    /// <summary>The due pending rows alone, in the ready index's order (parameters @now, @limit): the claim's query
+    /// when no lease has lapsed. It sorts nothing; <see cref="DueWebhooks"/> opens two sorting tables, each with a page
+    /// cache of its own, on every claim (docs/decisions.md, "SQLite's claim").</summary>
+    private const string DuePending = """
+        SELECT id FROM [[webhook_queue]] WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT @limit
+        """;
+
     public Task<WebhookInsert> InsertWebhookAsync(PendingWebhook w, CancellationToken cancellationToken) =>
         WriteAsync(s =>
         {
@@ -47,19 +57,28 @@ internal sealed partial class SqliteStore : IWebhookDriver
         {
             // Inside the write transaction (BEGIN IMMEDIATE): no other dequeuer, in any process, can see these rows as
             // ready before it commits. The due rows are found once, with whether each was processing (a lapsed lease:
-            // RETURNING only sees the new row), then claimed by id.
-            var due = s.List(Sql(DueWebhooks), r => (Id: r.GetString(0), TakenOver: r.GetString(1) == "processing"), ("@now", now), ("@limit", limit));
+            // RETURNING only sees the new row), then claimed by id. Without a lapsed lease (one probe of the lease
+            // index), the due rows are the pending ones alone, found without sorting.
+            var due = s.Exists(Sql(AnyLapsedLease), ("@now", now))
+                ? s.List(Sql(DueWebhooks), r => (Id: r.GetString(0), TakenOver: r.GetString(1) == "processing"), ("@now", now), ("@limit", limit))
+                : s.List(Sql(DuePending), r => (Id: r.GetString(0), TakenOver: false), ("@now", now), ("@limit", limit));
             if (due.Count == 0) return [];
-            var takenOver = due.Where(d => d.TakenOver).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
             var claimed = s.List(Sql($"""
-                UPDATE [[webhook_queue]] SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until,
-                    claim_token = {NewClaimToken}
+                UPDATE [[webhook_queue]] SET {ClaimColumns}
                 WHERE id IN (SELECT value FROM json_each(@ids))
                 RETURNING {WebhookColumns}
                 """), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@ids", Json(due.Select(d => d.Id).ToArray())));
-            return claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal)
-                .Select(w => new ClaimedWebhook(w, takenOver.Contains(w.Id))).ToArray();
+            return Ordered(claimed, due.Where(d => d.TakenOver).Select(d => d.Id).ToHashSet(StringComparer.Ordinal));
         }, cancellationToken);
+
+    /// <summary>What a claim sets (parameters @now, @until).</summary>
+    private const string ClaimColumns =
+        $"status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until, claim_token = {NewClaimToken}";
+
+    /// <summary>Claimed rows in claim order, each marked when its lapsed lease was taken over.</summary>
+    private static ClaimedWebhook[] Ordered(List<PendingWebhook> claimed, HashSet<string> takenOver) =>
+        claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal)
+            .Select(w => new ClaimedWebhook(w, takenOver.Contains(w.Id))).ToArray();
 
     public Task<WebhookChange> ClaimWebhookAsync(string webhookId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         WriteAsync(s =>
