@@ -17,7 +17,7 @@ internal sealed class PostgresSearchSamples(TimeProvider time)
           JOIN pg_class AS c ON c.relname = s.tablename
           JOIN pg_namespace AS n ON n.oid = c.relnamespace AND n.nspname = s.schemaname
          WHERE c.oid = '[[orders]]'::regclass AND NOT s.inherited
-           AND s.attname IN ('id', 'purchase_id', 'resource_id', 'customer', 'customer_email')
+           AND s.attname = ANY(@columns)
         """;
 
     private volatile Snapshot? _current;
@@ -29,7 +29,7 @@ internal sealed class PostgresSearchSamples(TimeProvider time)
         var rows = await c.ListAsync(Sql, r => (
             Column: r.GetString(0),
             Common: r.GetFieldValue<string[]>(1).Zip(r.GetFieldValue<float[]>(2), (v, f) => (v, (double)f)).ToList(),
-            Histogram: r.GetFieldValue<string[]>(3))).ConfigureAwait(false);
+            Histogram: r.GetFieldValue<string[]>(3)), ("columns", PostgresStore.SearchedColumns)).ConfigureAwait(false);
         var columns = rows.ToDictionary(x => x.Column, x => new PostgresColumnSample(x.Common, x.Histogram), StringComparer.Ordinal);
         _current = new Snapshot(now, columns);
         return columns;

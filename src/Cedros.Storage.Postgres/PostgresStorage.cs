@@ -58,6 +58,9 @@ public sealed class PostgresStorage : ICedrosStorage, IDisposable, IStorageHealt
     /// <inheritdoc />
     public ITenantStorage Default { get; }
 
+    /// <summary>What every store of this storage shares (tests read the search statistics through it).</summary>
+    internal PostgresContext Context => _context;
+
     /// <inheritdoc />
     public ITenantStorage ForTenant(string tenantId) =>
         _door.Bind(new PostgresStore(_context, TenantIds.Require(tenantId), new PostgresExecutor(_context, session: null)));

@@ -9,7 +9,7 @@ internal sealed partial class PostgresStore : IOrderDriver
 {
     // Before ByResourceSql, which is built from it: static fields are initialised in the order they are written.
     /// <summary>The columns a term is searched in (each has its part in the trigram index, 0004).</summary>
-    private static readonly string[] SearchedColumns = ["id", "purchase_id", "resource_id", "customer", "customer_email"];
+    internal static readonly string[] SearchedColumns = ["id", "purchase_id", "resource_id", "customer", "customer_email"];
 
     /// <summary>
     /// The search is case-insensitive and literal: <c>ILIKE</c> with %, _ and \ escaped (PostgreSQL's ILIKE compares
@@ -34,8 +34,7 @@ internal sealed partial class PostgresStore : IOrderDriver
         if (indexed)
             where.Append(" AND (").AppendJoin(" OR ", SearchedColumns.Select(IndexedMatch)).Append(')');
         else if (needle is not null)
-            where.Append(" AND (strpos(lower(id), lower(@needle)) > 0 OR strpos(lower(purchase_id), lower(@needle)) > 0 OR strpos(lower(resource_id), lower(@needle)) > 0" +
-                " OR strpos(lower(customer), lower(@needle)) > 0 OR strpos(lower(customer_email), lower(@needle)) > 0)");
+            where.Append(" AND (").AppendJoin(" OR ", SearchedColumns.Select(column => $"strpos(lower({column}), lower(@needle)) > 0")).Append(')');
         (string, object?)[] args =
         [
             ("t", TenantId), ("status", status is { } st ? SqlCodec.Text(st) : null), ("before", createdBefore), ("after", createdAfter),

@@ -97,7 +97,13 @@ public sealed class PostgresSearchPatternTests(PostgresFixture fixture) : IClass
             Assert.Equal(expected.Count, paid.Total);
         }
         if (term == "buyer1234@")
+        {
             Assert.True(expected.Count == 1 && await ChosenStretchAsync(cs, "customer_email", term) != term, "the e-mail column should be searched by a stretch");
+            // The search reads those statistics itself, for every searched column.
+            await using var connection = await storage.Context.DataSource.OpenConnectionAsync();
+            var samples = await storage.Context.SearchSamples.GetAsync(new PgConn(connection, null, storage.Context, default));
+            Assert.Equal(PostgresStore.SearchedColumns.Order(StringComparer.Ordinal), samples.Keys.Order(StringComparer.Ordinal));
+        }
     }
 
     /// <summary>What the chooser makes of the table's own statistics for one column.</summary>
