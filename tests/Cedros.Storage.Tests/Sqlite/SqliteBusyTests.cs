@@ -20,11 +20,7 @@ public sealed class SqliteBusyTests(SqliteFixture fixture) : IClassFixture<Sqlit
         using (var other = new SqliteConnection($"Data Source={options.Sqlite.Path};Pooling=False"))
         {
             other.Open();
-            using (var begin = other.CreateCommand())
-            {
-                begin.CommandText = "BEGIN IMMEDIATE";
-                begin.ExecuteNonQuery();
-            }
+            Execute(other, "BEGIN IMMEDIATE");
 
             var error = await Assert.ThrowsAsync<StorageUnavailableException>(() => storage.Default.RecordPaymentAsync(Payment("blocked")));
             Assert.True(error.IsTransient);
@@ -33,9 +29,7 @@ public sealed class SqliteBusyTests(SqliteFixture fixture) : IClassFixture<Sqlit
             // Reads are not blocked by a writer in WAL mode.
             Assert.False(await storage.Default.HasPaymentBeenProcessedAsync("blocked"));
 
-            using var rollback = other.CreateCommand();
-            rollback.CommandText = "ROLLBACK";
-            rollback.ExecuteNonQuery();
+            Execute(other, "ROLLBACK");
         }
 
         await storage.Default.RecordPaymentAsync(Payment("blocked"));
@@ -50,11 +44,7 @@ public sealed class SqliteBusyTests(SqliteFixture fixture) : IClassFixture<Sqlit
         await using var storage = await SqliteStorage.OpenAsync(options);
         using var other = new SqliteConnection($"Data Source={options.Sqlite.Path};Pooling=False");
         other.Open();
-        using (var begin = other.CreateCommand())
-        {
-            begin.CommandText = "BEGIN IMMEDIATE";
-            begin.ExecuteNonQuery();
-        }
+        Execute(other, "BEGIN IMMEDIATE");
 
         // The write must have been issued (and be stuck on the lock) before the lock is released; otherwise the test
         // would pass without anything having waited.
@@ -72,11 +62,7 @@ public sealed class SqliteBusyTests(SqliteFixture fixture) : IClassFixture<Sqlit
         Assert.False(write.IsCompleted);
         Assert.False(await storage.Default.HasPaymentBeenProcessedAsync("waited"));
         Volatile.Write(ref committed, 1);
-        using (var commit = other.CreateCommand())
-        {
-            commit.CommandText = "COMMIT";
-            commit.ExecuteNonQuery();
-        }
+        Execute(other, "COMMIT");
         await write.WaitAsync(TimeSpan.FromSeconds(9));
         Assert.True(finishedAfterCommit);
         Assert.True(await storage.Default.HasPaymentBeenProcessedAsync("waited"));
