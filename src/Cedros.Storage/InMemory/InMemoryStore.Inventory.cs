@@ -45,10 +45,13 @@ internal sealed partial class InMemoryStore : IInventoryDriver
             r => r with { Status = ReservationStatus.Released, StatusUpdatedAt = cutoff }, batchSize), cancellationToken);
 
     /// <summary>Active, unexpired units of one (product, variant) in this tenant, from the stock's index entry.</summary>
-    private long ActiveUnits(InMemoryTables t, StockKey key, DateTimeOffset now) => t.ReservationsByStock.ActiveIds(TenantId, key)
-        .Select(id => t.Reservations[Key(id)])
-        .Where(r => r.ExpiresAt > now)
-        .Sum(r => (long)r.Quantity);
+    private long ActiveUnits(InMemoryTables t, StockKey key, DateTimeOffset now)
+    {
+        long units = 0;
+        foreach (var r in t.ReservationsByStock.ActiveRows(TenantId, key))
+            if (r.ExpiresAt > now) units += r.Quantity;
+        return units;
+    }
 
     /// <summary><see cref="Table.UpdateWhere"/> on the reservations, keeping <see cref="InMemoryTables.ReservationsByStock"/> in step.</summary>
     private static int UpdateReservations(InMemoryTables t, Func<InventoryReservation, bool> match,
