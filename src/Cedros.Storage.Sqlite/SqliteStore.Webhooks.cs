@@ -63,22 +63,16 @@ internal sealed partial class SqliteStore : IWebhookDriver
                 ? s.List(Sql(DueWebhooks), r => (Id: r.GetString(0), TakenOver: r.GetString(1) == "processing"), ("@now", now), ("@limit", limit))
                 : s.List(Sql(DuePending), r => (Id: r.GetString(0), TakenOver: false), ("@now", now), ("@limit", limit));
             if (due.Count == 0) return [];
+            var takenOver = due.Where(d => d.TakenOver).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
             var claimed = s.List(Sql($"""
-                UPDATE [[webhook_queue]] SET {ClaimColumns}
+                UPDATE [[webhook_queue]] SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until,
+                    claim_token = {NewClaimToken}
                 WHERE id IN (SELECT value FROM json_each(@ids))
                 RETURNING {WebhookColumns}
                 """), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@ids", Json(due.Select(d => d.Id).ToArray())));
-            return Ordered(claimed, due.Where(d => d.TakenOver).Select(d => d.Id).ToHashSet(StringComparer.Ordinal));
+            return claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal)
+                .Select(w => new ClaimedWebhook(w, takenOver.Contains(w.Id))).ToArray();
         }, cancellationToken);
-
-    /// <summary>What a claim sets (parameters @now, @until).</summary>
-    private const string ClaimColumns =
-        $"status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until, claim_token = {NewClaimToken}";
-
-    /// <summary>Claimed rows in claim order, each marked when its lapsed lease was taken over.</summary>
-    private static ClaimedWebhook[] Ordered(List<PendingWebhook> claimed, HashSet<string> takenOver) =>
-        claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal)
-            .Select(w => new ClaimedWebhook(w, takenOver.Contains(w.Id))).ToArray();
 
     public Task<WebhookChange> ClaimWebhookAsync(string webhookId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>
         WriteAsync(s =>
