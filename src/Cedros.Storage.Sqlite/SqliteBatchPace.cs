@@ -18,7 +18,7 @@ internal sealed class SqliteBatchPace(TimeProvider time)
     /// <summary>The fewest rows a batch takes (the per-transaction overhead must stay small against the work).</summary>
     public const int MinRows = 16;
 
-    /// <summary>The rows a batch moves between its checks for a waiting writer (see <see cref="SqliteEngine.WritersWaiting"/>).</summary>
+    /// <summary>The rows a batch moves between its checks for a waiting writer (see <see cref="SqliteEngine.HousekeepingShouldCommit"/>).</summary>
     public const int ChunkRows = 16;
 
     /// <summary>The rows moved between two WAL checkpoints of the archiver.</summary>

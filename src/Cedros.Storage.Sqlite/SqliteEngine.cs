@@ -49,9 +49,11 @@ internal sealed class SqliteEngine : IDisposable
         }.ToString();
         var synchronous = options.Sqlite.Synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
         _pragmas = string.Create(CultureInfo.InvariantCulture,
-            $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = OFF; PRAGMA mmap_size = {options.Sqlite.MmapSize};");
+            $"PRAGMA busy_timeout = {busyMs}; PRAGMA synchronous = {synchronous}; PRAGMA foreign_keys = OFF; PRAGMA mmap_size = {options.Sqlite.MmapSize}; " +
+            $"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.SafetyNetPages};");
         BusyTimeout = options.Sqlite.BusyTimeout;
         Pool = new SqliteConnectionPool(Open);
+        Checkpointer = new SqliteCheckpointer(Pool);
     }
 
     public StorageOptions Options { get; }
@@ -83,7 +85,9 @@ internal sealed class SqliteEngine : IDisposable
     /// </summary>
     public async Task<T> WriteHousekeepingAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
     {
+        var whole = await LiveWriters.YieldAsync(cancellationToken).ConfigureAwait(false);
         await EnterWriterAsync(cancellationToken).ConfigureAwait(false);
+        _housekeepingRunsWhole = whole;
         try
         {
             if (_housekeeping is null)
@@ -142,12 +146,29 @@ internal sealed class SqliteEngine : IDisposable
         }
     }
 
+    /// <summary>Releases the writer gate after a live (not housekeeping) write, counting it for <see cref="LiveWriters"/>.</summary>
+    public void ExitWriter()
+    {
+        LiveWriters.Wrote();
+        WriteGate.Release();
+        Checkpointer.Wrote();
+    }
+
+    /// <summary>Checkpoints the WAL in the background (<see cref="SqliteCheckpointer"/>).</summary>
+    public SqliteCheckpointer Checkpointer { get; }
+
+    /// <summary>The live writes that housekeeping yields to (<see cref="SqliteLiveWriters"/>; tests set their own).</summary>
+    public SqliteLiveWriters LiveWriters { get; set; } = new();
+
     /// <summary>
-    /// Whether a caller of this process is waiting for the writer gate right now: a housekeeping batch that holds it
-    /// commits early then, so a live write waits for a few rows of housekeeping rather than for a whole batch.
+    /// Whether the housekeeping batch holding the gate should commit after the rows in hand: a caller of this process
+    /// is waiting for the gate, and the batch did not already wait its turn behind busy live writes
+    /// (<see cref="SqliteLiveWriters"/>). A live write that finds the gate taken then waits for a few rows of
+    /// housekeeping rather than for a whole batch.
     /// </summary>
-    public bool WritersWaiting => Volatile.Read(ref _writersWaiting) > 0;
+    public bool HousekeepingShouldCommit => !_housekeepingRunsWhole && Volatile.Read(ref _writersWaiting) > 0;
     private int _writersWaiting;
+    private bool _housekeepingRunsWhole;
 
     /// <summary>Opens a new connection with this storage's per-connection settings (calls rent from <see cref="Pool"/>).</summary>
     public SqliteConnection Open()
@@ -184,6 +205,7 @@ internal sealed class SqliteEngine : IDisposable
     public void Dispose()
     {
         DropHousekeeping();
+        Checkpointer.Dispose();
         Pool.Dispose();
         WriteGate.Dispose();
     }

@@ -96,7 +96,7 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
         }
         finally
         {
-            Engine.WriteGate.Release();
+            Engine.ExitWriter();
         }
     }
 

@@ -126,7 +126,7 @@ internal sealed partial class SqliteStore : IPaymentDriver
         {
             var chunk = MoveChunk(s, cutoff, now, Math.Min(SqliteBatchPace.ChunkRows, limit - moved));
             moved += chunk;
-            if (chunk == 0 || Engine.WritersWaiting) break;
+            if (chunk == 0 || Engine.HousekeepingShouldCommit) break;
         }
         pace.Done(started, moved);
         return moved;

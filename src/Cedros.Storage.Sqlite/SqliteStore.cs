@@ -103,7 +103,7 @@ internal sealed partial class SqliteStore : SqlDriver, IStoreDriver
         }
         finally
         {
-            Engine.WriteGate.Release();
+            Engine.ExitWriter();
         }
     }
 

@@ -35,7 +35,7 @@ public sealed class SqliteArchiveYieldTests(SqliteFixture fixture) : IClassFixtu
         Assert.True(engine.ArchivePace.Next(1_000) > SqliteBatchPace.ChunkRows);
         await engine.WriteGate.WaitAsync();
         var batch = store.ArchivePaymentBatchAsync(now.AddDays(-90), now, 1_000, default);
-        Assert.True(engine.WritersWaiting);
+        Assert.True(engine.HousekeepingShouldCommit);
         var writer = store.InsertPaymentAsync(Make.Payment(now), default);
         engine.WriteGate.Release();
         Assert.Equal(SqliteBatchPace.ChunkRows, await batch);

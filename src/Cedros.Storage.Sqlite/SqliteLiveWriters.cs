@@ -1,0 +1,59 @@
+using System.Diagnostics;
+
+namespace Cedros.Storage.Sqlite;
+
+/// <summary>
+/// How housekeeping (payment archival and the other maintenance batches) shares this process's writer gate with live
+/// writes. SQLite has one write lock, so a live write that arrives while a housekeeping batch holds it waits for the
+/// whole batch, commit included. While live writes keep coming (one finished within <see cref="IdleAfter"/>), a batch
+/// therefore waits for <see cref="LiveWritesPerTurn"/> of them between two of its turns, so at most about one live write
+/// in that many waits for housekeeping, like PostgreSQL's cost-based vacuum delay keeps autovacuum out of the way of
+/// a busy server. Once live writes stop, batches run back to back, and one that sees a live writer waiting commits
+/// after the rows in hand (<see cref="SqliteEngine.HousekeepingShouldCommit"/>). Progress is guaranteed either way: a busy writer
+/// lets a batch in every <see cref="LiveWritesPerTurn"/> writes, an idle one at once.
+/// </summary>
+/// <remarks>
+/// Timed with the machine's monotonic clock, not the storage's <see cref="TimeProvider"/>: this is scheduling against
+/// other threads of this process, and a fake clock that never moves would keep housekeeping waiting forever.
+/// </remarks>
+internal sealed class SqliteLiveWriters(TimeSpan idleAfter)
+{
+    /// <summary>Live writes let through between two housekeeping turns while they keep coming.</summary>
+    public const int LiveWritesPerTurn = 200;
+
+    /// <summary>How long after the last live write housekeeping stops yielding (tests that need "busy" to last set more).</summary>
+    public static readonly TimeSpan IdleAfter = TimeSpan.FromMilliseconds(5);
+
+    public SqliteLiveWriters() : this(IdleAfter)
+    {
+    }
+
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(1);
+
+    private long _writes;
+    private long _lastWrite;
+    private long _writesAtTurn;
+
+    /// <summary>Counts a live write that has just released the gate.</summary>
+    public void Wrote()
+    {
+        Interlocked.Increment(ref _writes);
+        Volatile.Write(ref _lastWrite, Stopwatch.GetTimestamp());
+    }
+
+    /// <summary>Whether live writes are coming now (one finished within the idle window, <see cref="IdleAfter"/>).</summary>
+    public bool Busy => Volatile.Read(ref _writes) > 0 && Stopwatch.GetElapsedTime(Volatile.Read(ref _lastWrite)) < idleAfter;
+
+    /// <summary>
+    /// Waits, before a housekeeping turn, until <see cref="LiveWritesPerTurn"/> live writes have passed since the last
+    /// turn or live writes have stopped. Returns whether live writes are still busy: the turn then runs its whole paced
+    /// batch rather than committing early for the live writer that will be waiting by then (which would starve it).
+    /// </summary>
+    public async Task<bool> YieldAsync(CancellationToken cancellationToken)
+    {
+        while (Busy && Volatile.Read(ref _writes) - Volatile.Read(ref _writesAtTurn) < LiveWritesPerTurn)
+            await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _writesAtTurn, Volatile.Read(ref _writes));
+        return Busy;
+    }
+}
