@@ -3,9 +3,10 @@ using System.Diagnostics;
 namespace Cedros.Storage.Sqlite;
 
 /// <summary>
-/// How housekeeping (payment archival and the other maintenance batches) shares this process's writer gate with live
-/// writes. SQLite has one write lock, so a live write that arrives while a housekeeping batch holds it waits for the
-/// whole batch, commit included. While live writes keep coming (one finished within <see cref="IdleAfter"/>), a batch
+/// How housekeeping on the engine's housekeeping connection (payment archival, <see cref="SqliteEngine.WriteHousekeepingAsync{T}"/>)
+/// shares this process's writer gate with live writes (every other write, the other maintenance deletes included).
+/// SQLite has one write lock, so a live write that arrives while a housekeeping batch holds it waits for the whole
+/// batch, commit included. While live writes keep coming (one finished within <see cref="IdleAfter"/>), a batch
 /// therefore waits for <see cref="LiveWritesPerTurn"/> of them between two of its turns, so at most about one live write
 /// in that many waits for housekeeping, like PostgreSQL's cost-based vacuum delay keeps autovacuum out of the way of
 /// a busy server. Once live writes stop, batches run back to back, and one that sees a live writer waiting commits
