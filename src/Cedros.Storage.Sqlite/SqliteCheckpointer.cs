@@ -50,26 +50,22 @@ internal sealed class SqliteCheckpointer(SqliteConnectionPool pool) : IDisposabl
 
     private void Checkpoint()
     {
-        SqliteSession session;
         try
         {
-            session = pool.Rent();
+            var session = pool.Rent();
+            try
+            {
+                session.Execute("PRAGMA wal_checkpoint(PASSIVE)");
+            }
+            finally
+            {
+                pool.Return(session);
+            }
         }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (ex is SqliteException or ObjectDisposedException)
         {
-            return;
-        }
-        try
-        {
-            session.Execute("PRAGMA wal_checkpoint(PASSIVE)");
-        }
-        catch (SqliteException)
-        {
-            // Nothing is lost: the WAL keeps the pages, the next checkpoint (or SQLite's own at SafetyNetPages) copies them.
-        }
-        finally
-        {
-            pool.Return(session);
+            // Nothing is lost: the WAL keeps the pages, the next checkpoint (or SQLite's own at SafetyNetPages) copies
+            // them. Nobody awaits this task, so it must not fault.
         }
     }
 

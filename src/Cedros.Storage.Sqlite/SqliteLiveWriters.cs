@@ -11,21 +11,29 @@ namespace Cedros.Storage.Sqlite;
 /// in that many waits for housekeeping, like PostgreSQL's cost-based vacuum delay keeps autovacuum out of the way of
 /// a busy server. Once live writes stop, batches run back to back, and one that sees a live writer waiting commits
 /// after the rows in hand (<see cref="SqliteEngine.HousekeepingShouldCommit"/>). Progress is guaranteed either way: a busy writer
-/// lets a batch in every <see cref="LiveWritesPerTurn"/> writes, an idle one at once.
+/// lets a batch in every <see cref="LiveWritesPerTurn"/> writes or <see cref="MaxWait"/>, whichever comes first, an
+/// idle one at once.
 /// </summary>
 /// <remarks>
 /// Timed with the machine's monotonic clock, not the storage's <see cref="TimeProvider"/>: this is scheduling against
 /// other threads of this process, and a fake clock that never moves would keep housekeeping waiting forever.
 /// </remarks>
-internal sealed class SqliteLiveWriters(TimeSpan idleAfter)
+internal sealed class SqliteLiveWriters(TimeSpan idleAfter, TimeSpan maxWait)
 {
     /// <summary>Live writes let through between two housekeeping turns while they keep coming.</summary>
     public const int LiveWritesPerTurn = 200;
 
-    /// <summary>How long after the last live write housekeeping stops yielding (tests that need "busy" to last set more).</summary>
+    /// <summary>How long after the last live write housekeeping stops yielding.</summary>
     public static readonly TimeSpan IdleAfter = TimeSpan.FromMilliseconds(5);
 
-    public SqliteLiveWriters() : this(IdleAfter)
+    /// <summary>
+    /// The longest a turn waits for <see cref="LiveWritesPerTurn"/> writes. Live writes that keep coming but sparsely
+    /// (a few hundred a second) would otherwise hold archival to one turn per second or so; after this wait the turn
+    /// goes ahead and commits early for a writer that arrives, as when writes have stopped.
+    /// </summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromMilliseconds(100);
+
+    public SqliteLiveWriters() : this(IdleAfter, MaxWait)
     {
     }
 
@@ -47,14 +55,24 @@ internal sealed class SqliteLiveWriters(TimeSpan idleAfter)
 
     /// <summary>
     /// Waits, before a housekeeping turn, until <see cref="LiveWritesPerTurn"/> live writes have passed since the last
-    /// turn or live writes have stopped. Returns whether live writes are still busy: the turn then runs its whole paced
-    /// batch rather than committing early for the live writer that will be waiting by then (which would starve it).
+    /// turn, live writes have stopped, or <see cref="MaxWait"/> has passed. Returns true when the count was reached
+    /// with live writes still busy: the turn then runs its whole paced batch rather than committing early for the live
+    /// writer that will be waiting by then (which would starve it). Otherwise the turn commits early for a writer.
     /// </summary>
     public async Task<bool> YieldAsync(CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
+        var reached = true;
         while (Busy && Volatile.Read(ref _writes) - Volatile.Read(ref _writesAtTurn) < LiveWritesPerTurn)
+        {
+            if (Stopwatch.GetElapsedTime(started) >= maxWait)
+            {
+                reached = false;
+                break;
+            }
             await Task.Delay(Poll, cancellationToken).ConfigureAwait(false);
+        }
         Volatile.Write(ref _writesAtTurn, Volatile.Read(ref _writes));
-        return Busy;
+        return reached && Busy;
     }
 }

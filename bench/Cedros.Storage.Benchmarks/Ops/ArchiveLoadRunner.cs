@@ -14,7 +14,8 @@ namespace Cedros.Storage.Benchmarks.Ops;
 /// ratio p99 during ÷ p99 before (target ≤ 3), and the archival rate. The seed is written by the raw driver (binary
 /// COPY on PostgreSQL, one prepared insert in 50,000-row transactions on SQLite).
 /// Run: <c>dotnet Cedros.Storage.Benchmarks.dll archive-load [--quick] [--rows 1000000] [--before-s 10]
-/// [--batch-size N] [--backends Postgres,SqliteNormal,SqliteFull]</c>. <c>--quick</c>: 20,000 rows, 2 s before/after.
+/// [--batch-size N] [--rate N] [--backends Postgres,SqliteNormal,SqliteFull]</c>; <c>--rate</c> paces the caller to N
+/// payments a second. <c>--quick</c>: 20,000 rows, 2 s before/after.
 /// PostgreSQL works in its own database <c>cedros_bench_archive</c>.
 /// </summary>
 public static class ArchiveLoadRunner
@@ -28,9 +29,12 @@ public static class ArchiveLoadRunner
         var rows = int.Parse(args.Option("--rows") ?? (quick ? "20000" : "1000000"), CultureInfo.InvariantCulture);
         var alone = TimeSpan.FromSeconds(double.Parse(args.Option("--before-s") ?? (quick ? "2" : "10"), CultureInfo.InvariantCulture));
         var batchSize = args.Option("--batch-size") is { } b ? int.Parse(b, CultureInfo.InvariantCulture) : (int?)null;
+        // --rate N: the caller records at most N payments a second (sparse live writes) instead of back to back.
+        var pause = args.Option("--rate") is { } r ? TimeSpan.FromSeconds(1.0 / double.Parse(r, CultureInfo.InvariantCulture)) : TimeSpan.Zero;
         var backends = (args.Option("--backends") ?? "Postgres,SqliteNormal,SqliteFull").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
         Console.WriteLine($"# archive-load {DateTimeOffset.UtcNow:yyyy-MM-dd HH:mm} UTC, {Environment.ProcessorCount} cores, .NET {Environment.Version}, " +
-            $"load {OpsSettings.LoadAverage()}; {rows:N0} old payments, 1 recording caller, {alone.TotalSeconds:F0} s alone before and after" +
+            $"load {OpsSettings.LoadAverage()}; {rows:N0} old payments, 1 recording caller" + (pause > TimeSpan.Zero ? $" at {args.Option("--rate")}/s" : " back to back") +
+            $", {alone.TotalSeconds:F0} s alone before and after" +
             (batchSize is { } bs ? $", housekeeping_batch_size {bs}" : ", default housekeeping_batch_size"));
         Console.WriteLine();
         Console.WriteLine("| backend | before p50 / p99 / p99.9 / max µs | during p50 / p99 / p99.9 / max µs | after p50 / p99 µs | p99 during ÷ before | recorded during | archived | archival rows/s | load |");
@@ -61,7 +65,9 @@ public static class ArchiveLoadRunner
                     var payment = Samples.Payment($"live-{run}-{next++}");
                     var start = Stopwatch.GetTimestamp();
                     await store.RecordPaymentAsync(payment);
-                    latencies.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                    var took = Stopwatch.GetElapsedTime(start);
+                    latencies.Add(took.TotalMicroseconds);
+                    if (pause > took) await Task.Delay(pause - took);
                 }
                 return latencies;
             }

@@ -7,7 +7,8 @@ namespace Cedros.Storage.Tests.Sqlite;
 /// <summary>
 /// Housekeeping shares SQLite's one write lock with live writes (issue 15: recording p99 during archival). While live
 /// writes keep coming, a housekeeping turn waits for <see cref="SqliteLiveWriters.LiveWritesPerTurn"/> of them, then
-/// runs its whole paced batch; once they stop it goes ahead at once. The idle window is an hour here, so "busy" cannot
+/// runs its whole paced batch; once they stop it goes ahead at once, and it never waits longer than
+/// <see cref="SqliteLiveWriters.MaxWait"/>. The idle window (and the longest wait) is an hour here, so "busy" cannot
 /// lapse under a slow test machine.
 /// </summary>
 public sealed class SqliteLiveWritersTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
@@ -17,7 +18,7 @@ public sealed class SqliteLiveWritersTests(SqliteFixture fixture) : IClassFixtur
     [Fact]
     public async Task With_no_live_write_housekeeping_goes_ahead_at_once_and_commits_early_for_a_waiting_writer()
     {
-        var writers = new SqliteLiveWriters(AnHour);
+        var writers = new SqliteLiveWriters(AnHour, AnHour);
         var turn = writers.YieldAsync(default);
         Assert.True(turn.IsCompleted);
         Assert.False(await turn);
@@ -26,7 +27,7 @@ public sealed class SqliteLiveWritersTests(SqliteFixture fixture) : IClassFixtur
     [Fact]
     public async Task While_live_writes_keep_coming_each_turn_waits_for_LiveWritesPerTurn_of_them()
     {
-        var writers = new SqliteLiveWriters(AnHour);
+        var writers = new SqliteLiveWriters(AnHour, AnHour);
         writers.Wrote();
         var turn = writers.YieldAsync(default);
         for (var i = 1; i < SqliteLiveWriters.LiveWritesPerTurn - 1; i++) writers.Wrote();
@@ -46,9 +47,18 @@ public sealed class SqliteLiveWritersTests(SqliteFixture fixture) : IClassFixtur
     [Fact]
     public async Task Once_live_writes_stop_the_waiting_turn_goes_ahead()
     {
-        var writers = new SqliteLiveWriters(TimeSpan.FromMilliseconds(20));
+        var writers = new SqliteLiveWriters(TimeSpan.FromMilliseconds(20), AnHour);
         writers.Wrote();
         Assert.False(await writers.YieldAsync(default).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact]
+    public async Task Live_writes_that_keep_coming_sparsely_hold_a_turn_back_at_most_MaxWait_and_it_then_commits_early()
+    {
+        var writers = new SqliteLiveWriters(AnHour, TimeSpan.FromMilliseconds(20));
+        writers.Wrote();
+        Assert.False(await writers.YieldAsync(default).WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(writers.Busy);
     }
 
     [Fact]
@@ -60,7 +70,7 @@ public sealed class SqliteLiveWritersTests(SqliteFixture fixture) : IClassFixtur
         await using (var storage = await SqliteStorage.OpenAsync(options))
             await storage.Default.RecordPaymentsAsync(old);
 
-        using var engine = new SqliteEngine(options, TimeProvider.System) { LiveWriters = new SqliteLiveWriters(AnHour) };
+        using var engine = new SqliteEngine(options, TimeProvider.System) { LiveWriters = new SqliteLiveWriters(AnHour, AnHour) };
         var store = new SqliteStore(new PooledExecutor(engine), TenantIds.Default);
         for (var i = 0; i < SqliteLiveWriters.LiveWritesPerTurn; i++) await store.InsertPaymentAsync(Make.Payment(now), default);
         var limit = engine.ArchivePace.Next(1_000);
