@@ -18,15 +18,14 @@ internal sealed class SqliteCheckpointer(SqliteConnectionPool pool) : IDisposabl
     /// <summary>The automatic checkpoint threshold of the storage's connections, in pages (SQLite's default is 1,000).</summary>
     public const int SafetyNetPages = 16_000;
 
-    private int _writes;
     private Task _running = Task.CompletedTask;
     private readonly Lock _gate = new();
     private bool _disposed;
 
-    /// <summary>Counts a committed write; every <see cref="WritesPerCheckpoint"/>th starts a checkpoint.</summary>
-    public void Wrote()
+    /// <summary>Called with the count of live writes after each one: every <see cref="WritesPerCheckpoint"/>th starts a checkpoint.</summary>
+    public void Wrote(long writes)
     {
-        if (Interlocked.Increment(ref _writes) % WritesPerCheckpoint == 0) Start();
+        if (writes % WritesPerCheckpoint == 0) Start();
     }
 
     /// <summary>The checkpoint running now, or the last one (completed).</summary>
@@ -39,7 +38,7 @@ internal sealed class SqliteCheckpointer(SqliteConnectionPool pool) : IDisposabl
     }
 
     /// <summary>Starts a background checkpoint unless one is running.</summary>
-    public void Start()
+    private void Start()
     {
         lock (_gate)
         {

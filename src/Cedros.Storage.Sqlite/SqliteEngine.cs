@@ -146,12 +146,12 @@ internal sealed class SqliteEngine : IDisposable
         }
     }
 
-    /// <summary>Releases the writer gate after a live (not housekeeping) write, counting it for <see cref="LiveWriters"/>.</summary>
+    /// <summary>Releases the writer gate after a live (not housekeeping) write, counting it for <see cref="LiveWriters"/> and <see cref="Checkpointer"/>.</summary>
     public void ExitWriter()
     {
-        LiveWriters.Wrote();
+        var writes = LiveWriters.Wrote();
         WriteGate.Release();
-        Checkpointer.Wrote();
+        Checkpointer.Wrote(writes);
     }
 
     /// <summary>Checkpoints the WAL in the background (<see cref="SqliteCheckpointer"/>).</summary>

@@ -43,11 +43,11 @@ internal sealed class SqliteLiveWriters(TimeSpan idleAfter, TimeSpan maxWait)
     private long _lastWrite;
     private long _writesAtTurn;
 
-    /// <summary>Counts a live write that has just released the gate.</summary>
-    public void Wrote()
+    /// <summary>Counts a live write that has just released the gate; returns how many there have been.</summary>
+    public long Wrote()
     {
-        Interlocked.Increment(ref _writes);
         Volatile.Write(ref _lastWrite, Stopwatch.GetTimestamp());
+        return Interlocked.Increment(ref _writes);
     }
 
     /// <summary>Whether live writes are coming now (one finished within the idle window, <see cref="IdleAfter"/>).</summary>

@@ -7,21 +7,17 @@ namespace Cedros.Storage.Tests.Sqlite;
 /// <summary>
 /// An archive batch holds SQLite's only write lock; a payment being recorded in the same process waits for it. The
 /// batch therefore commits after the chunk in hand as soon as a writer is waiting (issue 15: recording p99 during
-/// archival), and the rows it did not reach are moved by the next batch.
+/// archival), and the rows it did not reach are moved by the next batch; after busy live writes it has waited its turn
+/// (<see cref="SqliteLiveWriters"/>) and runs its whole batch.
 /// </summary>
 public sealed class SqliteArchiveYieldTests(SqliteFixture fixture) : IClassFixture<SqliteFixture>
 {
     [Fact]
     public async Task An_archive_batch_commits_after_one_chunk_when_a_writer_is_waiting_and_the_rest_follows()
     {
-        var options = fixture.NewOptions(fixture.NewPath());
         var now = DateTimeOffset.UtcNow;
-        var old = Enumerable.Range(0, 200).Select(_ => Make.Payment(now.AddDays(-200))).ToList();
-        await using (var storage = await SqliteStorage.OpenAsync(options))
-            await storage.Default.RecordPaymentsAsync(old);
-
-        using var engine = new SqliteEngine(options, TimeProvider.System);
-        var store = new SqliteStore(new PooledExecutor(engine), TenantIds.Default);
+        var (engine, store) = await EngineWithOldPaymentsAsync(now);
+        using var _ = engine;
         var limit = engine.ArchivePace.Next(1_000);
         Assert.True(limit > SqliteBatchPace.ChunkRows, "the paced batch must span several chunks for the test to mean anything");
 
@@ -45,6 +41,49 @@ public sealed class SqliteArchiveYieldTests(SqliteFixture fixture) : IClassFixtu
         var moved = limit + SqliteBatchPace.ChunkRows;
         int step;
         while ((step = await store.ArchivePaymentBatchAsync(now.AddDays(-90), now, 1_000, default)) > 0) moved += step;
-        Assert.Equal(old.Count, moved);
+        Assert.Equal(OldPayments, moved);
+    }
+
+    [Fact]
+    public async Task An_archive_batch_after_busy_live_writes_runs_whole_with_a_writer_waiting_and_the_next_waits_its_turn()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (engine, store) = await EngineWithOldPaymentsAsync(now);
+        using var _ = engine;
+        // "Busy" lasts an hour here, so it cannot lapse under a slow test machine (SqliteLiveWritersTests).
+        engine.LiveWriters = new SqliteLiveWriters(TimeSpan.FromHours(1), TimeSpan.FromHours(1));
+        for (var i = 0; i < SqliteLiveWriters.LiveWritesPerTurn; i++) await store.InsertPaymentAsync(Make.Payment(now), default);
+        var limit = engine.ArchivePace.Next(1_000);
+        Assert.True(limit > SqliteBatchPace.ChunkRows, "the paced batch must span several chunks for the test to mean anything");
+
+        // Its turn has come (LiveWritesPerTurn live writes passed): it queues at the gate, a live writer behind it, and
+        // it moves its whole paced batch rather than the first chunk.
+        await engine.WriteGate.WaitAsync();
+        var batch = store.ArchivePaymentBatchAsync(now.AddDays(-90), now, 1_000, default);
+        var writer = store.InsertPaymentAsync(Make.Payment(now), default);
+        engine.WriteGate.Release();
+        Assert.Equal(limit, await batch);
+        await writer;
+
+        // The next batch waits until LiveWritesPerTurn more live writes have passed (one has).
+        var next = store.ArchivePaymentBatchAsync(now.AddDays(-90), now, 1_000, default);
+        await Task.Delay(50);
+        Assert.False(next.IsCompleted);
+        for (var i = 1; i < SqliteLiveWriters.LiveWritesPerTurn; i++) await store.InsertPaymentAsync(Make.Payment(now), default);
+        var moved = limit + await next.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(moved > limit);
+        Assert.True(moved <= OldPayments);
+    }
+
+    private const int OldPayments = 200;
+
+    /// <summary>A new database file with <see cref="OldPayments"/> payments created 200 days ago, and an engine of its own on it.</summary>
+    private async Task<(SqliteEngine Engine, SqliteStore Store)> EngineWithOldPaymentsAsync(DateTimeOffset now)
+    {
+        var options = fixture.NewOptions(fixture.NewPath());
+        await using (var storage = await SqliteStorage.OpenAsync(options))
+            await storage.Default.RecordPaymentsAsync(Enumerable.Range(0, OldPayments).Select(_ => Make.Payment(now.AddDays(-200))).ToList());
+        var engine = new SqliteEngine(options, TimeProvider.System);
+        return (engine, new SqliteStore(new PooledExecutor(engine), TenantIds.Default));
     }
 }
