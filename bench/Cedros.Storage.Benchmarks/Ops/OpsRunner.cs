@@ -9,7 +9,7 @@ namespace Cedros.Storage.Benchmarks.Ops;
 /// write by hand (pooled, prepared) at 1, 4 and 16 concurrent callers, in interleaved blocks (ABBA) so the load of the
 /// moment falls on both sides alike. Per case and caller count it reports operations per second of each side (summed
 /// over all blocks), the median of the per-round ratios, and p50/p99 latency.
-/// Run: <c>dotnet Cedros.Storage.Benchmarks.dll ops [--quick] [--rounds N] [--block-ms N] [--callers 1,4,16]
+/// Run: <c>dotnet Cedros.Storage.Benchmarks.dll ops [--quick] [--rounds N] [--block-ms N] [--warm-ms N] [--verbose] [--callers 1,4,16]
 /// [--backends Postgres,SqliteNormal,SqliteFull,Memory] [--cases "record payment,get cart",...]</c>.
 /// </summary>
 public static class OpsRunner
@@ -30,9 +30,11 @@ public static class OpsRunner
             foreach (var opsCase in OpsCases.For(bench).Where(c => settings.Cases.Count == 0 || settings.Cases.Contains(c.Name)))
             {
                 await opsCase.SetupAsync();
+                var warm = settings.Warm;
                 foreach (var callers in settings.Callers)
                 {
-                    var line = await MeasureAsync(opsCase, backend, callers, settings);
+                    var line = await MeasureAsync(opsCase, backend, callers, warm, settings);
+                    warm = TimeSpan.FromMilliseconds(Math.Min(300, warm.TotalMilliseconds));
                     Console.WriteLine(line);
                     report.AppendLine(line);
                 }
@@ -44,25 +46,35 @@ public static class OpsRunner
         Console.Error.WriteLine($"Report: {path}");
     }
 
-    private static async Task<string> MeasureAsync(OpsCase opsCase, OpsBackendKind backend, int callers, OpsSettings settings)
+    /// <summary>Warms both sides for <paramref name="warm"/> (the case's first caller count gets the long warm-up: its
+    /// code is still being compiled to its final tier, which on 2 busy cores takes seconds and favours the side with
+    /// less code), then measures the interleaved rounds.</summary>
+    private static async Task<string> MeasureAsync(OpsCase opsCase, OpsBackendKind backend, int callers, TimeSpan warm, OpsSettings settings)
     {
         var storage = new Side();
         var raw = new Side();
-        var warm = TimeSpan.FromMilliseconds(Math.Min(300, settings.Block.TotalMilliseconds));
         await BlockAsync(opsCase.StorageAsync, callers, warm, null);
         if (opsCase.HasRaw) await BlockAsync(opsCase.RawAsync, callers, warm, null);
         var ratios = new List<double>();
         for (var r = 0; r < settings.Rounds; r++)
         {
             var storageFirst = r % 2 == 0 || !opsCase.HasRaw;
-            double s = 0, w = 0;
+            double s = 0, w = 0, sCpu = 0, wCpu = 0;
             for (var half = 0; half < 2; half++)
             {
                 var doStorage = half == 0 ? storageFirst : !storageFirst;
+                var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var before = storage.Operations + raw.Operations;
                 if (doStorage) s = await BlockAsync(opsCase.StorageAsync, callers, settings.Block, storage);
                 else if (opsCase.HasRaw) w = await BlockAsync(opsCase.RawAsync, callers, settings.Block, raw);
+                var perOp = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, storage.Operations + raw.Operations - before);
+                if (doStorage) sCpu = perOp;
+                else wCpu = perOp;
             }
             if (opsCase.HasRaw) ratios.Add(s / w);
+            if (settings.Verbose)
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call), raw {w:N0}/s ({wCpu:F1} µs), {s / w:F2}"));
         }
         string Lat(Side side) => side.Latencies.Count == 0 ? "–"
             : string.Create(CultureInfo.InvariantCulture, $"{AbStats.Percentile(side.Latencies, 0.50):F0} / {AbStats.Percentile(side.Latencies, 0.99):F0}");

@@ -4,18 +4,19 @@ namespace Cedros.Storage.Benchmarks.Ops;
 
 /// <summary>The <c>ops</c> runner's command line. <c>--quick</c> (CI: proves the harness works, no thresholds) runs
 /// one short round at 1 and 4 callers.</summary>
-internal sealed record OpsSettings(int Rounds, TimeSpan Block, int[] Callers, OpsBackendKind[] Backends, HashSet<string> Cases, string Artifacts)
+internal sealed record OpsSettings(int Rounds, TimeSpan Block, TimeSpan Warm, int[] Callers, OpsBackendKind[] Backends, HashSet<string> Cases, string Artifacts, bool Verbose)
 {
     public static OpsSettings Parse(string[] args)
     {
         var quick = args.Contains("--quick");
         var rounds = int.Parse(args.Option("--rounds") ?? (quick ? "1" : "6"), CultureInfo.InvariantCulture);
         var block = TimeSpan.FromMilliseconds(int.Parse(args.Option("--block-ms") ?? (quick ? "100" : "1500"), CultureInfo.InvariantCulture));
+        var warm = TimeSpan.FromMilliseconds(int.Parse(args.Option("--warm-ms") ?? (quick ? "100" : "5000"), CultureInfo.InvariantCulture));
         var callers = (args.Option("--callers") ?? (quick ? "1,4" : "1,4,16")).Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var backends = (args.Option("--backends") ?? "Postgres,SqliteNormal,SqliteFull,Memory").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
         var cases = (args.Option("--cases") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         var artifacts = args.Option("--artifacts") ?? Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts", "results");
-        return new OpsSettings(rounds, block, callers, backends, cases, artifacts);
+        return new OpsSettings(rounds, block, warm, callers, backends, cases, artifacts, args.Contains("--verbose"));
     }
 
     public static string LoadAverage()
