@@ -73,8 +73,9 @@ public static class OpsRunner
             }
             if (opsCase.HasRaw) ratios.Add(s / w);
             if (settings.Verbose)
-                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call), raw {w:N0}/s ({wCpu:F1} µs), {s / w:F2}"));
+                Console.Error.WriteLine(opsCase.HasRaw
+                    ? string.Create(CultureInfo.InvariantCulture, $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call), raw {w:N0}/s ({wCpu:F1} µs), {s / w:F2}")
+                    : string.Create(CultureInfo.InvariantCulture, $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call)"));
         }
         string Lat(Side side) => side.Latencies.Count == 0 ? "–"
             : string.Create(CultureInfo.InvariantCulture, $"{AbStats.Percentile(side.Latencies, 0.50):F0} / {AbStats.Percentile(side.Latencies, 0.99):F0}");
