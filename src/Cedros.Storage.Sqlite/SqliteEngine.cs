@@ -53,7 +53,7 @@ internal sealed class SqliteEngine : IDisposable
             $"PRAGMA wal_autocheckpoint = {SqliteCheckpointer.SafetyNetPages};");
         BusyTimeout = options.Sqlite.BusyTimeout;
         Pool = new SqliteConnectionPool(Open);
-        Checkpointer = new SqliteCheckpointer(Pool);
+        Checkpointer = new SqliteCheckpointer(Pool, time);
     }
 
     public StorageOptions Options { get; }
