@@ -17,28 +17,36 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
 
     /// <summary>Runs <paramref name="work"/>; <paramref name="atomic"/> wraps it in a transaction on a pooled
     /// connection (inside a transaction it always runs under a savepoint).</summary>
-    public async Task<T> RunAsync<T>(Func<PgConn, Task<T>> work, bool atomic, CancellationToken cancellationToken)
+    public Task<T> RunAsync<T>(Func<PgConn, Task<T>> work, bool atomic, CancellationToken cancellationToken) =>
+        RunAsync(work, atomic, watchCommit: true, cancellationToken);
+
+    /// <summary>Runs statements that only read. A read commits nothing, so there is no commit for
+    /// <see cref="CommitWatch"/> to watch (subscribing to the connection's notices costs a few µs a call).</summary>
+    public Task<T> ReadAsync<T>(Func<PgConn, Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(work, atomic: false, watchCommit: false, cancellationToken);
+
+    private async Task<T> RunAsync<T>(Func<PgConn, Task<T>> work, bool atomic, bool watchCommit, CancellationToken cancellationToken)
     {
         if (Session is { } s) return await s.RunAsync(context, work, cancellationToken).ConfigureAwait(false);
         TransactionFlow.ThrowIfInside(context);
         for (var attempt = 1; ; attempt++)
         {
             NpgsqlConnection? connection = null;
-            var watch = new CommitWatch();
+            var watch = watchCommit ? new CommitWatch() : null;
             try
             {
                 connection = await context.DataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-                connection.Notice += watch.OnNotice;
+                if (watch is not null) connection.Notice += watch.OnNotice;
                 if (!atomic)
                 {
                     var single = await work(new PgConn(connection, null, context, cancellationToken)).ConfigureAwait(false);
-                    watch.ThrowIfUnconfirmed();
+                    watch?.ThrowIfUnconfirmed();
                     return single;
                 }
                 await using var tx = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
                 var result = await work(new PgConn(connection, tx, context, cancellationToken)).ConfigureAwait(false);
                 await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-                watch.ThrowIfUnconfirmed();
+                watch?.ThrowIfUnconfirmed();
                 return result;
             }
             catch (Exception ex) when (PostgresErrors.IsRetryable(ex) && attempt < MaxAttempts)
@@ -53,7 +61,7 @@ internal sealed class PostgresExecutor(PostgresContext context, PostgresSession?
             {
                 if (connection is not null)
                 {
-                    connection.Notice -= watch.OnNotice;
+                    if (watch is not null) connection.Notice -= watch.OnNotice;
                     await connection.DisposeAsync().ConfigureAwait(false);
                 }
             }

@@ -115,7 +115,7 @@ internal sealed partial class PostgresStore : IPaymentDriver
     }
 
     public Task<bool> PaymentExistsAsync(string signature, CancellationToken cancellationToken) =>
-        RunAsync(c => c.RowAsync("""
+        ReadAsync(c => c.RowAsync("""
             SELECT EXISTS (SELECT 1 FROM [[payments]] WHERE signature = @s)
                 OR EXISTS (SELECT 1 FROM [[payments_archive]] WHERE signature = @s)
             """, r => r.GetBoolean(0), ("s", signature)), cancellationToken);

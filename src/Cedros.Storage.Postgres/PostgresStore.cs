@@ -42,13 +42,17 @@ internal sealed partial class PostgresStore : SqlDriver, IStoreDriver
     internal override Task<int> ExecuteAsync(string template, (string Name, object? Value)[] args, CancellationToken cancellationToken) =>
         RunAsync(c => c.ExecuteAsync(Codec.Dialect(template), args), cancellationToken);
 
+    /// <summary>Runs statements that only read (no commit to watch: <see cref="PostgresExecutor.ReadAsync{T}"/>).</summary>
+    internal Task<T> ReadAsync<T>(Func<PgConn, Task<T>> work, CancellationToken cancellationToken) =>
+        _executor.ReadAsync(work, cancellationToken);
+
     internal override Task<T?> OneAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
         CancellationToken cancellationToken) where T : class =>
-        RunAsync(c => c.OneAsync(Codec.Dialect(template), read, args), cancellationToken);
+        ReadAsync(c => c.OneAsync(Codec.Dialect(template), read, args), cancellationToken);
 
     internal override Task<List<T>> ListAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
         CancellationToken cancellationToken) =>
-        RunAsync(c => c.ListAsync(Codec.Dialect(template), read, args), cancellationToken);
+        ReadAsync(c => c.ListAsync(Codec.Dialect(template), read, args), cancellationToken);
 
     internal override Task<T?> WriteOneAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
         CancellationToken cancellationToken) where T : class =>
