@@ -33,19 +33,13 @@ internal sealed class PgConn(NpgsqlConnection connection, NpgsqlTransaction? tra
     /// named ones when the statement kept its names.</summary>
     private static void Bind(NpgsqlParameterCollection parameters, PgStatement statement, (string Name, object? Value)[] args)
     {
-        if (statement.Names is not { } names)
+        if (statement.Names is null)
         {
             foreach (var (name, value) in args) parameters.Add(Param(name, value));
             return;
         }
-        foreach (var name in names) parameters.Add(Param("", ValueOf(args, name)));
-    }
-
-    private static object? ValueOf((string Name, object? Value)[] args, string placeholder)
-    {
-        foreach (var (name, value) in args)
-            if (name.AsSpan().TrimStart('@').Equals(placeholder, StringComparison.OrdinalIgnoreCase)) return value;
-        throw new InvalidOperationException($"The statement's parameter @{placeholder} has no value.");
+        var plan = statement.PlanFor(args);
+        foreach (var index in plan) parameters.Add(Param("", args[index].Value));
     }
 
     public NpgsqlBatch Batch(params NpgsqlBatchCommand[] commands)

@@ -227,10 +227,11 @@ internal sealed partial class PostgresStore : IPaymentDriver
     {
         try
         {
-            return (await c.ListAsync(t.AttemptId is null ? InsertOneOrSkip : InsertOneOwnAttempt, static _ => true,
+            // The rows it wrote: 1 inserted (or this tenant's own attempt taken again), 0 skipped.
+            return await c.ExecuteAsync(t.AttemptId is null ? InsertOneOrSkip : InsertOneOwnAttempt,
                 ("t", TenantId), ("sig", t.Signature), ("resource", t.ResourceId), ("wallet", t.Wallet),
                 ("amount", t.Amount), ("asset", t.AmountAsset), ("created", t.CreatedAt), ("meta", StorageJson.Serialize(t.Metadata)),
-                ("attempt", t.AttemptId)).ConfigureAwait(false)).Count == 1;
+                ("attempt", t.AttemptId)).ConfigureAwait(false) == 1;
         }
         catch (PostgresException ex) when (PostgresArchiveGuard.IsArchivedReplay(ex))
         {
@@ -245,8 +246,8 @@ internal sealed partial class PostgresStore : IPaymentDriver
 
         """;
 
-    private const string InsertOneOrSkip = InsertOne + "ON CONFLICT (signature) DO NOTHING RETURNING 1";
-    private const string InsertOneOwnAttempt = InsertOne + OwnAttempt + " RETURNING 1";
+    private const string InsertOneOrSkip = InsertOne + "ON CONFLICT (signature) DO NOTHING";
+    private const string InsertOneOwnAttempt = InsertOne + OwnAttempt;
 
     /// <summary>Only when some payment carries an attempt id: DO UPDATE locks every conflicting row, even where its
     /// WHERE is false, and a replay holding a ledger row's lock would make the archiver's SKIP LOCKED pass it by.</summary>

@@ -73,5 +73,5 @@ internal sealed partial class TenantStore : ITenantStorage
 
     /// <summary>As <see cref="Call{T}"/> without a result.</summary>
     internal Task Call(string operation, string? entity, Func<CancellationToken, Task> body, CancellationToken cancellationToken) =>
-        _door.Telemetry.RunAsync(operation, entity, TenantId, async ct => { await body(ct).ConfigureAwait(false); return true; }, cancellationToken);
+        _door.Telemetry.RunAsync(operation, entity, TenantId, body, cancellationToken);
 }

@@ -57,10 +57,24 @@ internal sealed partial class StorageTelemetry : IDisposable
     public Task<T> RunAsync<T>(string operation, string? entity, string tenant, Func<CancellationToken, Task<T>> body,
         CancellationToken cancellationToken)
     {
-        if (!Source.HasListeners() && !_duration.Enabled && !_errors.Enabled && !Refusals.Enabled && _slowTicks == 0)
-            return body(cancellationToken);
+        if (!Observed) return body(cancellationToken);
         return ObserveAsync(operation, entity, tenant, body, cancellationToken);
     }
+
+    /// <summary>As <see cref="RunAsync{T}"/> for a call without a result; unobserved, the body's own task is returned
+    /// (no wrapper: record payment, acks and the like await one frame less).</summary>
+    public Task RunAsync(string operation, string? entity, string tenant, Func<CancellationToken, Task> body,
+        CancellationToken cancellationToken)
+    {
+        if (!Observed) return body(cancellationToken);
+        return ObserveAsync(operation, entity, tenant, async ct =>
+        {
+            await body(ct).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+    }
+
+    private bool Observed => Source.HasListeners() || _duration.Enabled || _errors.Enabled || Refusals.Enabled || _slowTicks != 0;
 
     private async Task<T> ObserveAsync<T>(string operation, string? entity, string tenant, Func<CancellationToken, Task<T>> body,
         CancellationToken cancellationToken)

@@ -59,4 +59,23 @@ public sealed class PgStatementTests
         Assert.Equal("SELECT count(*) FROM t", s.Text);
         Assert.Null(s.Names);
     }
+
+    [Fact]
+    public void Arguments_bind_by_name_whatever_their_order_and_a_changed_order_is_not_bound_by_the_last_plan()
+    {
+        var s = PgStatement.Parse("SELECT @b, @a, @b");
+        (string, object?)[] first = [("a", 1), ("b", 2), ("unused", 3)];
+        Assert.Equal([1, 0], s.PlanFor(first));
+        Assert.Equal([1, 0], s.PlanFor([("a", 4), ("b", 5), ("unused", 6)]));
+        Assert.Equal([0, 1], s.PlanFor([("@B", 7), ("A", 8)]));
+        Assert.Equal([2, 0], s.PlanFor([("a", 1), ("x", 2), ("b", 3)]));
+    }
+
+    [Fact]
+    public void A_placeholder_without_an_argument_is_an_error()
+    {
+        var s = PgStatement.Parse("SELECT @a, @missing");
+        var ex = Assert.Throws<InvalidOperationException>(() => s.PlanFor([("a", 1)]));
+        Assert.Contains("@missing", ex.Message);
+    }
 }
