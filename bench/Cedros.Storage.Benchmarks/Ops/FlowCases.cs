@@ -148,7 +148,10 @@ public sealed class IdempotencyCase(OpsBackend backend) : OpsCase(backend)
 
 /// <summary>
 /// One delivery's queue calls, <c>DequeueWebhooksAsync(1)</c> then <c>MarkWebhookSuccessAsync(id, claimToken)</c>, vs a
-/// hand-written claim of the oldest ready webhook (SKIP LOCKED on PostgreSQL) and an ack guarded by its token. Both sides
+/// hand-written claim of the oldest ready webhook (SKIP LOCKED on PostgreSQL) and an ack guarded by its token. Ready
+/// means due and pending, or processing with a lapsed lease (a worker died holding it): the contract takes such rows
+/// over. On PostgreSQL the hand-written claim scans both, each in its index's order, as the storage does; on SQLite it
+/// probes the lease index first and takes a lapsed lease before the oldest pending row (one statement). Both sides
 /// drain one shared backlog; whichever side finds it empty refills it with 5,000 webhooks by one raw insert (a few ms
 /// every 5,000 operations, falling on either side).
 /// </summary>
@@ -178,12 +181,17 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
         var now = Raw.Now();
         if (Pg)
         {
-            await using var connection = await Backend.Pg!.OpenConnectionAsync();
+            // The claim and the ack each rent a pooled connection: a worker delivers the webhook in between and holds
+            // no connection while it does, like the storage's two calls.
             string? id = null, token = null;
+            await using (var connection = await Backend.Pg!.OpenConnectionAsync())
             await using (var claim = new NpgsqlCommand($"""
+                WITH due AS (SELECT id, next_attempt_at FROM {Table} WHERE status = 'pending' AND next_attempt_at <= $1
+                              ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED),
+                  lapsed AS (SELECT id, next_attempt_at FROM {Table} WHERE status = 'processing' AND locked_until <= $1
+                              ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                 UPDATE {Table} SET status = 'processing', attempts = attempts + 1, last_attempt_at = $1, locked_until = $2, claim_token = $3
-                 WHERE id IN (SELECT id FROM {Table} WHERE status = 'pending' AND next_attempt_at <= $1
-                               ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+                 WHERE id IN (SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM lapsed) ready ORDER BY next_attempt_at, id LIMIT 1)
                 RETURNING id, tenant_id, url, payload_raw, headers, event_type, attempts, max_attempts, next_attempt_at, created_at, claim_token
                 """, connection))
             {
@@ -198,10 +206,11 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
                 await RefillAsync();
                 return;
             }
+            await using var ackConnection = await Backend.Pg!.OpenConnectionAsync();
             await using var ack = new NpgsqlCommand($"""
                 UPDATE {Table} SET status = 'success', completed_at = $3, locked_until = NULL, claim_token = NULL
                  WHERE id = $1 AND status = 'processing' AND claim_token = $2
-                """, connection);
+                """, ackConnection);
             ack.Parameters.Add(new() { Value = id });
             ack.Parameters.Add(new() { Value = token });
             ack.Parameters.Add(new() { Value = now });
@@ -210,7 +219,8 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
         }
         var claimLite = Backend.Lite(worker, $"""
             UPDATE {Table} SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until, claim_token = @token
-             WHERE id IN (SELECT id FROM {Table} WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 1)
+             WHERE id = coalesce((SELECT id FROM {Table} WHERE status = 'processing' AND locked_until <= @now LIMIT 1),
+                                 (SELECT id FROM {Table} WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 1))
             RETURNING id, tenant_id, url, payload, headers, event_type, attempts, max_attempts, next_attempt_at, created_at, claim_token
             """, "@now", "@until", "@token");
         var ackLite = Backend.Lite(worker, $"""
