@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Cedros.Storage.Configuration;
 using Cedros.Storage.Internal;
 using Cedros.Storage.Schema;
@@ -11,7 +10,7 @@ namespace Cedros.Storage.Postgres;
 internal sealed class PostgresContext(NpgsqlDataSource dataSource, StorageOptions options, ResolvedTables tables, TimeProvider time)
 {
     private readonly SqlTemplate _sql = new(tables);
-    private readonly ConcurrentDictionary<string, PgStatement> _statements = new(StringComparer.Ordinal);
+    private readonly TemplateCache<PgStatement> _statements = new(t => PgStatement.Parse(SqlTemplate.Render(t, tables)));
 
     public NpgsqlDataSource DataSource { get; } = dataSource;
     public StorageOptions Options { get; } = options;
@@ -37,5 +36,5 @@ internal sealed class PostgresContext(NpgsqlDataSource dataSource, StorageOption
     public string Sql(string template) => _sql[template];
 
     /// <summary>The template rendered and its placeholders made positional (<see cref="PgStatement"/>), once.</summary>
-    public PgStatement Statement(string template) => _statements.GetOrAdd(template, t => PgStatement.Parse(_sql[t]));
+    public PgStatement Statement(string template) => _statements[template];
 }

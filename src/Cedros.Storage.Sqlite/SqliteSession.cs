@@ -16,6 +16,10 @@ internal sealed class SqliteSession(SqliteConnection connection) : IDisposable
 
     private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
 
+    /// <summary>The same commands by the SQL object they were made for: rendered SQL comes from the template cache, the
+    /// same object every call, so this skips hashing the text (<see cref="Internal.TemplateCache{T}"/>).</summary>
+    private readonly Dictionary<string, SqliteCommand> _preparedByReference = new(ReferenceEqualityComparer.Instance);
+
     public SqliteConnection Connection { get; } = connection;
 
     /// <summary>Open, with no transaction left open on it: safe to hand to the next caller.</summary>
@@ -106,12 +110,13 @@ internal sealed class SqliteSession(SqliteConnection connection) : IDisposable
     /// belongs to the session: do not dispose it (dispose its reader).</summary>
     public SqliteCommand Command(string sql, IReadOnlyList<(string Name, object? Value)> args)
     {
-        if (!_prepared.TryGetValue(sql, out var command))
+        if (!_preparedByReference.TryGetValue(sql, out var command) && !_prepared.TryGetValue(sql, out command))
         {
             if (_prepared.Count >= MaxPrepared) Dispose();
             command = Connection.CreateCommand();
             command.CommandText = sql;
             _prepared.Add(sql, command);
+            _preparedByReference.Add(sql, command);
         }
         Bind(command.Parameters, args);
         return command;
@@ -135,6 +140,7 @@ internal sealed class SqliteSession(SqliteConnection connection) : IDisposable
     {
         foreach (var command in _prepared.Values) command.Dispose();
         _prepared.Clear();
+        _preparedByReference.Clear();
     }
 
     public static object ToDb(object? value) => value switch

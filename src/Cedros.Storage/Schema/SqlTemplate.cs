@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Cedros.Storage.Internal;
 using System.Text.RegularExpressions;
 
 namespace Cedros.Storage.Schema;
@@ -12,13 +12,13 @@ namespace Cedros.Storage.Schema;
 /// </summary>
 internal sealed partial class SqlTemplate(ResolvedTables tables)
 {
-    private readonly ConcurrentDictionary<string, string> _rendered = new(StringComparer.Ordinal);
+    private readonly TemplateCache<string> _rendered = new(t => Render(t, tables));
 
     /// <summary>The tables templates are rendered against.</summary>
     public ResolvedTables Tables { get; } = tables;
 
     /// <summary>The SQL of <paramref name="template"/> (rendered once, then cached).</summary>
-    public string this[string template] => _rendered.GetOrAdd(template, t => Render(t, Tables));
+    public string this[string template] => _rendered[template];
 
     /// <summary>Renders without caching (migrations, scripts).</summary>
     public static string Render(string template, ResolvedTables tables) => Token().Replace(template, m =>

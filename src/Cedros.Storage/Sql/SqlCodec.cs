@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using Cedros.Storage.Internal;
 using Cedros.Storage.Schema.Rows;
@@ -14,9 +13,13 @@ namespace Cedros.Storage.Sql;
 /// </summary>
 internal abstract class SqlCodec
 {
-    private readonly ConcurrentDictionary<string, string> _dialect = new(StringComparer.Ordinal);
+    private readonly TemplateCache<string> _dialect;
 
-    protected SqlCodec() => Rows = new(this);
+    protected SqlCodec()
+    {
+        Rows = new(this);
+        _dialect = new(t => t.Replace("{C}", OrdinalCollation, StringComparison.Ordinal).Replace("{payload}", WebhookPayload, StringComparison.Ordinal));
+    }
 
     /// <summary>The expression a webhook's payload is read from (<c>{payload}</c> in a template).</summary>
     protected virtual string WebhookPayload => "payload";
@@ -44,8 +47,7 @@ internal abstract class SqlCodec
 
     /// <summary>The shared template with this backend's collation substituted for <c>{C}</c> and its payload expression
     /// for <c>{payload}</c> (once per template).</summary>
-    public string Dialect(string template) => _dialect.GetOrAdd(template, t => t
-        .Replace("{C}", OrdinalCollation, StringComparison.Ordinal).Replace("{payload}", WebhookPayload, StringComparison.Ordinal));
+    public string Dialect(string template) => _dialect[template];
 
     public DateTimeOffset Time(DbDataReader r, int i) => OptTime(r, i) ?? default;
     public static string Str(DbDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetString(i);
