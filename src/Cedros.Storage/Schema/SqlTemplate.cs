@@ -1,5 +1,5 @@
-using Cedros.Storage.Internal;
 using System.Text.RegularExpressions;
+using Cedros.Storage.Internal;
 
 namespace Cedros.Storage.Schema;
 
