@@ -64,12 +64,21 @@ internal sealed partial class SqliteStore : IWebhookDriver
                 : s.List(Sql(DuePending), r => (Id: r.GetString(0), TakenOver: false), ("@now", now), ("@limit", limit));
             if (due.Count == 0) return [];
             var takenOver = due.Where(d => d.TakenOver).Select(d => d.Id).ToHashSet(StringComparer.Ordinal);
-            var claimed = s.List(Sql($"""
-                UPDATE [[webhook_queue]] SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until,
-                    claim_token = {NewClaimToken}
-                WHERE id IN (SELECT value FROM json_each(@ids))
-                RETURNING {WebhookColumns}
-                """), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@ids", Json(due.Select(d => d.Id).ToArray())));
+            // One due row (a worker claiming one at a time) is claimed by its id alone, without the json_each list: a
+            // claim of one took ~59 µs instead of ~68 µs (docs/decisions.md, "SQLite's claim").
+            var claimed = due.Count == 1
+                ? s.List(Sql($"""
+                    UPDATE [[webhook_queue]] SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until,
+                        claim_token = {NewClaimToken}
+                    WHERE id = @id
+                    RETURNING {WebhookColumns}
+                    """), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@id", due[0].Id))
+                : s.List(Sql($"""
+                    UPDATE [[webhook_queue]] SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until,
+                        claim_token = {NewClaimToken}
+                    WHERE id IN (SELECT value FROM json_each(@ids))
+                    RETURNING {WebhookColumns}
+                    """), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@ids", Json(due.Select(d => d.Id).ToArray())));
             return claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal)
                 .Select(w => new ClaimedWebhook(w, takenOver.Contains(w.Id))).ToArray();
         }, cancellationToken);
