@@ -24,6 +24,12 @@ internal sealed partial class SqliteStore : IWebhookDriver
         ORDER BY next_attempt_at, id LIMIT @limit
         """;
 
+    /// <summary>The claim's change to each row it takes (parameters @now, @until); its WHERE names the rows.</summary>
+    private const string ClaimRows = $"""
+        UPDATE [[webhook_queue]] SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until,
+            claim_token = {NewClaimToken}
+        """;
+
     /// <summary>Whether any lease has lapsed (parameter @now): one probe of the lease index.</summary>
     private const string AnyLapsedLease = "SELECT 1 FROM [[webhook_queue]] WHERE status = 'processing' AND locked_until <= @now LIMIT 1";
 
@@ -67,18 +73,10 @@ internal sealed partial class SqliteStore : IWebhookDriver
             // One due row (a worker claiming one at a time) is claimed by its id alone, without the json_each list: a
             // claim of one took ~59 µs instead of ~68 µs (docs/decisions.md, "SQLite's claim").
             var claimed = due.Count == 1
-                ? s.List(Sql($"""
-                    UPDATE [[webhook_queue]] SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until,
-                        claim_token = {NewClaimToken}
-                    WHERE id = @id
-                    RETURNING {WebhookColumns}
-                    """), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@id", due[0].Id))
-                : s.List(Sql($"""
-                    UPDATE [[webhook_queue]] SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until,
-                        claim_token = {NewClaimToken}
-                    WHERE id IN (SELECT value FROM json_each(@ids))
-                    RETURNING {WebhookColumns}
-                    """), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@ids", Json(due.Select(d => d.Id).ToArray())));
+                ? s.List(Sql($"{ClaimRows} WHERE id = @id RETURNING {WebhookColumns}"),
+                    Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@id", due[0].Id))
+                : s.List(Sql($"{ClaimRows} WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING {WebhookColumns}"),
+                    Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@ids", Json(due.Select(d => d.Id).ToArray())));
             return claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal)
                 .Select(w => new ClaimedWebhook(w, takenOver.Contains(w.Id))).ToArray();
         }, cancellationToken);
