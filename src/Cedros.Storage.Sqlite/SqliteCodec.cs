@@ -14,5 +14,11 @@ internal sealed class SqliteCodec : SqlCodec
 
     public override DateTimeOffset? OptTime(DbDataReader r, int i) => r.IsDBNull(i) ? null : StorageTime.FromUnixMicros(r.GetInt64(i));
 
+    public override string NotNullStr(DbDataReader r, int i) => r.GetString(i);
+
+    public override long NotNullLong(DbDataReader r, int i) => r.GetInt64(i);
+
+    public override DateTimeOffset NotNullTime(DbDataReader r, int i) => StorageTime.FromUnixMicros(r.GetInt64(i));
+
     public override object Limit(int? limit) => limit ?? -1;
 }

@@ -14,27 +14,24 @@ internal abstract class SqliteExecutor(SqliteEngine engine)
     /// <summary>True when bound to a transaction.</summary>
     public abstract bool InTransaction { get; }
 
-    /// <summary>Runs a read; with <paramref name="snapshot"/>, all its statements see one consistent snapshot.</summary>
-    public abstract Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false);
+    /// <summary>Runs a read; with <paramref name="snapshot"/>, all its statements see one consistent snapshot. The
+    /// state is passed through so a hot caller's work can be a static lambda (no closure per call).</summary>
+    public abstract Task<T> ReadAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken,
+        bool snapshot = false);
 
     /// <summary>Runs a write atomically: all of it or none of it.</summary>
-    public abstract Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken);
+    public abstract Task<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken);
 
     /// <summary>Runs a write of exactly one SQL statement, which SQLite makes atomic by itself.</summary>
-    public virtual Task<T> WriteStatementAsync<T>(Func<SqliteSession, T> statement, CancellationToken cancellationToken) =>
-        WriteAsync(statement, cancellationToken);
+    public virtual Task<T> WriteStatementAsync<TState, T>(TState state, Func<SqliteSession, TState, T> statement,
+        CancellationToken cancellationToken) =>
+        WriteAsync(state, statement, cancellationToken);
 
-    protected static T Translated<T>(Func<T> work)
-    {
-        try
-        {
-            return work();
-        }
-        catch (SqliteException ex)
-        {
-            throw SqliteErrors.Translate(ex);
-        }
-    }
+    public Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false) =>
+        ReadAsync(work, static (s, w) => w(s), cancellationToken, snapshot);
+
+    public Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken) =>
+        WriteAsync(work, static (s, w) => w(s), cancellationToken);
 }
 
 /// <summary>A pooled connection per call; writes serialised in-process by the gate and across processes by the file lock.</summary>
@@ -42,21 +39,22 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
 {
     public override bool InTransaction => false;
 
-    public override Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false)
+    public override Task<T> ReadAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken,
+        bool snapshot = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Cedros.Storage.Internal.TransactionFlow.ThrowIfInside(Engine);
-        return Task.FromResult(Translated(() =>
+        try
         {
             var session = Engine.Pool.Rent();
             try
             {
-                if (!snapshot) return work(session);
+                if (!snapshot) return Task.FromResult(work(session, state));
                 // A deferred transaction in WAL mode reads one snapshot and takes no write lock.
                 session.Execute("BEGIN DEFERRED");
                 try
                 {
-                    return work(session);
+                    return Task.FromResult(work(session, state));
                 }
                 finally
                 {
@@ -67,32 +65,39 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
             {
                 Engine.Pool.Return(session);
             }
-        }));
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Translate(ex);
+        }
     }
 
-    public override Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken) =>
-        WriteOnPooledAsync(session => RunImmediate(session, work), cancellationToken);
+    public override Task<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken) =>
+        WriteOnPooledAsync(state, work, immediate: true, cancellationToken);
 
-    public override Task<T> WriteStatementAsync<T>(Func<SqliteSession, T> statement, CancellationToken cancellationToken) =>
-        WriteOnPooledAsync(statement, cancellationToken);
+    public override Task<T> WriteStatementAsync<TState, T>(TState state, Func<SqliteSession, TState, T> statement,
+        CancellationToken cancellationToken) =>
+        WriteOnPooledAsync(state, statement, immediate: false, cancellationToken);
 
-    private async Task<T> WriteOnPooledAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    private async Task<T> WriteOnPooledAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, bool immediate,
+        CancellationToken cancellationToken)
     {
         await Engine.EnterWriterAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return Translated(() =>
+            var session = Engine.Pool.Rent();
+            try
             {
-                var session = Engine.Pool.Rent();
-                try
-                {
-                    return work(session);
-                }
-                finally
-                {
-                    Engine.Pool.Return(session);
-                }
-            });
+                return immediate ? RunImmediate(session, state, work) : work(session, state);
+            }
+            finally
+            {
+                Engine.Pool.Return(session);
+            }
+        }
+        catch (SqliteException ex)
+        {
+            throw SqliteErrors.Translate(ex);
         }
         finally
         {
@@ -101,12 +106,15 @@ internal sealed class PooledExecutor(SqliteEngine engine) : SqliteExecutor(engin
     }
 
     /// <summary>Runs <paramref name="work"/> in one <c>BEGIN IMMEDIATE</c> transaction; rolls back if it throws.</summary>
-    public static T RunImmediate<T>(SqliteSession session, Func<SqliteSession, T> work)
+    public static T RunImmediate<T>(SqliteSession session, Func<SqliteSession, T> work) =>
+        RunImmediate(session, work, static (s, w) => w(s));
+
+    private static T RunImmediate<TState, T>(SqliteSession session, TState state, Func<SqliteSession, TState, T> work)
     {
         session.Execute("BEGIN IMMEDIATE");
         try
         {
-            var result = work(session);
+            var result = work(session, state);
             session.Execute("COMMIT");
             return result;
         }
@@ -141,26 +149,37 @@ internal sealed class TransactionExecutor(SqliteEngine engine, SqliteSession ses
 
     public override bool InTransaction => true;
 
-    public override Task<T> ReadAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken, bool snapshot = false)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        lock (_calls) return Task.FromResult(Translated(() => work(_session)));
-    }
-
-    public override Task<T> WriteAsync<T>(Func<SqliteSession, T> work, CancellationToken cancellationToken)
+    public override Task<T> ReadAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken,
+        bool snapshot = false)
     {
         cancellationToken.ThrowIfCancellationRequested();
         lock (_calls)
         {
-            return Task.FromResult(Translated(() =>
+            try
+            {
+                return Task.FromResult(work(_session, state));
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteErrors.Translate(ex);
+            }
+        }
+    }
+
+    public override Task<T> WriteAsync<TState, T>(TState state, Func<SqliteSession, TState, T> work, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_calls)
+        {
+            try
             {
                 var name = "sp" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
                 _session.Execute("SAVEPOINT " + name);
                 try
                 {
-                    var result = work(_session);
+                    var result = work(_session, state);
                     _session.Execute("RELEASE " + name);
-                    return result;
+                    return Task.FromResult(result);
                 }
                 catch
                 {
@@ -168,7 +187,11 @@ internal sealed class TransactionExecutor(SqliteEngine engine, SqliteSession ses
                     _session.Execute("RELEASE " + name);
                     throw;
                 }
-            }));
+            }
+            catch (SqliteException ex)
+            {
+                throw SqliteErrors.Translate(ex);
+            }
         }
     }
 }

@@ -44,7 +44,7 @@ internal sealed partial class SqliteStore : SqlDriver, IStoreDriver
         _executor.WriteAsync(work, cancellationToken);
 
     internal Task WriteAsync(Action<SqliteSession> work, CancellationToken cancellationToken) =>
-        _executor.WriteAsync(s => { work(s); return true; }, cancellationToken);
+        _executor.WriteAsync(work, static (s, w) => { w(s); return true; }, cancellationToken);
 
     /// <summary>
     /// One statement, written outside an explicit transaction: SQLite makes a statement atomic by itself (its trigger
@@ -56,21 +56,21 @@ internal sealed partial class SqliteStore : SqlDriver, IStoreDriver
     {
         var sql = Sql(Codec.Dialect(template));
         return SqliteSingleStatement.Is(sql)
-            ? _executor.WriteStatementAsync(s => s.Execute(sql, args), cancellationToken)
-            : WriteAsync(s => s.Execute(sql, args), cancellationToken);
+            ? _executor.WriteStatementAsync((sql, args), static (s, a) => s.Execute(a.sql, a.args), cancellationToken)
+            : _executor.WriteAsync((sql, args), static (s, a) => s.Execute(a.sql, a.args), cancellationToken);
     }
 
     internal override Task<T?> OneAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
         CancellationToken cancellationToken) where T : class =>
-        ReadAsync(s => s.One(Sql(Codec.Dialect(template)), read, args), cancellationToken);
+        _executor.ReadAsync((sql: Sql(Codec.Dialect(template)), read, args), static (s, a) => s.One(a.sql, a.read, a.args), cancellationToken);
 
     internal override Task<List<T>> ListAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
         CancellationToken cancellationToken) =>
-        ReadAsync(s => s.List(Sql(Codec.Dialect(template)), read, args), cancellationToken);
+        _executor.ReadAsync((sql: Sql(Codec.Dialect(template)), read, args), static (s, a) => s.List(a.sql, a.read, a.args), cancellationToken);
 
     internal override Task<T?> WriteOneAsync<T>(string template, Func<DbDataReader, T> read, (string Name, object? Value)[] args,
         CancellationToken cancellationToken) where T : class =>
-        WriteAsync(s => s.One(Sql(Codec.Dialect(template)), read, args), cancellationToken);
+        _executor.WriteAsync((sql: Sql(Codec.Dialect(template)), read, args), static (s, a) => s.One(a.sql, a.read, a.args), cancellationToken);
 
     public bool InTransaction => _executor.InTransaction;
 

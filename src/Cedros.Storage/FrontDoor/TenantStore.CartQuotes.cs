@@ -14,7 +14,7 @@ internal sealed partial class TenantStore
 
     public Task<CartQuote?> GetCartQuoteAsync(string cartId, CancellationToken cancellationToken = default) =>
         Call("GetCartQuote", "cart_quotes",
-            async ct => await Driver.FindCartQuoteAsync(Check.Id(cartId, "cart id"), ct).ConfigureAwait(false), cancellationToken);
+            ct => Driver.FindCartQuoteAsync(Check.Id(cartId, "cart id"), ct), cancellationToken);
 
     public Task MarkCartPaidAsync(string cartId, string wallet, CancellationToken cancellationToken = default) =>
         Call("MarkCartPaid", "cart_quotes", async ct =>

@@ -57,7 +57,7 @@ internal sealed partial class StorageTelemetry : IDisposable
     public Task<T> RunAsync<T>(string operation, string? entity, string tenant, Func<CancellationToken, Task<T>> body,
         CancellationToken cancellationToken)
     {
-        if (!Observed) return body(cancellationToken);
+        if (!Observed) return Unobserved(body, cancellationToken);
         return ObserveAsync(operation, entity, tenant, body, cancellationToken);
     }
 
@@ -66,13 +66,48 @@ internal sealed partial class StorageTelemetry : IDisposable
     public Task RunAsync(string operation, string? entity, string tenant, Func<CancellationToken, Task> body,
         CancellationToken cancellationToken)
     {
-        if (!Observed) return body(cancellationToken);
+        if (!Observed) return Unobserved(body, cancellationToken);
         return ObserveAsync(operation, entity, tenant, async ct =>
         {
             await body(ct).ConfigureAwait(false);
             return true;
         }, cancellationToken);
     }
+
+    /// <summary>The body's own task; a body that throws before returning one (a check in a lambda that is not
+    /// <c>async</c>) still fails through the task, as an <c>async</c> method would.</summary>
+    private static Task<T> Unobserved<T>(Func<CancellationToken, Task<T>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return body(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return FailedAsync<T>(ex);
+        }
+    }
+
+    private static Task Unobserved(Func<CancellationToken, Task> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return body(cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            return FailedAsync<bool>(ex);
+        }
+    }
+
+    // Rethrown from an async method so the task ends exactly as the body's would have: cancelled for a cancellation.
+#pragma warning disable CS1998
+    private static async Task<T> FailedAsync<T>(Exception ex)
+    {
+        global::System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
+        return default!;
+    }
+#pragma warning restore CS1998
 
     private bool Observed => Source.HasListeners() || _duration.Enabled || _errors.Enabled || Refusals.Enabled || _slowTicks != 0;
 

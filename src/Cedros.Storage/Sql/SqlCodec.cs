@@ -50,6 +50,17 @@ internal abstract class SqlCodec
     public string Dialect(string template) => _dialect[template];
 
     public DateTimeOffset Time(DbDataReader r, int i) => OptTime(r, i) ?? default;
+
+    /// <summary>A text column this backend's own schema declares NOT NULL. PostgreSQL still reads a NULL as "" (a
+    /// seed-created database may hold one); SQLite reads the value directly, because its driver checks for NULL again
+    /// inside every getter (one native call per column saved on hot reads).</summary>
+    public virtual string NotNullStr(DbDataReader r, int i) => Str(r, i);
+
+    /// <summary>As <see cref="NotNullStr"/> for an integer column.</summary>
+    public virtual long NotNullLong(DbDataReader r, int i) => Long(r, i);
+
+    /// <summary>As <see cref="NotNullStr"/> for an instant column.</summary>
+    public virtual DateTimeOffset NotNullTime(DbDataReader r, int i) => Time(r, i);
     public static string Str(DbDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetString(i);
     public static string? OptStr(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     public static long Long(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
@@ -66,8 +77,11 @@ internal abstract class SqlCodec
     public static IReadOnlyDictionary<string, string> Meta(DbDataReader r, int i) => StorageJson.Metadata(OptStr(r, i));
 
     /// <summary>A JSON array column as a read-only list (empty when NULL).</summary>
-    public static IReadOnlyList<T> JsonList<T>(DbDataReader r, int i) =>
-        StorageJson.Deserialize<List<T>?>(OptStr(r, i), null)?.AsReadOnly() ?? (IReadOnlyList<T>)[];
+    public static IReadOnlyList<T> JsonList<T>(DbDataReader r, int i) => JsonList<T>(OptStr(r, i));
+
+    /// <summary>A JSON array as a read-only list (empty when null).</summary>
+    public static IReadOnlyList<T> JsonList<T>(string? json) =>
+        StorageJson.Deserialize<List<T>?>(json, null)?.AsReadOnly() ?? (IReadOnlyList<T>)[];
 
     /// <summary>The stored text of an enum value.</summary>
     public static string Text<T>(T value) where T : struct, System.Enum => EnumText<T>.ToText(value);

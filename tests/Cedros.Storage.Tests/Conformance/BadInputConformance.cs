@@ -29,6 +29,20 @@ public abstract class BadInputConformance<TFixture>(TFixture fixture) : Conforma
     }
 
     [Fact]
+    public async Task A_refused_call_fails_through_its_task_and_a_cancelled_one_ends_cancelled()
+    {
+        await using var s = await OpenAsync();
+        Task<CartQuote?>? refused = null;
+        Assert.Null(Record.Exception(() => { refused = s.A.GetCartQuoteAsync(""); }));
+        Assert.Equal(StorageErrorKind.Validation, (await Assert.ThrowsAnyAsync<StorageException>(() => refused!)).Kind);
+
+        Task<CartQuote?>? cancelled = null;
+        Assert.Null(Record.Exception(() => { cancelled = s.A.GetCartQuoteAsync("cart-1", new CancellationToken(canceled: true)); }));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled!);
+        Assert.True(cancelled!.IsCanceled);
+    }
+
+    [Fact]
     public void The_matrix_covers_every_public_method()
     {
         var methods = new[] { typeof(IStore), typeof(IProductRepository), typeof(ICouponRepository), typeof(ISubscriptionRepository) }

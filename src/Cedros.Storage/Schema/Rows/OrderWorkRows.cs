@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Cedros.Storage.Internal;
 using Cedros.Storage.Sql;
 using static Cedros.Storage.Sql.SqlCodec;
 
@@ -67,12 +68,12 @@ internal static class WebhookRow
 
     public static PendingWebhook Read(DbDataReader r, SqlCodec c) => new()
     {
-        Id = Str(r, 0),
-        TenantId = Str(r, 1),
-        Url = Str(r, 2),
-        Payload = Str(r, 3),
-        Headers = Meta(r, 4),
-        EventType = Str(r, 5),
+        Id = c.NotNullStr(r, 0),
+        TenantId = c.NotNullStr(r, 1),
+        Url = c.NotNullStr(r, 2),
+        Payload = c.NotNullStr(r, 3),
+        Headers = StorageJson.Metadata(c.NotNullStr(r, 4)),
+        EventType = c.NotNullStr(r, 5),
         Status = EnumOf(r, 6, WebhookStatus.Pending),
         Attempts = Int(r, 7),
         MaxAttempts = Int(r, 8, 5),

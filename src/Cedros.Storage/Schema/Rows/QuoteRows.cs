@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Cedros.Storage.Internal;
 using Cedros.Storage.Sql;
 using static Cedros.Storage.Sql.SqlCodec;
 
@@ -48,14 +49,14 @@ internal static class CartQuoteRow
 
     public static CartQuote Read(DbDataReader r, SqlCodec c) => new()
     {
-        Id = Str(r, 0),
-        TenantId = Str(r, 1),
-        Items = JsonList<CartItem>(r, 2),
-        TotalAmount = Long(r, 3),
-        TotalAsset = Str(r, 4),
-        Metadata = Meta(r, 5),
-        CreatedAt = c.Time(r, 6),
-        ExpiresAt = c.Time(r, 7),
+        Id = c.NotNullStr(r, 0),
+        TenantId = c.NotNullStr(r, 1),
+        Items = JsonList<CartItem>(c.NotNullStr(r, 2)),
+        TotalAmount = c.NotNullLong(r, 3),
+        TotalAsset = c.NotNullStr(r, 4),
+        Metadata = StorageJson.Metadata(c.NotNullStr(r, 5)),
+        CreatedAt = c.NotNullTime(r, 6),
+        ExpiresAt = c.NotNullTime(r, 7),
         WalletPaidBy = OptStr(r, 8),
     };
 
