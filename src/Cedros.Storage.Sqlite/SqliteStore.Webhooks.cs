@@ -40,6 +40,14 @@ internal sealed partial class SqliteStore : IWebhookDriver
         SELECT id FROM [[webhook_queue]] WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT @limit
         """;
 
+    /// <summary>Claims the first due pending row, found by a scalar sub-select in the <c>UPDATE</c> itself (parameters
+    /// @now, @until): a worker's claim of one when no lease has lapsed, one statement instead of a select and an update.</summary>
+    private const string ClaimNextPending = $"""
+        {ClaimRows}
+         WHERE id = (SELECT id FROM [[webhook_queue]] WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 1)
+        RETURNING {WebhookColumns}
+        """;
+
     public Task<WebhookInsert> InsertWebhookAsync(PendingWebhook w, CancellationToken cancellationToken) =>
         WriteAsync(s =>
         {
@@ -65,7 +73,12 @@ internal sealed partial class SqliteStore : IWebhookDriver
             // ready before it commits. The due rows are found once, with whether each was processing (a lapsed lease:
             // RETURNING only sees the new row), then claimed by id. Without a lapsed lease (one probe of the lease
             // index), the due rows are the pending ones alone, found without sorting.
-            var due = s.Exists(Sql(AnyLapsedLease), ("@now", now))
+            var lapsed = s.Exists(Sql(AnyLapsedLease), ("@now", now));
+            if (!lapsed && limit == 1)
+                return s.One(Sql(ClaimNextPending), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil)) is { } next
+                    ? [new ClaimedWebhook(next, TakenOver: false)]
+                    : [];
+            var due = lapsed
                 ? s.List(Sql(DueWebhooks), r => (Id: r.GetString(0), TakenOver: r.GetString(1) == "processing"), ("@now", now), ("@limit", limit))
                 : s.List(Sql(DuePending), r => (Id: r.GetString(0), TakenOver: false), ("@now", now), ("@limit", limit));
             if (due.Count == 0) return [];
@@ -97,26 +110,40 @@ internal sealed partial class SqliteStore : IWebhookDriver
         }, cancellationToken);
 
     public Task<WebhookChange> CompleteWebhookAsync(string webhookId, string? claimToken, DateTimeOffset now, CancellationToken cancellationToken) =>
-        WriteAsync(s => s.Execute(Sql("""
+        ChangeHeldWebhookAsync(Sql("""
             UPDATE [[webhook_queue]] SET status = 'success', completed_at = @now, locked_until = NULL, claim_token = NULL
             WHERE id = @id AND status = 'processing' AND (@token IS NULL OR claim_token = @token)
-            """), ("@id", webhookId), ("@now", now), ("@token", claimToken)) == 1
-            ? WebhookChange.Done()
-            : WebhookChange.Unchanged(StoredWebhookStatus(s, webhookId)), cancellationToken);
+            """), [("@id", webhookId), ("@now", now), ("@token", claimToken)], webhookId, cancellationToken);
 
     public Task<WebhookChange> FailWebhookAsync(string webhookId, string? claimToken, string error, DateTimeOffset nextAttemptAt,
         DateTimeOffset now, CancellationToken cancellationToken) =>
         // Retry or dead-letter (attempts >= max_attempts, as WebhookRetry.IsExhausted) in one conditional UPDATE.
-        WriteAsync(s => s.Execute(Sql("""
+        ChangeHeldWebhookAsync(Sql("""
             UPDATE [[webhook_queue]] SET
                 status = CASE WHEN attempts >= max_attempts THEN 'failed' ELSE 'pending' END,
                 completed_at = CASE WHEN attempts >= max_attempts THEN @now ELSE NULL END,
                 next_attempt_at = CASE WHEN attempts >= max_attempts THEN next_attempt_at ELSE @next END,
                 last_error = @error, locked_until = NULL, claim_token = NULL
             WHERE id = @id AND status = 'processing' AND (@token IS NULL OR claim_token = @token)
-            """), ("@id", webhookId), ("@now", now), ("@next", nextAttemptAt), ("@error", error), ("@token", claimToken)) == 1
+            """), [("@id", webhookId), ("@now", now), ("@next", nextAttemptAt), ("@error", error), ("@token", claimToken)], webhookId,
+            cancellationToken);
+
+    /// <summary>
+    /// Runs a success/failure mark (one conditional <c>UPDATE</c> of a held webhook). The usual mark changes its row and
+    /// is one autocommit statement; only a refusal needs the stored status, so then the mark runs again in a write
+    /// transaction with the status read beside it, and the reason given is the one that update saw (it is the
+    /// linearisation point: the first attempt changed nothing).
+    /// </summary>
+    private async Task<WebhookChange> ChangeHeldWebhookAsync(string sql, (string Name, object? Value)[] args, string webhookId,
+        CancellationToken cancellationToken)
+    {
+        if (await _executor.WriteStatementAsync((sql, args), static (s, a) => s.Execute(a.sql, a.args), cancellationToken)
+                .ConfigureAwait(false) == 1)
+            return WebhookChange.Done();
+        return await WriteAsync(s => s.Execute(sql, args) == 1
             ? WebhookChange.Done()
-            : WebhookChange.Unchanged(StoredWebhookStatus(s, webhookId)), cancellationToken);
+            : WebhookChange.Unchanged(StoredWebhookStatus(s, webhookId)), cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<IReadOnlyList<string>> CompleteWebhooksAsync(IReadOnlyList<HeldClaim> claims, DateTimeOffset now, CancellationToken cancellationToken) =>
         // One short write transaction (BEGIN IMMEDIATE, unless the caller's): the same prepared UPDATE per claim.
