@@ -8,8 +8,9 @@ namespace Cedros.Storage.Benchmarks.Ops;
 /// <summary>
 /// Issue 15's webhook drain: a backlog of webhooks drained by 1, 4 and 8 workers, each claiming a batch
 /// (<c>DequeueWebhooksAsync(batch)</c>) and acknowledging it in one call (<c>MarkWebhooksSuccessAsync</c>), against
-/// the raw baseline on PostgreSQL: one hand-written claim (<c>UPDATE … WHERE id IN (SELECT … ORDER BY next_attempt_at
-/// LIMIT n FOR UPDATE SKIP LOCKED) RETURNING</c>, due rows only) and one batch acknowledgement
+/// the raw baseline on PostgreSQL: one hand-written claim (<c>UPDATE … WHERE id IN (…) RETURNING</c> over two
+/// <c>FOR UPDATE SKIP LOCKED</c> scans, due rows and lapsed leases, as the storage takes both; every claimed row read
+/// back whole) and one batch acknowledgement
 /// (<c>UPDATE … FROM unnest(ids, tokens)</c>). Every run checks that no webhook was claimed twice and none was left.
 /// Run: <c>dotnet Cedros.Storage.Benchmarks.dll drain [--workers 1,4,8] [--backlog 20000] [--batch 50] [--backends Postgres,SqliteNormal,Memory]</c>.
 /// </summary>
@@ -115,25 +116,26 @@ public static class DrainRunner
         await using var connection = await backend.Pg!.OpenConnectionAsync();
         var ids = new List<string>(batch);
         var tokens = new List<string>(batch);
+        var claimed = new List<PendingWebhook>(batch);
         await using (var claim = new NpgsqlCommand($"""
+            WITH due AS (SELECT id, next_attempt_at FROM {table} WHERE status = 'pending' AND next_attempt_at <= now()
+                          ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED),
+              lapsed AS (SELECT id, next_attempt_at FROM {table} WHERE status = 'processing' AND locked_until <= now()
+                          ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
             UPDATE {table} SET status = 'processing', attempts = attempts + 1, last_attempt_at = now(),
                    locked_until = now() + interval '5 minutes', claim_token = md5(random()::text || clock_timestamp()::text)
-             WHERE id IN (SELECT id FROM {table} WHERE status = 'pending' AND next_attempt_at <= now()
-                           ORDER BY next_attempt_at, id LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING id, tenant_id, url, payload_raw, headers, event_type, attempts, max_attempts, next_attempt_at, created_at, claim_token
+             WHERE id IN (SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM lapsed) ready ORDER BY next_attempt_at, id LIMIT $1)
+            RETURNING {RawWebhook.For(pg: true)}
             """, connection))
         {
             claim.Parameters.Add(new() { Value = batch });
             await using var reader = await claim.ExecuteReaderAsync();
             while (await reader.ReadAsync())
             {
-                ids.Add(reader.GetString(0));
-                _ = new PendingWebhook
-                {
-                    Id = reader.GetString(0), TenantId = reader.GetString(1), Url = reader.GetString(2), Payload = reader.GetString(3),
-                    EventType = reader.GetString(5), Attempts = reader.GetInt32(6), MaxAttempts = reader.GetInt32(7),
-                };
-                tokens.Add(reader.GetString(10));
+                var webhook = RawWebhook.Read(reader, pg: true);
+                claimed.Add(webhook);
+                ids.Add(webhook.Id);
+                tokens.Add(webhook.ClaimToken!);
             }
         }
         if (ids.Count == 0) return [];

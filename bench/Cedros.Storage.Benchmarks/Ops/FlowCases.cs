@@ -192,14 +192,14 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
                               ORDER BY next_attempt_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
                 UPDATE {Table} SET status = 'processing', attempts = attempts + 1, last_attempt_at = $1, locked_until = $2, claim_token = $3
                  WHERE id IN (SELECT id FROM (SELECT * FROM due UNION ALL SELECT * FROM lapsed) ready ORDER BY next_attempt_at, id LIMIT 1)
-                RETURNING id, tenant_id, url, payload_raw, headers, event_type, attempts, max_attempts, next_attempt_at, created_at, claim_token
+                RETURNING {RawWebhook.For(pg: true)}
                 """, connection))
             {
                 claim.Parameters.Add(new() { Value = now });
                 claim.Parameters.Add(new() { Value = now.AddMinutes(5) });
                 claim.Parameters.Add(new() { Value = Guid.NewGuid().ToString("N") });
                 await using var reader = await claim.ExecuteReaderAsync();
-                if (await reader.ReadAsync()) (id, token) = (reader.GetString(0), reader.GetString(10));
+                if (await reader.ReadAsync()) (id, token) = Held(RawWebhook.Read(reader, pg: true));
             }
             if (id is null)
             {
@@ -221,7 +221,7 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
             UPDATE {Table} SET status = 'processing', attempts = attempts + 1, last_attempt_at = @now, locked_until = @until, claim_token = @token
              WHERE id = coalesce((SELECT id FROM {Table} WHERE status = 'processing' AND locked_until <= @now LIMIT 1),
                                  (SELECT id FROM {Table} WHERE status = 'pending' AND next_attempt_at <= @now ORDER BY next_attempt_at, id LIMIT 1))
-            RETURNING id, tenant_id, url, payload, headers, event_type, attempts, max_attempts, next_attempt_at, created_at, claim_token
+            RETURNING {RawWebhook.For(pg: false)}
             """, "@now", "@until", "@token");
         var ackLite = Backend.Lite(worker, $"""
             UPDATE {Table} SET status = 'success', completed_at = @now, locked_until = NULL, claim_token = NULL
@@ -233,7 +233,7 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
             claimLite.Parameters[1].Value = Raw.Micros(now.AddMinutes(5));
             claimLite.Parameters[2].Value = Guid.NewGuid().ToString("N");
             using var reader = claimLite.ExecuteReader();
-            return reader.Read() ? (reader.GetString(0), reader.GetString(10)) : ((string, string)?)null;
+            return reader.Read() ? Held(RawWebhook.Read(reader, pg: false)) : ((string, string)?)null;
         });
         if (claimedLite is not { } held)
         {
@@ -248,6 +248,8 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
             return ackLite.ExecuteNonQuery();
         }) == 1, "raw ack lost");
     }
+
+    private static (string Id, string Token) Held(PendingWebhook claimed) => (claimed.Id, claimed.ClaimToken!);
 
     /// <summary>Adds <see cref="Refill"/> ready webhooks, once for all callers that found the queue empty together.</summary>
     private async Task RefillAsync()

@@ -52,7 +52,7 @@ public sealed class GetCartCase(OpsBackend backend) : OpsCase(backend)
         command.Parameters[1].Value = id;
         using var lr = command.ExecuteReader();
         Expect(lr.Read(), "cart missing");
-        _ = new CartQuote
+        var read = new CartQuote
         {
             Id = lr.GetString(0), TenantId = lr.GetString(1),
             Items = StorageJson.Deserialize<List<CartItem>?>(lr.GetString(2), null) ?? [],
@@ -61,6 +61,8 @@ public sealed class GetCartCase(OpsBackend backend) : OpsCase(backend)
             CreatedAt = StorageTime.FromUnixMicros(lr.GetInt64(6)), ExpiresAt = StorageTime.FromUnixMicros(lr.GetInt64(7)),
             WalletPaidBy = lr.IsDBNull(8) ? null : lr.GetString(8),
         };
+        // Handed on, as the storage hands its quote to the caller (a record nobody uses is allocated on the stack).
+        GC.KeepAlive(read);
     }
 }
 
