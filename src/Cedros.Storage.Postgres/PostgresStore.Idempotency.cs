@@ -33,7 +33,7 @@ internal sealed partial class PostgresStore : IIdempotencyDriver
     public Task<IdempotencyResponse?> FindIdempotencyResponseAsync(string key, DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync(c => c.OneAsync($"""
             SELECT {IdempotencyResponseColumns} FROM [[idempotency_keys]]
-             WHERE tenant_id = @t AND key = @k AND status_code IS NOT NULL AND live_until > @now
+             WHERE tenant_id = @t AND key = @k AND status_code IS NOT NULL AND live_until > (SELECT @now)
             """, r => ReadIdempotencyResponse(r, 0), ("t", TenantId), ("k", key), ("now", now)), cancellationToken);
 
     public Task<int> DeleteLapsedIdempotencyRecordsAsync(DateTimeOffset now, int batchSize, CancellationToken cancellationToken) =>
@@ -68,7 +68,7 @@ internal sealed partial class PostgresStore : IIdempotencyDriver
                 if (started == 1) return IdempotencyClaim.Done;
                 var rows = await c.ListAsync($"""
                     SELECT fingerprint, {IdempotencyResponseColumns} FROM [[idempotency_keys]]
-                     WHERE tenant_id = @t AND key = @k AND live_until > @now
+                     WHERE tenant_id = @t AND key = @k AND live_until > (SELECT @now)
                     """, r => IdempotencyClaim.LiveRecord(SqlCodec.Str(r, 0), r.IsDBNull(1) ? null : ReadIdempotencyResponse(r, 1)),
                     ("t", TenantId), ("k", key), ("now", now)).ConfigureAwait(false);
                 if (rows.Count > 0) return rows[0];
@@ -81,7 +81,7 @@ internal sealed partial class PostgresStore : IIdempotencyDriver
         RunAsync(async c => await c.ExecuteAsync("""
             UPDATE [[idempotency_keys]] SET lock_token = NULL, locked_until = NULL, status_code = @code, headers = @headers,
                    body = @body, cached_at = @cached, expires_at = @expires, live_until = @expires
-             WHERE tenant_id = @t AND key = @k AND lock_token = @token AND status_code IS NULL AND live_until > @now
+             WHERE tenant_id = @t AND key = @k AND lock_token = @token AND status_code IS NULL AND live_until > (SELECT @now)
             """, ("t", TenantId), ("k", key), ("token", token), ("code", response.StatusCode), ("headers", Codec.Json(response.Headers)),
             ("body", response.Body), ("cached", response.CachedAt), ("expires", expiresAt), ("now", now)).ConfigureAwait(false) > 0,
             cancellationToken);
@@ -89,6 +89,6 @@ internal sealed partial class PostgresStore : IIdempotencyDriver
     public Task<bool> DeleteHeldIdempotencyKeyAsync(string key, string token, DateTimeOffset now, CancellationToken cancellationToken) =>
         RunAsync(async c => await c.ExecuteAsync("""
             DELETE FROM [[idempotency_keys]]
-             WHERE tenant_id = @t AND key = @k AND lock_token = @token AND status_code IS NULL AND live_until > @now
+             WHERE tenant_id = @t AND key = @k AND lock_token = @token AND status_code IS NULL AND live_until > (SELECT @now)
             """, ("t", TenantId), ("k", key), ("token", token), ("now", now)).ConfigureAwait(false) > 0, cancellationToken);
 }

@@ -19,7 +19,7 @@ internal sealed partial class PostgresStore : INonceDriver
             {
                 var consumed = await c.ExecuteAsync("""
                     UPDATE [[admin_nonces]] SET consumed_at = @now
-                     WHERE tenant_id = @t AND id = @id AND consumed_at IS NULL AND expires_at > @now
+                     WHERE tenant_id = @t AND id = @id AND consumed_at IS NULL AND expires_at > (SELECT @now)
                        AND (@purpose IS NULL OR purpose = @purpose)
                     """, ("t", TenantId), ("id", nonceId), ("now", now), ("purpose", PgCodec.TextParam(expectedPurpose))).ConfigureAwait(false);
                 if (consumed == 1) return NonceConsumption.Done;

@@ -16,7 +16,7 @@ internal sealed partial class PostgresStore : IRefundQuoteDriver
                 WITH u AS (
                     UPDATE [[refund_quotes]]
                        SET payout_claim_token = @token, payout_claimed_until = @until, payout_claimed_by = @by
-                     WHERE tenant_id = @t AND id = @id AND status IN ('pending', 'approved') AND expires_at > @now
+                     WHERE tenant_id = @t AND id = @id AND status IN ('pending', 'approved') AND expires_at > (SELECT @now)
                        AND (payout_claimed_until IS NULL OR payout_claimed_until <= @now)
                     RETURNING 1)
                 SELECT EXISTS (SELECT 1 FROM u), EXISTS (SELECT 1 FROM [[refund_quotes]] WHERE tenant_id = @t AND id = @id)

@@ -1,7 +1,6 @@
 using Cedros.Storage.Postgres;
 using Cedros.Storage.Tests.Backends;
 using Cedros.Storage.Tests.Conformance;
-using Npgsql;
 
 namespace Cedros.Storage.Tests.Postgres;
 
@@ -38,31 +37,11 @@ public sealed class PostgresStockPlanTests(PostgresFixture fixture) : IClassFixt
         // Closing the storage ends its server sessions, which flushes their index statistics.
         await storage.DisposeAsync();
 
-        var scans = await IndexScansAsync(cs, s => s.GetValueOrDefault("inventory_reservations_active_stock_expires_idx") >= 12);
+        var scans = await PostgresIndexScans.ReadAsync(cs, "inventory_reservations",
+            s => s.GetValueOrDefault("inventory_reservations_active_stock_expires_idx") >= 12);
         Assert.True(scans.GetValueOrDefault("inventory_reservations_active_stock_expires_idx") >= 12, Describe(scans));
         Assert.True(scans.GetValueOrDefault("inventory_reservations_active_expires_idx") == 0, Describe(scans));
     }
 
-    /// <summary>Index scans per index of the schema, polled until <paramref name="done"/> (the sessions' statistics
-    /// reach the shared view shortly after they end) or 100 polls.</summary>
-    private static async Task<Dictionary<string, long>> IndexScansAsync(string cs, Func<Dictionary<string, long>, bool> done)
-    {
-        var scans = new Dictionary<string, long>(StringComparer.Ordinal);
-        for (var poll = 0; poll < 100; poll++)
-        {
-            scans.Clear();
-            await using var connection = new NpgsqlConnection(cs);
-            await connection.OpenAsync();
-            await using var command = new NpgsqlCommand(
-                "SELECT indexrelname, idx_scan FROM pg_stat_user_indexes WHERE schemaname = current_schema() AND relname = 'inventory_reservations'",
-                connection);
-            await using (var reader = await command.ExecuteReaderAsync())
-                while (await reader.ReadAsync()) scans[reader.GetString(0)] = reader.GetInt64(1);
-            if (done(scans)) break;
-            await Task.Delay(100);
-        }
-        return scans;
-    }
-
-    private static string Describe(Dictionary<string, long> scans) => string.Join(", ", scans.Select(s => $"{s.Key}={s.Value}"));
+    private static string Describe(Dictionary<string, long> scans) => PostgresIndexScans.Describe(scans);
 }
