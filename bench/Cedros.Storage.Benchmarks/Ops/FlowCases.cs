@@ -109,7 +109,7 @@ public sealed class IdempotencyCase(OpsBackend backend) : OpsCase(backend)
             Expect(await Backend.PgExecuteAsync($"""
                 UPDATE {Table} SET lock_token = NULL, locked_until = NULL, status_code = $4, headers = $5, body = $6, cached_at = $7,
                        expires_at = $8, live_until = $8
-                 WHERE tenant_id = $1 AND key = $2 AND lock_token = $3 AND status_code IS NULL AND live_until > $7
+                 WHERE tenant_id = $1 AND key = $2 AND lock_token = $3 AND status_code IS NULL AND live_until > (SELECT $7)
                 """, p =>
             {
                 foreach (var value in new object[] { BenchEnv.Tenant, key, token, Response.StatusCode }) p.Add(new() { Value = value });

@@ -159,7 +159,7 @@ public sealed class NonceCase(OpsBackend backend) : OpsCase(backend)
                 p.Add(new() { Value = now }); p.Add(new() { Value = now.AddMinutes(5) });
             }) == 1, "nonce not created");
             Expect(await Backend.PgExecuteAsync($"""
-                UPDATE {Table} SET consumed_at = $3 WHERE tenant_id = $1 AND id = $2 AND consumed_at IS NULL AND expires_at > $3 AND purpose = $4
+                UPDATE {Table} SET consumed_at = $3 WHERE tenant_id = $1 AND id = $2 AND consumed_at IS NULL AND expires_at > (SELECT $3) AND purpose = $4
                 """, p =>
             {
                 p.Add(new() { Value = BenchEnv.Tenant }); p.Add(new() { Value = id }); p.Add(new() { Value = now }); p.Add(new() { Value = "refund" });
