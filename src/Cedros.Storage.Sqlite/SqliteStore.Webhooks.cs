@@ -70,9 +70,10 @@ internal sealed partial class SqliteStore : IWebhookDriver
         WriteAsync<IReadOnlyList<ClaimedWebhook>>(s =>
         {
             // Inside the write transaction (BEGIN IMMEDIATE): no other dequeuer, in any process, can see these rows as
-            // ready before it commits. The due rows are found once, with whether each was processing (a lapsed lease:
-            // RETURNING only sees the new row), then claimed by id. Without a lapsed lease (one probe of the lease
-            // index), the due rows are the pending ones alone, found without sorting.
+            // ready before it commits. Without a lapsed lease (one probe of the lease index), a claim of one is a single
+            // UPDATE whose id is the first due pending row, and a larger claim reads the due pending ids without sorting.
+            // With one, the due rows are found once, with whether each was processing (a lapsed lease: RETURNING only
+            // sees the new row), then claimed by id.
             var lapsed = s.Exists(Sql(AnyLapsedLease), ("@now", now));
             if (!lapsed && limit == 1)
                 return s.One(Sql(ClaimNextPending), Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil)) is { } next

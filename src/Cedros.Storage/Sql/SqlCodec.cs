@@ -61,6 +61,7 @@ internal abstract class SqlCodec
 
     /// <summary>As <see cref="NotNullStr"/> for an instant column.</summary>
     public virtual DateTimeOffset NotNullTime(DbDataReader r, int i) => Time(r, i);
+
     public static string Str(DbDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetString(i);
     public static string? OptStr(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     public static long Long(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);

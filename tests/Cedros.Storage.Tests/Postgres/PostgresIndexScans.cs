@@ -28,5 +28,16 @@ internal static class PostgresIndexScans
         return scans;
     }
 
+    /// <summary>Index scans per index of <paramref name="table"/> made while <paramref name="work"/> ran, read once the
+    /// counters show at least <paramref name="minScans"/> of <paramref name="index"/> (the work ends by closing its
+    /// storage: server sessions flush their counters when they end).</summary>
+    public static async Task<Dictionary<string, long>> DuringAsync(string cs, string table, string index, long minScans, Func<Task> work)
+    {
+        var before = await ReadAsync(cs, table, _ => true);
+        await work();
+        var after = await ReadAsync(cs, table, s => s.GetValueOrDefault(index) - before.GetValueOrDefault(index) >= minScans);
+        return after.ToDictionary(s => s.Key, s => s.Value - before.GetValueOrDefault(s.Key), StringComparer.Ordinal);
+    }
+
     public static string Describe(Dictionary<string, long> scans) => string.Join(", ", scans.Select(s => $"{s.Key}={s.Value}"));
 }
