@@ -114,8 +114,6 @@ public static class DrainRunner
     {
         var table = OpsBackend.Tables.WebhookQueue;
         await using var connection = await backend.Pg!.OpenConnectionAsync();
-        var ids = new List<string>(batch);
-        var tokens = new List<string>(batch);
         var claimed = new List<PendingWebhook>(batch);
         await using (var claim = new NpgsqlCommand($"""
             WITH due AS (SELECT id, next_attempt_at FROM {table} WHERE status = 'pending' AND next_attempt_at <= now()
@@ -130,23 +128,18 @@ public static class DrainRunner
         {
             claim.Parameters.Add(new() { Value = batch });
             await using var reader = await claim.ExecuteReaderAsync();
-            while (await reader.ReadAsync())
-            {
-                var webhook = RawWebhook.Read(reader, pg: true);
-                claimed.Add(webhook);
-                ids.Add(webhook.Id);
-                tokens.Add(webhook.ClaimToken!);
-            }
+            while (await reader.ReadAsync()) claimed.Add(RawWebhook.Read(reader, pg: true));
         }
-        if (ids.Count == 0) return [];
+        if (claimed.Count == 0) return [];
+        var ids = claimed.Select(w => w.Id).ToArray();
         await using var ack = new NpgsqlCommand($"""
             UPDATE {table} w SET status = 'success', completed_at = now(), locked_until = NULL, claim_token = NULL
               FROM unnest($1::text[], $2::text[]) AS h(id, token)
              WHERE w.id = h.id AND w.status = 'processing' AND w.claim_token = h.token
             """, connection);
-        ack.Parameters.Add(new() { Value = ids.ToArray() });
-        ack.Parameters.Add(new() { Value = tokens.ToArray() });
+        ack.Parameters.Add(new() { Value = ids });
+        ack.Parameters.Add(new() { Value = claimed.Select(w => w.ClaimToken!).ToArray() });
         await ack.ExecuteNonQueryAsync();
-        return [.. ids];
+        return ids;
     }
 }
