@@ -14,6 +14,16 @@ public sealed class StorageJsonTests
 
     private static string Q(string text) => "\"" + text + "\"";
 
+    [Fact]
+    public void An_empty_string_map_is_written_as_the_serializer_writes_it()
+    {
+        IReadOnlyDictionary<string, string>[] empties = [EmptyMetadata.Instance, new Dictionary<string, string>(), new SortedDictionary<string, string>()];
+        foreach (var empty in empties)
+            Assert.Equal(System.Text.Json.JsonSerializer.Serialize(empty, StorageJson.Options), StorageJson.Serialize(empty));
+        Assert.Equal("""{"a":"1"}""", StorageJson.Serialize<IReadOnlyDictionary<string, string>>(new Dictionary<string, string> { ["a"] = "1" }));
+        Assert.Equal("[]", StorageJson.Serialize(Array.Empty<CartItem>()));
+    }
+
     [Theory, MemberData(nameof(Spellings))]
     public void Cart_items_are_read_in_every_spelling(Spelling s)
     {
