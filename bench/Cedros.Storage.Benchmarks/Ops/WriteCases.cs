@@ -51,10 +51,14 @@ public sealed class StoreOrderCase(OpsBackend backend) : OpsCase(backend)
     }
 }
 
-/// <summary><c>EnqueueWebhookAsync</c> of a new webhook vs the insert by hand.</summary>
+/// <summary><c>EnqueueWebhookAsync</c> of a new webhook vs the insert by hand. The insert binds every field a caller
+/// may set (headers, max attempts, next attempt, created), as the storage's does and as an enqueue written by hand for
+/// this API would: a literal <c>'{}'</c> and <c>5</c> would store a webhook without its caller's headers.</summary>
 public sealed class EnqueueWebhookCase(OpsBackend backend) : OpsCase(backend)
 {
     private const string Payload = """{"type":"payment.succeeded","amount":1000000}""";
+    private const string Headers = "{}";
+    private const int MaxAttempts = 5;
     private static readonly string Table = OpsBackend.Tables.WebhookQueue;
 
     public override string Name => "enqueue webhook";
@@ -70,24 +74,26 @@ public sealed class EnqueueWebhookCase(OpsBackend backend) : OpsCase(backend)
         {
             Expect(await Backend.PgExecuteAsync($"""
                 INSERT INTO {Table} (id, tenant_id, url, payload, payload_raw, headers, event_type, status, attempts, max_attempts, next_attempt_at, created_at)
-                VALUES ($1, $2, $3, $4::jsonb, $4, '{"{}"}', $5, 'pending', 0, 5, $6, $6)
+                VALUES ($1, $2, $3, $4::jsonb, $4, $5, $6, 'pending', 0, $7, $8, $9)
                 ON CONFLICT (id) DO NOTHING
                 """, p =>
             {
                 p.Add(new() { Value = id }); p.Add(new() { Value = BenchEnv.Tenant }); p.Add(new() { Value = "https://merchant.example/hook" });
-                p.Add(new() { Value = Payload }); p.Add(new() { Value = "payment.succeeded" }); p.Add(new() { Value = now });
+                p.Add(new() { Value = Payload }); p.Add(new() { Value = Headers, NpgsqlDbType = NpgsqlDbType.Jsonb });
+                p.Add(new() { Value = "payment.succeeded" }); p.Add(new() { Value = MaxAttempts }); p.Add(new() { Value = now }); p.Add(new() { Value = now });
             }) == 1, "webhook not enqueued");
             return;
         }
         var command = Backend.Lite(worker, $"""
             INSERT INTO {Table} (id, tenant_id, url, payload, headers, event_type, status, attempts, max_attempts, next_attempt_at, created_at)
-            VALUES (@id, @t, @url, @payload, '{"{}"}', @event, 'pending', 0, 5, @now, @now)
+            VALUES (@id, @t, @url, @payload, @headers, @event, 'pending', 0, @max, @next, @created)
             ON CONFLICT (id) DO NOTHING
-            """, "@id", "@t", "@url", "@payload", "@event", "@now");
+            """, "@id", "@t", "@url", "@payload", "@headers", "@event", "@max", "@next", "@created");
         Expect(await Backend.LiteWriteAsync(() =>
         {
             command.Parameters[0].Value = id; command.Parameters[1].Value = BenchEnv.Tenant; command.Parameters[2].Value = "https://merchant.example/hook";
-            command.Parameters[3].Value = Payload; command.Parameters[4].Value = "payment.succeeded"; command.Parameters[5].Value = Raw.Micros(now);
+            command.Parameters[3].Value = Payload; command.Parameters[4].Value = Headers; command.Parameters[5].Value = "payment.succeeded";
+            command.Parameters[6].Value = MaxAttempts; command.Parameters[7].Value = Raw.Micros(now); command.Parameters[8].Value = Raw.Micros(now);
             return command.ExecuteNonQuery();
         }) == 1, "webhook not enqueued");
     }
