@@ -121,6 +121,15 @@ internal static partial class Check
         Size(StorageJson.Serialize(value), field, item);
     }
 
+    /// <summary>Items serialised as one JSON array must fit in 1 MiB: serialised to measure them only when the sum of
+    /// <paramref name="bound"/> (an upper bound of each item's size, <see cref="JsonSizeBound"/>) says they might not.</summary>
+    public static void DocumentSize<T>(IReadOnlyList<T> items, Func<T, long> bound, string field, int? item = null)
+    {
+        long total = 2;
+        for (var i = 0; i < items.Count; i++) total += bound(items[i]) + 1;
+        if (total > Limits.MaxDocumentBytes) DocumentSize(items, field, item);
+    }
+
     /// <summary>Text must fit in 1 MiB (UTF-8).</summary>
     public static void Size(string value, string field, int? item = null)
     {

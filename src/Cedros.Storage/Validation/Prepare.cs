@@ -24,7 +24,7 @@ internal static class Prepare
                 Asset = Check.Text(line.Asset ?? "", $"items[{i}].asset", item)!,
                 Metadata = Check.Map(line.Metadata, $"items[{i}].metadata", item),
             }).ToArray().AsReadOnly();
-        Check.DocumentSize(items, "items", item);
+        Check.DocumentSize(items, JsonSizeBound.CartItem, "items", item);
         return quote with
         {
             TenantId = tenantId,
@@ -82,7 +82,7 @@ internal static class Prepare
                 Asset = Check.Text(line.Asset, $"items[{i}].asset"),
                 Metadata = Check.Map(line.Metadata, $"items[{i}].metadata"),
             }).ToArray().AsReadOnly();
-        Check.DocumentSize(items, "items");
+        Check.DocumentSize(items, JsonSizeBound.OrderItem, "items");
         return order with
         {
             TenantId = tenantId,
@@ -133,7 +133,7 @@ internal static class Prepare
                 VariantId = line.VariantId is null ? null : Check.Id(line.VariantId, $"items[{i}].variant_id"),
                 Quantity = Check.Quantity(line.Quantity, $"items[{i}].quantity"),
             }).ToArray().AsReadOnly();
-        Check.DocumentSize(items, "items");
+        Check.DocumentSize(items, JsonSizeBound.FulfillmentItem, "items");
         return fulfillment with
         {
             Id = Check.Id(fulfillment.Id, "fulfillment id"),

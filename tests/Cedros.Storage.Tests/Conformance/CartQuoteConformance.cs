@@ -390,6 +390,7 @@ public abstract class CartQuoteConformance<TFixture>(TFixture fixture) : Conform
     [InlineData("item without resource")]
     [InlineData("asset too long")]
     [InlineData("metadata over 1 MiB")]
+    [InlineData("items over 1 MiB")]
     public async Task An_invalid_quote_fails_with_Validation_and_writes_nothing(string problem)
     {
         await using var s = await OpenAsync();
@@ -402,12 +403,28 @@ public abstract class CartQuoteConformance<TFixture>(TFixture fixture) : Conform
             "negative price" => quote with { Items = [line with { Price = -1 }] },
             "item without resource" => quote with { Items = [line with { ResourceId = "" }] },
             "asset too long" => quote with { TotalAsset = new string('x', 4097) },
+            // Every item's own metadata is well under the limit; together they are over it.
+            "items over 1 MiB" => quote with { Items = [.. Enumerable.Range(0, 20).Select(i => line with { Metadata = Make.Meta(("note", new string('n', 60_000))) })] },
             _ => quote with { Metadata = Make.Meta(("big", new string('x', Limits.MaxDocumentBytes))) },
         };
 
         await ExpectKind.Validation(() => s.A.SaveCartQuoteAsync(bad));
 
         Assert.Null(await s.A.GetCartQuoteAsync(quote.Id));
+    }
+
+    [Fact]
+    public async Task Items_just_under_1_MiB_are_stored_whole()
+    {
+        await using var s = await OpenAsync();
+        var line = Make.Cart(s.Now).Items[0];
+        var quote = Make.Cart(s.Now) with { Items = [.. Enumerable.Range(0, 16).Select(i => line with { Metadata = Make.Meta(("note", new string('n', 60_000))) })] };
+
+        await s.A.SaveCartQuoteAsync(quote);
+
+        var read = (await s.A.GetCartQuoteAsync(quote.Id))!;
+        Assert.Equal(16, read.Items.Count);
+        Assert.All(read.Items, item => Assert.Equal(60_000, item.Metadata["note"].Length));
     }
 
     [Fact]

@@ -90,7 +90,7 @@ public abstract class FulfillmentConformance<TFixture>(TFixture fixture) : Confo
     }
 
     public static TheoryData<string> InvalidFulfillments => new() { "no-id", "long-id", "no-order", "zero-quantity", "item-without-product",
-        "huge-tracking", "undefined-status", "null-metadata-value" };
+        "huge-tracking", "undefined-status", "null-metadata-value", "items-over-1MiB" };
 
     [Theory]
     [MemberData(nameof(InvalidFulfillments))]
@@ -108,6 +108,7 @@ public abstract class FulfillmentConformance<TFixture>(TFixture fixture) : Confo
             "item-without-product" => good with { Items = [good.Items[0] with { ProductId = "" }] },
             "huge-tracking" => good with { TrackingNumber = new string('t', Limits.MaxTextLength + 1) },
             "undefined-status" => good with { Status = (FulfillmentStatus)42 },
+            "items-over-1MiB" => good with { Items = [.. Enumerable.Range(0, 4_000).Select(i => good.Items[0] with { ProductId = i + new string('p', 250) })] },
             _ => good with { Metadata = new Dictionary<string, string> { ["k"] = null! } },
         };
 

@@ -146,7 +146,7 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
     }
 
     public static TheoryData<string> InvalidOrders => new() { "no-id", "long-id", "no-source", "no-purchase", "no-resource", "no-asset",
-        "negative-amount", "zero-quantity", "item-without-product", "huge-customer", "undefined-status" };
+        "negative-amount", "zero-quantity", "item-without-product", "huge-customer", "undefined-status", "items-over-1MiB" };
 
     [Theory]
     [MemberData(nameof(InvalidOrders))]
@@ -166,6 +166,8 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
             "zero-quantity" => good with { Items = [good.Items[0] with { Quantity = 0 }] },
             "item-without-product" => good with { Items = [good.Items[0] with { ProductId = "" }] },
             "huge-customer" => good with { Customer = new string('c', Limits.MaxTextLength + 1) },
+            // Every item's own metadata is well under the limit; together they are over it.
+            "items-over-1MiB" => good with { Items = [.. Enumerable.Range(0, 20).Select(i => good.Items[0] with { Metadata = Make.Meta(("note", new string('n', 60_000))) })] },
             _ => good with { Status = (OrderStatus)42 },
         };
 
