@@ -162,9 +162,8 @@ internal static partial class Check
 
     private static void MapEntries(IReadOnlyDictionary<string, string> map, string field, int? item, Dictionary<string, string>? copy)
     {
-        // An upper bound of the JSON's UTF-8 size: each UTF-16 unit is at most 6 bytes ("\uXXXX"), each entry adds
-        // quotes, colon and comma. Only a map that might exceed the limit is serialised to measure it exactly (a batch
-        // of 10,000 payments would otherwise serialise every map once just to measure it).
+        // An upper bound of the JSON's UTF-8 size (JsonSizeBound). Only a map that might exceed the limit is serialised
+        // to measure it exactly (a batch of 10,000 payments would otherwise serialise every map once just to measure it).
         long bound = 2;
         if (map is Dictionary<string, string> dictionary)
         {
@@ -185,7 +184,7 @@ internal static partial class Check
         WellFormed(key, field, item);
         WellFormed(value, field, item);
         if (copy is not null) copy[key] = value;
-        return 6 + 6L * (key.Length + value.Length);
+        return JsonSizeBound.MapEntry(key, value);
     }
 
     /// <summary>A page: 0 ≤ limit ≤ 1000, offset ≥ 0.</summary>

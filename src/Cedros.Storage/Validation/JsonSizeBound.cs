@@ -20,13 +20,16 @@ internal static class JsonSizeBound
     public static long FulfillmentItem(FulfillmentItem line) =>
         2 + 3 * Property + Text(line.ProductId) + Text(line.VariantId);
 
+    /// <summary>One map entry: both texts, their quotes, the colon and a comma.</summary>
+    public static long MapEntry(string key, string value) => 6 + Text(key) + Text(value);
+
     private static long Text(string? value) => 6L * (value?.Length ?? 0);
 
     private static long Map(IReadOnlyDictionary<string, string> map)
     {
         if (map.Count == 0) return 2;
         long bound = 2;
-        foreach (var (key, value) in map) bound += 6 + Text(key) + Text(value);
+        foreach (var (key, value) in map) bound += MapEntry(key, value);
         return bound;
     }
 }
