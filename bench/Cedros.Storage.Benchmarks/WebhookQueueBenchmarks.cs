@@ -71,11 +71,12 @@ public class WebhookQueueBenchmarks : BackendBenchmark
             {
                 await using var ack = PgCommand("""
                     UPDATE webhook_queue SET status = 'success', completed_at = @now, locked_until = NULL, claim_token = NULL
-                     WHERE id = @id AND status = 'processing' AND claim_token = @token
+                     WHERE id = @id AND status = @held AND claim_token = @token
                     """);
                 ack.Parameters.AddWithValue("now", Raw.Now().UtcDateTime);
                 ack.Parameters.AddWithValue("id", id);
                 ack.Parameters.AddWithValue("token", token);
+                ack.Parameters.AddWithValue("held", "processing"); // bound, as the storage binds it: a literal lets the plan scan the lease index
                 await ack.ExecuteNonQueryAsync();
             }
         }

@@ -147,10 +147,11 @@ public static class DrainRunner
         await using var ack = new NpgsqlCommand($"""
             UPDATE {table} w SET status = 'success', completed_at = now(), locked_until = NULL, claim_token = NULL
               FROM unnest($1::text[], $2::text[]) AS h(id, token)
-             WHERE w.id = h.id AND w.status = 'processing' AND w.claim_token = h.token
+             WHERE w.id = h.id AND w.status = $3 AND w.claim_token = h.token
             """, connection);
         ack.Parameters.Add(new() { Value = ids });
         ack.Parameters.Add(new() { Value = claimed.Select(w => w.ClaimToken!).ToArray() });
+        ack.Parameters.Add(new() { Value = "processing" }); // bound, as the storage binds it: a literal lets the plan scan the lease index
         await ack.ExecuteNonQueryAsync();
         return ids;
     }

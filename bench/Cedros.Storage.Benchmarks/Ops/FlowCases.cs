@@ -165,6 +165,18 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
 
     public override Task SetupAsync() => RefillAsync();
 
+    /// <summary>
+    /// On PostgreSQL every claim leaves a dead entry at the front of the ready index (the row's pending version), which
+    /// every later claim walks over until a vacuum removes it: ~460 index pages read per claim after a minute at 1,500
+    /// claims/s (EXPLAIN, 27 Nov). Both sides drain one backlog, so a side inherits the other's dead entries, and
+    /// autovacuum (once a minute) empties them in the middle of one side's block or the other's. Each block starts from a
+    /// vacuumed queue instead. SQLite and memory delete index entries in place.
+    /// </summary>
+    public override async Task BeforeBlockAsync()
+    {
+        if (Pg) await Backend.PgExecuteAsync($"VACUUM {Table}", _ => { });
+    }
+
     public override async Task StorageAsync(int worker, long i)
     {
         var claimed = await Store.DequeueWebhooksAsync(1);
@@ -209,11 +221,12 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
             await using var ackConnection = await Backend.Pg!.OpenConnectionAsync();
             await using var ack = new NpgsqlCommand($"""
                 UPDATE {Table} SET status = 'success', completed_at = $3, locked_until = NULL, claim_token = NULL
-                 WHERE id = $1 AND status = 'processing' AND claim_token = $2
+                 WHERE id = $1 AND status = $4 AND claim_token = $2
                 """, ackConnection);
             ack.Parameters.Add(new() { Value = id });
             ack.Parameters.Add(new() { Value = token });
             ack.Parameters.Add(new() { Value = now });
+            ack.Parameters.Add(new() { Value = "processing" }); // bound, as the storage binds it: a literal lets the plan scan the lease index
             Expect(await ack.ExecuteNonQueryAsync() == 1, "raw ack lost");
             return;
         }

@@ -23,6 +23,10 @@ public abstract class OpsCase(OpsBackend backend)
 
     public virtual Task SetupAsync() => Task.CompletedTask;
 
+    /// <summary>Runs before each timed block of either side, outside its time: puts the state both sides start from
+    /// back to the same place when the case's own writes would otherwise make it drift.</summary>
+    public virtual Task BeforeBlockAsync() => Task.CompletedTask;
+
     public abstract Task StorageAsync(int worker, long i);
 
     public abstract Task RawAsync(int worker, long i);

@@ -59,24 +59,29 @@ public static class OpsRunner
         for (var r = 0; r < settings.Rounds; r++)
         {
             var storageFirst = r % 2 == 0 || !opsCase.HasRaw;
-            double s = 0, w = 0, sCpu = 0, wCpu = 0;
+            double s = 0, w = 0, sCpu = 0, wCpu = 0, sServer = double.NaN, wServer = double.NaN;
             for (var half = 0; half < 2; half++)
             {
                 var doStorage = half == 0 ? storageFirst : !storageFirst;
+                if (doStorage || opsCase.HasRaw) await opsCase.BeforeBlockAsync();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+                var server = settings.Verbose ? ServerCpu.Now() : null;
                 var before = storage.Operations + raw.Operations;
                 if (doStorage) s = await BlockAsync(opsCase.StorageAsync, callers, settings.Block, storage);
                 else if (opsCase.HasRaw) w = await BlockAsync(opsCase.RawAsync, callers, settings.Block, raw);
-                var perOp = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / Math.Max(1, storage.Operations + raw.Operations - before);
-                if (doStorage) sCpu = perOp;
-                else wCpu = perOp;
+                var calls = Math.Max(1, storage.Operations + raw.Operations - before);
+                var perOp = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / calls;
+                var serverPerOp = server is null ? double.NaN : ((ServerCpu.Now() ?? server.Value) - server.Value).TotalMicroseconds / calls;
+                if (doStorage) (sCpu, sServer) = (perOp, serverPerOp);
+                else (wCpu, wServer) = (perOp, serverPerOp);
             }
             if (opsCase.HasRaw) ratios.Add(s / w);
             if (settings.Verbose)
                 Console.Error.WriteLine(opsCase.HasRaw
-                    ? string.Create(CultureInfo.InvariantCulture, $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call), raw {w:N0}/s ({wCpu:F1} µs), {s / w:F2}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call{Server(sServer)}), raw {w:N0}/s ({wCpu:F1} µs{Server(wServer)}), {s / w:F2}")
                     : string.Create(CultureInfo.InvariantCulture, $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call)"));
         }
+        static string Server(double perOp) => double.IsNaN(perOp) ? "" : string.Create(CultureInfo.InvariantCulture, $", server {perOp:F1} µs");
         string Lat(Side side) => side.Latencies.Count == 0 ? "–"
             : string.Create(CultureInfo.InvariantCulture, $"{AbStats.Percentile(side.Latencies, 0.50):F0} / {AbStats.Percentile(side.Latencies, 0.99):F0}");
         return string.Create(CultureInfo.InvariantCulture,
