@@ -65,7 +65,7 @@ public static class OpsRunner
                 var doStorage = half == 0 ? storageFirst : !storageFirst;
                 if (doStorage || opsCase.HasRaw) await opsCase.BeforeBlockAsync();
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-                var server = settings.Verbose ? ServerCpu.Now() : null;
+                var server = settings.Verbose && backend == OpsBackendKind.Postgres ? ServerCpu.Now() : null;
                 var before = storage.Operations + raw.Operations;
                 if (doStorage) s = await BlockAsync(opsCase.StorageAsync, callers, settings.Block, storage);
                 else if (opsCase.HasRaw) w = await BlockAsync(opsCase.RawAsync, callers, settings.Block, raw);

@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Cedros.Storage.Benchmarks.Ops;
 
 /// <summary>
-/// CPU time used so far by a PostgreSQL server running on this machine (Linux): every live <c>postgres</c> process plus
-/// what the postmaster has collected from backends that ended. The verbose <c>ops</c> output divides it by the calls of
+/// CPU time used so far by the PostgreSQL servers running on this machine (Linux): every live <c>postgres</c> process
+/// plus what each postmaster has collected from backends that ended. Any other server here (a failover formation left
+/// running) is counted too: stop it before measuring. The verbose <c>ops</c> output divides it by the calls of
 /// a block, so a gap between the two sides can be told apart: client work, or server work. Null when no server runs here.
 /// </summary>
 internal static class ServerCpu
