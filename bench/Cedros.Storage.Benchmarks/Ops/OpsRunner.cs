@@ -10,7 +10,7 @@ namespace Cedros.Storage.Benchmarks.Ops;
 /// moment falls on both sides alike. Per case and caller count it reports operations per second of each side (summed
 /// over all blocks), the median of the per-round ratios, and p50/p99 latency.
 /// Run: <c>dotnet Cedros.Storage.Benchmarks.dll ops [--quick] [--rounds N] [--block-ms N] [--warm-ms N] [--verbose] [--callers 1,4,16]
-/// [--backends Postgres,SqliteNormal,SqliteFull,Memory] [--cases "record payment,get cart",...]</c>.
+/// [--backends Postgres,SqliteNormal,SqliteFull,Memory] [--cases "record payment,get cart",...] [--census]</c>.
 /// </summary>
 public static class OpsRunner
 {
@@ -60,6 +60,7 @@ public static class OpsRunner
         {
             var storageFirst = r % 2 == 0 || !opsCase.HasRaw;
             double s = 0, w = 0, sCpu = 0, wCpu = 0, sServer = double.NaN, wServer = double.NaN;
+            string sGc = "", wGc = "";
             for (var half = 0; half < 2; half++)
             {
                 var doStorage = half == 0 ? storageFirst : !storageFirst;
@@ -67,20 +68,29 @@ public static class OpsRunner
                 var cpu = Process.GetCurrentProcess().TotalProcessorTime;
                 var server = settings.Verbose && backend == OpsBackendKind.Postgres ? ServerCpu.Now() : null;
                 var before = storage.Operations + raw.Operations;
+                var gc = GcCounts.Now();
                 if (doStorage) s = await BlockAsync(opsCase.StorageAsync, callers, settings.Block, storage);
                 else if (opsCase.HasRaw) w = await BlockAsync(opsCase.RawAsync, callers, settings.Block, raw);
                 var calls = Math.Max(1, storage.Operations + raw.Operations - before);
                 var perOp = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / calls;
                 var serverPerOp = server is null ? double.NaN : ((ServerCpu.Now() ?? server.Value) - server.Value).TotalMicroseconds / calls;
-                if (doStorage) (sCpu, sServer) = (perOp, serverPerOp);
-                else (wCpu, wServer) = (perOp, serverPerOp);
+                var gcs = GcCounts.Now().Since(gc, calls);
+                if (doStorage) (sCpu, sServer, sGc) = (perOp, serverPerOp, gcs);
+                else (wCpu, wServer, wGc) = (perOp, serverPerOp, gcs);
             }
             if (opsCase.HasRaw) ratios.Add(s / w);
             if (settings.Verbose)
                 Console.Error.WriteLine(opsCase.HasRaw
-                    ? string.Create(CultureInfo.InvariantCulture, $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call{Server(sServer)}), raw {w:N0}/s ({wCpu:F1} µs{Server(wServer)}), {s / w:F2}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"  round {r} (to {DateTime.UtcNow:HH:mm:ss.f}): storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call{Server(sServer)}{sGc}), raw {w:N0}/s ({wCpu:F1} µs{Server(wServer)}{wGc}), {s / w:F2}")
                     : string.Create(CultureInfo.InvariantCulture, $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call)"));
         }
+        if (settings.Census)
+        {
+            using var census = new AllocationCensus();
+            Console.Error.Write(await census.MeasureAsync("storage", async () => Calls(await BlockAsync(opsCase.StorageAsync, callers, settings.Block, null))));
+            if (opsCase.HasRaw) Console.Error.Write(await census.MeasureAsync("raw", async () => Calls(await BlockAsync(opsCase.RawAsync, callers, settings.Block, null))));
+        }
+        long Calls(double rate) => (long)(rate * settings.Block.TotalSeconds);
         static string Server(double perOp) => double.IsNaN(perOp) ? "" : string.Create(CultureInfo.InvariantCulture, $", server {perOp:F1} µs");
         string Lat(Side side) => side.Latencies.Count == 0 ? "–"
             : string.Create(CultureInfo.InvariantCulture, $"{AbStats.Percentile(side.Latencies, 0.50):F0} / {AbStats.Percentile(side.Latencies, 0.99):F0}");

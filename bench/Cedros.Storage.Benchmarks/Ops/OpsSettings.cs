@@ -4,7 +4,7 @@ namespace Cedros.Storage.Benchmarks.Ops;
 
 /// <summary>The <c>ops</c> runner's command line. <c>--quick</c> (CI: proves the harness works, no thresholds) runs
 /// one short round at 1 and 4 callers.</summary>
-internal sealed record OpsSettings(int Rounds, TimeSpan Block, TimeSpan Warm, int[] Callers, OpsBackendKind[] Backends, HashSet<string> Cases, string Artifacts, bool Verbose)
+internal sealed record OpsSettings(int Rounds, TimeSpan Block, TimeSpan Warm, int[] Callers, OpsBackendKind[] Backends, HashSet<string> Cases, string Artifacts, bool Verbose, bool Census = false)
 {
     public static OpsSettings Parse(string[] args)
     {
@@ -16,7 +16,7 @@ internal sealed record OpsSettings(int Rounds, TimeSpan Block, TimeSpan Warm, in
         var backends = (args.Option("--backends") ?? "Postgres,SqliteNormal,SqliteFull,Memory").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
         var cases = (args.Option("--cases") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
         var artifacts = args.Option("--artifacts") ?? Path.Combine(Environment.CurrentDirectory, "BenchmarkDotNet.Artifacts", "results");
-        return new OpsSettings(rounds, block, warm, callers, backends, cases, artifacts, args.Contains("--verbose"));
+        return new OpsSettings(rounds, block, warm, callers, backends, cases, artifacts, args.Contains("--verbose"), args.Contains("--census"));
     }
 
     public static string LoadAverage()
