@@ -18,7 +18,9 @@ internal sealed partial class PostgresStore : IInventoryDriver
     public async Task<ReservationOutcome> InsertReservationsAsync(IReadOnlyList<InventoryReservation> reservations,
         IReadOnlyList<StockDemand> demands, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        (string, object?)[] rows =
+        var one = reservations.Count == 1 && demands.Count == 1;
+        // The single reservation (a checkout's call) binds its values directly: no column arrays.
+        (string, object?)[] rows = one ? [] :
         [
             ("t", TenantId), ("now", now),
             ("ids", reservations.Select(r => r.Id).ToArray()),
@@ -33,9 +35,9 @@ internal sealed partial class PostgresStore : IInventoryDriver
         {
             return await RunAsync(async c =>
             {
+                if (one) return await ReserveOneAsync(c, reservations[0], demands[0], now).ConfigureAwait(false);
                 if (demands.Count == 0)
                     return Inserted(reservations, await c.ListAsync(InsertReservations, r => r.GetString(0), rows).ConfigureAwait(false));
-                if (reservations.Count == 1 && demands.Count == 1) return await ReserveOneAsync(c, reservations[0], demands[0], now).ConfigureAwait(false);
                 var order = Enumerable.Range(0, demands.Count).OrderBy(i => LockKey(demands[i].Key)).ToArray();
                 (string, object?)[] stock =
                 [
@@ -77,14 +79,16 @@ internal sealed partial class PostgresStore : IInventoryDriver
     /// </summary>
     private async Task<ReservationOutcome> ReserveOneAsync(PgConn c, InventoryReservation r, StockDemand d, DateTimeOffset now)
     {
-        // A typed parameter belongs to one command: each command gets its own.
+        // A typed parameter (the text nulls) belongs to one command: the lock binds only @key, so it shares the insert's
+        // arguments; the sum after a refusal gets its own.
         (string, object?)[] Args() =>
         [
             ("key", LockKey(d.Key)), ("t", TenantId), ("now", now), ("id", r.Id), ("product", r.ProductId),
             ("variant", PgCodec.TextParam(r.VariantId)), ("quantity", r.Quantity), ("expires", r.ExpiresAt),
             ("cart", PgCodec.TextParam(r.CartId)), ("created", r.CreatedAt), ("wanted", d.Quantity), ("available", (long)d.Available),
         ];
-        await using (var batch = c.Batch(c.BatchCommand("SELECT pg_advisory_xact_lock(@key)", Args()), c.BatchCommand(InsertOneWithinStock(r.VariantId), Args())))
+        var args = Args();
+        await using (var batch = c.Batch(c.BatchCommand("SELECT pg_advisory_xact_lock(@key)", args), c.BatchCommand(InsertOneWithinStock(r.VariantId), args)))
         await using (var reader = await batch.ExecuteReaderAsync(c.Ct).ConfigureAwait(false))
         {
             await reader.NextResultAsync(c.Ct).ConfigureAwait(false);
@@ -198,6 +202,10 @@ internal sealed partial class PostgresStore : IInventoryDriver
     private long LockKey(StockKey key)
     {
         var text = $"{Context.Tables.InventoryReservations}\u001f{TenantId}\u001f{key.ProductId}\u001f{key.VariantId ?? "\u001e"}";
-        return BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes(text)), 0);
+        var length = Encoding.UTF8.GetMaxByteCount(text.Length);
+        var utf8 = length <= 1024 ? stackalloc byte[1024] : new byte[length];
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8[..Encoding.UTF8.GetBytes(text, utf8)], hash);
+        return BitConverter.ToInt64(hash);
     }
 }

@@ -24,9 +24,16 @@ internal sealed partial class TenantStore
             if (limit == 0) return [];
             var now = Now;
             var claimed = await Driver.ClaimDueWebhooksAsync(limit, now, LeaseEnd(now), ct).ConfigureAwait(false);
-            Refusals.Claims(claimed.Count);
-            Refusals.Takeovers(claimed.Count(c => c.TakenOver));
-            return claimed.Select(c => c.Webhook).ToArray();
+            var webhooks = new PendingWebhook[claimed.Count];
+            var takenOver = 0;
+            for (var i = 0; i < webhooks.Length; i++)
+            {
+                webhooks[i] = claimed[i].Webhook;
+                if (claimed[i].TakenOver) takenOver++;
+            }
+            Refusals.Claims(webhooks.Length);
+            Refusals.Takeovers(takenOver);
+            return webhooks;
         }, cancellationToken);
 
     public Task<PendingWebhook> MarkWebhookProcessingAsync(string webhookId, CancellationToken cancellationToken = default) =>
