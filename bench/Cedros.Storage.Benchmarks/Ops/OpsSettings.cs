@@ -3,14 +3,17 @@ using System.Globalization;
 namespace Cedros.Storage.Benchmarks.Ops;
 
 /// <summary>The <c>ops</c> runner's command line. <c>--quick</c> (CI: proves the harness works, no thresholds) runs
-/// one short round at 1 and 4 callers.</summary>
+/// one short round at 1 and 4 callers. By default 18 rounds of 500 ms blocks a side (9 s a side per cell): on this
+/// 2-core machine a round's ratio scatters as much with 500 ms blocks as with 1,500 ms ones (standard deviation
+/// 0.08–0.09 at 4 and 16 callers on PostgreSQL, 27 Nov), so the noise is slow drift rather than per-block jitter, and
+/// three times the alternations in the same time make the median about 1.7 times steadier than 6 rounds of 1,500 ms.</summary>
 internal sealed record OpsSettings(int Rounds, TimeSpan Block, TimeSpan Warm, int[] Callers, OpsBackendKind[] Backends, HashSet<string> Cases, string Artifacts, bool Verbose, bool Census = false)
 {
     public static OpsSettings Parse(string[] args)
     {
         var quick = args.Contains("--quick");
-        var rounds = int.Parse(args.Option("--rounds") ?? (quick ? "1" : "6"), CultureInfo.InvariantCulture);
-        var block = TimeSpan.FromMilliseconds(int.Parse(args.Option("--block-ms") ?? (quick ? "100" : "1500"), CultureInfo.InvariantCulture));
+        var rounds = int.Parse(args.Option("--rounds") ?? (quick ? "1" : "18"), CultureInfo.InvariantCulture);
+        var block = TimeSpan.FromMilliseconds(int.Parse(args.Option("--block-ms") ?? (quick ? "100" : "500"), CultureInfo.InvariantCulture));
         var warm = TimeSpan.FromMilliseconds(int.Parse(args.Option("--warm-ms") ?? (quick ? "100" : "5000"), CultureInfo.InvariantCulture));
         var callers = (args.Option("--callers") ?? (quick ? "1,4" : "1,4,16")).Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToArray();
         var backends = (args.Option("--backends") ?? "Postgres,SqliteNormal,SqliteFull,Memory").Split(',').Select(Enum.Parse<OpsBackendKind>).ToArray();
