@@ -87,10 +87,15 @@ public static class OpsRunner
         if (settings.Census)
         {
             using var census = new AllocationCensus();
-            Console.Error.Write(await census.MeasureAsync("storage", async () => Calls(await BlockAsync(opsCase.StorageAsync, callers, settings.Block, null))));
-            if (opsCase.HasRaw) Console.Error.Write(await census.MeasureAsync("raw", async () => Calls(await BlockAsync(opsCase.RawAsync, callers, settings.Block, null))));
+            Console.Error.Write(await census.MeasureAsync("storage", () => CallsAsync(opsCase.StorageAsync)));
+            if (opsCase.HasRaw) Console.Error.Write(await census.MeasureAsync("raw", () => CallsAsync(opsCase.RawAsync)));
         }
-        long Calls(double rate) => (long)(rate * settings.Block.TotalSeconds);
+        async Task<long> CallsAsync(Func<int, long, Task> call)
+        {
+            var counted = new Side();
+            await BlockAsync(call, callers, settings.Block, counted);
+            return counted.Operations;
+        }
         static string Server(double perOp) => double.IsNaN(perOp) ? "" : string.Create(CultureInfo.InvariantCulture, $", server {perOp:F1} µs");
         string Lat(Side side) => side.Latencies.Count == 0 ? "–"
             : string.Create(CultureInfo.InvariantCulture, $"{AbStats.Percentile(side.Latencies, 0.50):F0} / {AbStats.Percentile(side.Latencies, 0.99):F0}");
