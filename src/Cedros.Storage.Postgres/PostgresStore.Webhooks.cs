@@ -71,7 +71,6 @@ internal sealed partial class PostgresStore : IWebhookDriver
                 await ReleaseClaimsAsync(c, before).ConfigureAwait(false);
                 ExceptionDispatchInfo.Throw(unreadable);
             }
-            if (claimed.Count > 1) claimed.Sort(ClaimOrder);
             return claimed;
         }, cancellationToken);
 
@@ -124,10 +123,6 @@ internal sealed partial class PostgresStore : IWebhookDriver
     /// acknowledgement reads its row by the primary key (<c>PostgresWebhookAckPlanTests</c>).
     /// </summary>
     private static readonly (string, object?) Held = ("held", "processing");
-
-    /// <summary>The order of a claim's rows: due time, then id.</summary>
-    private static readonly Comparison<ClaimedWebhook> ClaimOrder = (a, b) =>
-        Nullable.Compare(a.Webhook.NextAttemptAt, b.Webhook.NextAttemptAt) is var byTime and not 0 ? byTime : string.CompareOrdinal(a.Webhook.Id, b.Webhook.Id);
 
     /// <summary>A claimed row's claim columns before the claim, and the token the claim gave it.</summary>
     private sealed record ClaimBefore(string Id, string Token, string Status, int? Attempts, DateTime? LastAttemptAt, DateTime? LockedUntil,

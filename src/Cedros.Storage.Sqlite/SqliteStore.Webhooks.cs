@@ -91,8 +91,7 @@ internal sealed partial class SqliteStore : IWebhookDriver
                     Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@id", due[0].Id))
                 : s.List(Sql($"{ClaimRows} WHERE id IN (SELECT value FROM json_each(@ids)) RETURNING {WebhookColumns}"),
                     Codec.Rows.Webhook, ("@now", now), ("@until", leaseUntil), ("@ids", Json(due.Select(d => d.Id).ToArray())));
-            return claimed.OrderBy(w => w.NextAttemptAt).ThenBy(w => w.Id, StringComparer.Ordinal)
-                .Select(w => new ClaimedWebhook(w, takenOver.Contains(w.Id))).ToArray();
+            return claimed.Select(w => new ClaimedWebhook(w, takenOver.Contains(w.Id))).ToArray();
         }, cancellationToken);
 
     public Task<WebhookChange> ClaimWebhookAsync(string webhookId, DateTimeOffset now, DateTimeOffset leaseUntil, CancellationToken cancellationToken) =>

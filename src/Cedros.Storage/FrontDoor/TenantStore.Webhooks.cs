@@ -31,10 +31,16 @@ internal sealed partial class TenantStore
                 webhooks[i] = claimed[i].Webhook;
                 if (claimed[i].TakenOver) takenOver++;
             }
+            if (webhooks.Length > 1) Array.Sort(webhooks, ClaimOrder);
             Refusals.Claims(webhooks.Length);
             Refusals.Takeovers(takenOver);
             return webhooks;
         }, cancellationToken);
+
+    /// <summary>The order a claim returns its webhooks in: due time, then id as the databases order text (UTF-8 bytes),
+    /// the same on every backend whatever order its statement returned them in.</summary>
+    private static readonly Comparison<PendingWebhook> ClaimOrder = (a, b) =>
+        Nullable.Compare(a.NextAttemptAt, b.NextAttemptAt) is var byTime and not 0 ? byTime : Utf8Order.Instance.Compare(a.Id, b.Id);
 
     public Task<PendingWebhook> MarkWebhookProcessingAsync(string webhookId, CancellationToken cancellationToken = default) =>
         Call("MarkWebhookProcessing", "webhook_queue", async ct =>

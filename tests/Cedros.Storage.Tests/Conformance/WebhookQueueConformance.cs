@@ -267,6 +267,19 @@ public abstract class WebhookQueueConformance<TFixture>(TFixture fixture) : Conf
     }
 
     [Fact]
+    public async Task Dequeue_orders_ids_as_the_databases_order_text()
+    {
+        // U+E000 sorts before U+1F600 by UTF-8 bytes (SQLite BINARY, PostgreSQL "C"); UTF-16 code units put the
+        // surrogate pair first. A claim returns the same order on every backend.
+        await using var s = await OpenAsync();
+        const string Emoji = "wh-\U0001F600", Private = "wh-\uE000";
+        await s.A.EnqueueWebhookAsync(Make.Webhook(Emoji) with { NextAttemptAt = s.Now.AddSeconds(-1) });
+        await s.A.EnqueueWebhookAsync(Make.Webhook(Private) with { NextAttemptAt = s.Now.AddSeconds(-1) });
+        var claimed = await s.A.DequeueWebhooksAsync(10);
+        Assert.Equal(new[] { Private, Emoji }, claimed.Select(w => w.Id));
+    }
+
+    [Fact]
     public async Task Dequeue_claims_at_most_limit_webhooks()
     {
         await using var s = await OpenAsync();

@@ -15,7 +15,8 @@ internal interface IWebhookDriver
     /// and due at <paramref name="now"/>, or processing with a lease ended at <paramref name="now"/>, in
     /// (next_attempt_at, id) order: status processing, attempts + 1, last_attempt_at = now, locked_until =
     /// <paramref name="leaseUntil"/>, a fresh claim token. Concurrent claimers never claim the same row. Returns the
-    /// claimed rows in that order, each with whether it was taken over from a lapsed lease (it was processing).
+    /// claimed rows in any order (the front door sorts them), each with whether it was taken over from a lapsed lease
+    /// (it was processing).
     /// </summary>
     Task<IReadOnlyList<ClaimedWebhook>> ClaimDueWebhooksAsync(int limit, DateTimeOffset now, DateTimeOffset leaseUntil,
         CancellationToken cancellationToken);
