@@ -7,7 +7,9 @@ namespace Cedros.Storage.Benchmarks.Ops;
 /// <summary>
 /// <c>ReserveInventoryAsync(reservation, stock)</c> of 1 unit against a stock that is never reached, rotating over 100
 /// products, vs the guarded insert by hand: PostgreSQL takes the product's advisory lock in a transaction and inserts
-/// only while reserved + 1 ≤ stock; SQLite runs that conditional insert alone (one statement is atomic under its single writer).
+/// only while reserved + quantity ≤ stock; SQLite runs that conditional insert alone (one statement is atomic under its
+/// single writer). The insert binds every field a caller sets (quantity, cart, creation time), as the storage's does
+/// and as an insert written by hand for this API would; the variant, null here, is a literal on both sides' text.
 /// </summary>
 public sealed class ReserveStockCase(OpsBackend backend) : OpsCase(backend)
 {
@@ -28,12 +30,13 @@ public sealed class ReserveStockCase(OpsBackend backend) : OpsCase(backend)
     {
         var id = Key("r", i);
         var now = Raw.Now();
+        const int Quantity = 1;
         // The instant as a sub-select, as the storage writes it: with statistics older than the reservations (the
         // runner empties the table) a plain parameter let PostgreSQL sum every product's reservations through the
         // expiry index, and this baseline ran at a tenth of the storage's rate (docs/decisions.md).
         const string Guarded = """
              WHERE (SELECT coalesce(sum(quantity), 0) FROM {0}
-                     WHERE tenant_id = {1} AND product_id = {2} AND variant_id IS NULL AND status = 'active' AND expires_at > (SELECT {3})) + 1 <= {4}
+                     WHERE tenant_id = {1} AND product_id = {2} AND variant_id IS NULL AND status = 'active' AND expires_at > (SELECT {3})) + {4} <= {5}
             """;
         if (Pg)
         {
@@ -44,9 +47,9 @@ public sealed class ReserveStockCase(OpsBackend backend) : OpsCase(backend)
             lockProduct.Parameters.Add(new() { Value = $"{Table}\u001f{BenchEnv.Tenant}\u001f{Product(i)}" });
             var insert = new NpgsqlBatchCommand($"""
                 INSERT INTO {Table} (id, tenant_id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at)
-                SELECT $1, $2, $3, NULL, 1, $4, $1, 'active', $5
-                """ + string.Format(CultureInfo.InvariantCulture, Guarded, Table, "$2", "$3", "$5", "$6"));
-            foreach (var value in new object[] { id, BenchEnv.Tenant, Product(i), now.AddMinutes(15), now, (long)Stock })
+                SELECT $1, $2, $3, NULL, $4, $5, $6, 'active', $7
+                """ + string.Format(CultureInfo.InvariantCulture, Guarded, Table, "$2", "$3", "$8", "$4", "$9"));
+            foreach (var value in new object[] { id, BenchEnv.Tenant, Product(i), Quantity, now.AddMinutes(15), id, now, now, (long)Stock })
                 insert.Parameters.Add(new() { Value = value });
             batch.BatchCommands.Add(lockProduct);
             batch.BatchCommands.Add(insert);
@@ -56,12 +59,12 @@ public sealed class ReserveStockCase(OpsBackend backend) : OpsCase(backend)
         }
         var command = Backend.Lite(worker, $"""
             INSERT INTO {Table} (tenant_id, id, product_id, variant_id, quantity, expires_at, cart_id, status, created_at)
-            SELECT @t, @id, @product, NULL, 1, @expires, @id, 'active', @now
-            """ + string.Format(CultureInfo.InvariantCulture, Guarded, Table, "@t", "@product", "@now", "@stock"),
-            "@t", "@id", "@product", "@expires", "@now", "@stock");
+            SELECT @t, @id, @product, NULL, @quantity, @expires, @cart, 'active', @created
+            """ + string.Format(CultureInfo.InvariantCulture, Guarded, Table, "@t", "@product", "@now", "@quantity", "@stock"),
+            "@t", "@id", "@product", "@quantity", "@expires", "@cart", "@created", "@now", "@stock");
         Expect(await Backend.LiteWriteAsync(() =>
         {
-            object[] values = [BenchEnv.Tenant, id, Product(i), Raw.Micros(now.AddMinutes(15)), Raw.Micros(now), (long)Stock];
+            object[] values = [BenchEnv.Tenant, id, Product(i), (long)Quantity, Raw.Micros(now.AddMinutes(15)), id, Raw.Micros(now), Raw.Micros(now), (long)Stock];
             for (var k = 0; k < values.Length; k++) command.Parameters[k].Value = values[k];
             return command.ExecuteNonQuery();
         }) == 1, "raw reservation not inserted");

@@ -81,7 +81,7 @@ public static class OpsRunner
             if (opsCase.HasRaw) ratios.Add(s / w);
             if (settings.Verbose)
                 Console.Error.WriteLine(opsCase.HasRaw
-                    ? string.Create(CultureInfo.InvariantCulture, $"  round {r} (to {DateTime.UtcNow:HH:mm:ss.f}): storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call{Server(sServer)}{sGc}), raw {w:N0}/s ({wCpu:F1} µs{Server(wServer)}{wGc}), {s / w:F2}")
+                    ? string.Create(CultureInfo.InvariantCulture, $"  round {r} (to {DateTime.UtcNow:HH:mm:ss.f}): storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call{Server(sServer)}{sGc}), raw {w:N0}/s ({wCpu:F1} µs{Server(wServer)}{wGc}), {s / w:F3}")
                     : string.Create(CultureInfo.InvariantCulture, $"  round {r}: storage {s:N0}/s ({sCpu:F1} µs CPU of this process per call)"));
         }
         if (settings.Census)
@@ -101,7 +101,7 @@ public static class OpsRunner
             : string.Create(CultureInfo.InvariantCulture, $"{AbStats.Percentile(side.Latencies, 0.50):F0} / {AbStats.Percentile(side.Latencies, 0.99):F0}");
         return string.Create(CultureInfo.InvariantCulture,
             $"| {opsCase.Name} | {backend} | {callers} | {storage.Rate:N0} | {(opsCase.HasRaw ? raw.Rate.ToString("N0", CultureInfo.InvariantCulture) : "–")} | " +
-            $"{(opsCase.HasRaw ? AbStats.Median(ratios).ToString("F2", CultureInfo.InvariantCulture) : "–")} | {Lat(storage)} | {Lat(raw)} |");
+            $"{(opsCase.HasRaw ? AbStats.Median(ratios).ToString("F3", CultureInfo.InvariantCulture) : "–")} | {Lat(storage)} | {Lat(raw)} |");
     }
 
     /// <summary>Runs <paramref name="callers"/> loops for <paramref name="length"/>; returns operations per second.</summary>

@@ -66,7 +66,8 @@ public sealed class GetCartCase(OpsBackend backend) : OpsCase(backend)
     }
 }
 
-/// <summary><c>SaveCartQuoteAsync</c> of a new quote vs the upsert that leaves a paid quote alone, by hand.</summary>
+/// <summary><c>SaveCartQuoteAsync</c> of a new quote vs the upsert that leaves a paid quote alone, by hand. The upsert
+/// binds every field a caller may set, the paying wallet included (null here), as the storage's does.</summary>
 public sealed class SaveCartCase(OpsBackend backend) : OpsCase(backend)
 {
     private static readonly string Table = OpsBackend.Tables.CartQuotes;
@@ -91,7 +92,7 @@ public sealed class SaveCartCase(OpsBackend backend) : OpsCase(backend)
         {
             var rows = await Backend.PgExecuteAsync($"""
                 INSERT INTO {Table} (id, tenant_id, items, total_amount, total_asset, metadata, created_at, expires_at, wallet_paid_by)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, NULL)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
                 {string.Format(System.Globalization.CultureInfo.InvariantCulture, upsert, Table)}
                 """, p =>
             {
@@ -103,15 +104,16 @@ public sealed class SaveCartCase(OpsBackend backend) : OpsCase(backend)
                 p.Add(new() { Value = meta, NpgsqlDbType = NpgsqlDbType.Jsonb });
                 p.Add(new() { Value = quote.CreatedAt });
                 p.Add(new() { Value = quote.ExpiresAt });
+                p.Add(new() { Value = (object?)quote.WalletPaidBy ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             });
             Expect(rows == 1, "cart not saved");
             return;
         }
         var command = Backend.Lite(worker, $"""
             INSERT INTO {Table} (id, tenant_id, items, total_amount, total_asset, metadata, created_at, expires_at, wallet_paid_by)
-            VALUES (@id, @t, @items, @amount, @asset, @meta, @created, @expires, NULL)
+            VALUES (@id, @t, @items, @amount, @asset, @meta, @created, @expires, @paid)
             {string.Format(System.Globalization.CultureInfo.InvariantCulture, upsert, Table)}
-            """, "@id", "@t", "@items", "@amount", "@asset", "@meta", "@created", "@expires");
+            """, "@id", "@t", "@items", "@amount", "@asset", "@meta", "@created", "@expires", "@paid");
         var saved = await Backend.LiteWriteAsync(() =>
         {
             command.Parameters[0].Value = quote.Id;
@@ -122,6 +124,7 @@ public sealed class SaveCartCase(OpsBackend backend) : OpsCase(backend)
             command.Parameters[5].Value = meta;
             command.Parameters[6].Value = Raw.Micros(quote.CreatedAt);
             command.Parameters[7].Value = Raw.Micros(quote.ExpiresAt);
+            command.Parameters[8].Value = (object?)quote.WalletPaidBy ?? DBNull.Value;
             return command.ExecuteNonQuery();
         });
         Expect(saved == 1, "cart not saved");

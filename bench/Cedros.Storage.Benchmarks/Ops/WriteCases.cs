@@ -3,7 +3,10 @@ using NpgsqlTypes;
 
 namespace Cedros.Storage.Benchmarks.Ops;
 
-/// <summary><c>TryStoreOrderAsync</c> of a new order vs the insert by hand (items, shipping and metadata as JSON).</summary>
+/// <summary><c>TryStoreOrderAsync</c> of a new order vs the insert by hand (items, shipping and metadata as JSON). The
+/// insert binds every field a caller may set (user, shipping, metadata, the update times), as the storage's does and as
+/// an insert written by hand for this API would: a literal <c>NULL</c> or <c>'{}'</c> would store an order without its
+/// caller's values.</summary>
 public sealed class StoreOrderCase(OpsBackend backend) : OpsCase(backend)
 {
     private static readonly string Table = OpsBackend.Tables.Orders;
@@ -16,35 +19,49 @@ public sealed class StoreOrderCase(OpsBackend backend) : OpsCase(backend)
 
     public override async Task StorageAsync(int worker, long i) => Expect(await Store.TryStoreOrderAsync(Next("o", i)), "order not stored");
 
+    /// <summary>A map as JSON; an empty one as <c>{}</c> without the serializer, as the storage writes it.</summary>
+    private static string Json(IReadOnlyDictionary<string, string> map) => map.Count == 0 ? "{}" : StorageJson.Serialize(map);
+
     public override async Task RawAsync(int worker, long i)
     {
         var o = Next("ro", i);
         var items = StorageJson.Serialize(o.Items);
+        object shipping = o.Shipping is null ? DBNull.Value : Json(o.Shipping);
         if (Pg)
         {
             Expect(await Backend.PgExecuteAsync($"""
                 INSERT INTO {Table} ({Columns})
-                VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9, $10, $11, NULL, $12, $13, NULL, NULL)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
                 ON CONFLICT DO NOTHING
                 """, p =>
             {
                 p.Add(new() { Value = o.Id }); p.Add(new() { Value = BenchEnv.Tenant }); p.Add(new() { Value = o.Source });
-                p.Add(new() { Value = o.PurchaseId }); p.Add(new() { Value = o.ResourceId }); p.Add(new() { Value = o.Customer! });
-                p.Add(new() { Value = "paid" }); p.Add(new() { Value = items, NpgsqlDbType = NpgsqlDbType.Jsonb });
+                p.Add(new() { Value = o.PurchaseId }); p.Add(new() { Value = o.ResourceId });
+                p.Add(new() { Value = (object?)o.UserId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+                p.Add(new() { Value = o.Customer! }); p.Add(new() { Value = "paid" });
+                p.Add(new() { Value = items, NpgsqlDbType = NpgsqlDbType.Jsonb });
                 p.Add(new() { Value = o.Amount }); p.Add(new() { Value = o.AmountAsset }); p.Add(new() { Value = o.CustomerEmail! });
-                p.Add(new() { Value = "{}", NpgsqlDbType = NpgsqlDbType.Jsonb }); p.Add(new() { Value = o.CreatedAt });
+                p.Add(new() { Value = shipping, NpgsqlDbType = NpgsqlDbType.Jsonb });
+                p.Add(new() { Value = Json(o.Metadata), NpgsqlDbType = NpgsqlDbType.Jsonb });
+                p.Add(new() { Value = o.CreatedAt });
+                p.Add(new() { Value = (object?)o.UpdatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+                p.Add(new() { Value = (object?)o.StatusUpdatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             }) == 1, "order not stored");
             return;
         }
         var command = Backend.Lite(worker, $"""
             INSERT INTO {Table} ({Columns})
-            VALUES (@id, @t, @source, @purchase, @resource, NULL, @customer, @status, @items, @amount, @asset, @email, NULL, '{"{}"}', @created, NULL, NULL)
+            VALUES (@id, @t, @source, @purchase, @resource, @user, @customer, @status, @items, @amount, @asset, @email, @shipping, @metadata,
+                    @created, @updated, @status_updated)
             ON CONFLICT DO NOTHING
-            """, "@id", "@t", "@source", "@purchase", "@resource", "@customer", "@status", "@items", "@amount", "@asset", "@email", "@created");
+            """, "@id", "@t", "@source", "@purchase", "@resource", "@user", "@customer", "@status", "@items", "@amount", "@asset", "@email",
+            "@shipping", "@metadata", "@created", "@updated", "@status_updated");
         Expect(await Backend.LiteWriteAsync(() =>
         {
-            object[] values = [o.Id, BenchEnv.Tenant, o.Source, o.PurchaseId, o.ResourceId, o.Customer!, "paid", items, o.Amount, o.AmountAsset,
-                o.CustomerEmail!, Raw.Micros(o.CreatedAt)];
+            object[] values = [o.Id, BenchEnv.Tenant, o.Source, o.PurchaseId, o.ResourceId, (object?)o.UserId ?? DBNull.Value, o.Customer!, "paid",
+                items, o.Amount, o.AmountAsset, o.CustomerEmail!, shipping, Json(o.Metadata), Raw.Micros(o.CreatedAt),
+                o.UpdatedAt is { } updated ? (object)Raw.Micros(updated) : DBNull.Value,
+                o.StatusUpdatedAt is { } statusUpdated ? (object)Raw.Micros(statusUpdated) : DBNull.Value];
             for (var k = 0; k < values.Length; k++) command.Parameters[k].Value = values[k];
             return command.ExecuteNonQuery();
         }) == 1, "order not stored");
