@@ -5,8 +5,9 @@ namespace Cedros.Storage.Benchmarks.Ops;
 /// <summary>The <c>ops</c> runner's command line. <c>--quick</c> (CI: proves the harness works, no thresholds) runs
 /// one short round at 1 and 4 callers. By default 18 rounds of 500 ms blocks a side (9 s a side per cell): on this
 /// 2-core machine a round's ratio scatters as much with 500 ms blocks as with 1,500 ms ones (standard deviation
-/// 0.08–0.09 at 4 and 16 callers on PostgreSQL, 27 Nov), so the noise is slow drift rather than per-block jitter, and
-/// three times the alternations in the same time make the median about 1.7 times steadier than 6 rounds of 1,500 ms.</summary>
+/// 0.08–0.09 at 4 and 16 callers on PostgreSQL, 27 Nov), so three times the rounds in the same time make the median
+/// about 1.7 times steadier than 6 rounds of 1,500 ms. Shorter blocks scatter more (100 ms: 0.10–0.73, 28 Nov), and two
+/// consecutive rounds scatter as independent ones would: the noise is each block's own, not a slow drift.</summary>
 internal sealed record OpsSettings(int Rounds, TimeSpan Block, TimeSpan Warm, int[] Callers, OpsBackendKind[] Backends, HashSet<string> Cases, string Artifacts, bool Verbose, bool Census = false)
 {
     public static OpsSettings Parse(string[] args)
