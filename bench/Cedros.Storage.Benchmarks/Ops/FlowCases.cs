@@ -155,14 +155,18 @@ public sealed class IdempotencyCase(OpsBackend backend) : OpsCase(backend)
 /// means due and pending, or processing with a lapsed lease (a worker died holding it): the contract takes such rows
 /// over. On PostgreSQL the hand-written claim scans both, each in its index's order, as the storage does; on SQLite it
 /// probes the lease index first and takes a lapsed lease before the oldest pending row (one statement). Both sides
-/// drain one shared backlog; whichever side finds it empty refills it with 5,000 webhooks by one raw insert (a few ms
-/// every 5,000 operations, falling on either side).
+/// drain one shared backlog, topped up before each block (outside its time) to twice the most any block has claimed,
+/// so a block never stops to refill: a refill of 5,000 took ~60 ms on PostgreSQL (28 Nov), a tenth of whichever side's
+/// 500 ms block it fell into, every four or five blocks. A side that still finds the queue empty refills it itself.
 /// </summary>
 public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
 {
     private const int Refill = 5_000;
     private static readonly string Table = OpsBackend.Tables.WebhookQueue;
     private readonly SemaphoreSlim _refill = new(1, 1);
+    private long _ready;
+    private long _claimedThisBlock;
+    private long _mostClaimedInABlock = Refill;
 
     public override string Name => "claim+ack webhook";
 
@@ -177,7 +181,15 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
     /// </summary>
     public override async Task BeforeBlockAsync()
     {
+        _mostClaimedInABlock = Math.Max(_mostClaimedInABlock, Interlocked.Exchange(ref _claimedThisBlock, 0));
+        while (Interlocked.Read(ref _ready) < 2 * _mostClaimedInABlock) await RefillAsync();
         if (Pg) await Backend.PgExecuteAsync($"VACUUM {Table}", _ => { });
+    }
+
+    private void Claimed()
+    {
+        Interlocked.Decrement(ref _ready);
+        Interlocked.Increment(ref _claimedThisBlock);
     }
 
     public override async Task StorageAsync(int worker, long i)
@@ -188,6 +200,7 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
             await RefillAsync();
             return;
         }
+        Claimed();
         await Store.MarkWebhookSuccessAsync(claimed[0].Id, claimed[0].ClaimToken!);
     }
 
@@ -221,6 +234,7 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
                 await RefillAsync();
                 return;
             }
+            Claimed();
             await using var ackConnection = await Backend.Pg!.OpenConnectionAsync();
             await using var ack = new NpgsqlCommand($"""
                 UPDATE {Table} SET status = 'success', completed_at = $3, locked_until = NULL, claim_token = NULL
@@ -256,6 +270,7 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
             await RefillAsync();
             return;
         }
+        Claimed();
         Expect(await Backend.LiteWriteAsync(() =>
         {
             ackLite.Parameters[0].Value = held.Item1;
@@ -278,6 +293,7 @@ public sealed class ClaimAckCase(OpsBackend backend) : OpsCase(backend)
         }
         try
         {
+            Interlocked.Add(ref _ready, Refill);
             var batch = Key("fill", Next());
             if (!HasRaw)
             {
