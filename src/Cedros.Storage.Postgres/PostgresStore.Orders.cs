@@ -91,17 +91,18 @@ internal sealed partial class PostgresStore : IOrderDriver
     /// A term's matches split in two disjoint parts (migration 0006): the orders of the tenant's resource ids that match
     /// (<c>v</c>, from the table of distinct resource ids), counted index only from (tenant, resource, created_at, id);
     /// and the orders matching on the other four columns but not on their resource id (<c>o</c>, the trigram index and a
-    /// heap re-check of only those). The page takes the newest (offset + limit) of each matching resource id, in index
-    /// order, and all of <c>o</c>, and pages their union. Same rows, same order and same total as one ILIKE over the five
+    /// heap re-check of only those). <c>o</c> is one scan per column, joined by <c>UNION</c>: one bitmap over the four
+    /// columns would re-check all four patterns on every row it returns, each <c>ILIKE</c> lower-casing the whole text.
+    /// The page takes the newest (offset + limit) of each matching resource id, in index order, and all of <c>o</c>, and
+    /// pages their union. Same rows, same order and same total as one ILIKE over the five
     /// columns; a broad term matching through a few resource ids (2.2% of 1,000,000 orders) reads no order's heap row
     /// but the page's.
     /// </summary>
     private static readonly string ByResourceSql = $"""
         WITH v AS MATERIALIZED (SELECT resource_id FROM [[orders:%_resources]] WHERE tenant_id = @t AND resource_id ILIKE @pattern),
-             o AS MATERIALIZED (
-                SELECT id, created_at FROM [[orders]]
-                 WHERE tenant_id = @t AND resource_id NOT ILIKE @pattern
-                   AND ({string.Join(" OR ", SearchedColumns.Where(c => c != "resource_id").Select(IndexedMatch))})),
+             o AS MATERIALIZED ({string.Join(" UNION ", SearchedColumns.Where(c => c != "resource_id").Select(c => $"""
+                SELECT id, created_at FROM [[orders]] WHERE tenant_id = @t AND resource_id NOT ILIKE @pattern AND {IndexedMatch(c)}
+                """))}),
              p AS (
                 SELECT id, created_at FROM (
                     SELECT r.id, r.created_at FROM v CROSS JOIN LATERAL (
@@ -121,8 +122,12 @@ internal sealed partial class PostgresStore : IOrderDriver
     /// <summary>A column containing the term: the index is asked for <c>@p_column</c>, the stretch of the term
     /// <see cref="PostgresSearchPattern"/> chose for it (often the whole term), and the whole term is checked on what it
     /// returns (<c>column || ''</c> is not the indexed expression, so it stays a filter instead of adding the term's
-    /// common trigrams back to the index condition).</summary>
-    private static string IndexedMatch(string column) => $"({column} ILIKE @p_{column} AND ({column} || '') ILIKE @pattern)";
+    /// common trigrams back to the index condition). When the index is asked for the whole term, that check would only
+    /// repeat the index condition's <c>ILIKE</c> (which lower-cases the whole text) on every row, so comparing the two
+    /// patterns skips it (a custom plan folds the comparison away). With both, 1,000 matches at 1,000,000 orders:
+    /// <c>müller</c> 23.9 → 18.9 ms p50, <c>50%_off</c> 17.8 → 12.0 ms (28 Nov).</summary>
+    private static string IndexedMatch(string column) =>
+        $"({column} ILIKE @p_{column} AND (@p_{column} = @pattern OR ({column} || '') ILIKE @pattern))";
 
     private static readonly int OrderColumnCount = OrderRow.Columns.Split(',').Length;
 

@@ -512,6 +512,31 @@ public abstract class OrderConformance<TFixture>(TFixture fixture) : Conformance
     }
 
     [Fact]
+    public async Task An_order_matching_in_several_fields_is_counted_and_listed_once()
+    {
+        // A backend may look each field up apart and join what it finds.
+        await using var s = await OpenAsync();
+        Order[] matching =
+        [
+            Make.Order(s.Now, id: "ord-dup-1") with { PurchaseId = "sig-dup-1", Customer = "DUP-fan", CustomerEmail = "dup-1@example.com" },
+            Make.Order(s.Now.AddMinutes(-1), id: "ord-x-2") with { PurchaseId = "sig-x-2", Customer = "dup-2", CustomerEmail = "Dup-2@example.com" },
+            Make.Order(s.Now.AddMinutes(-2), id: "ord-x-3") with { PurchaseId = "sig-x-3", Customer = "someone", CustomerEmail = "dup-3@example.com", ResourceId = "dup-res" },
+        ];
+        foreach (var order in matching) await s.A.TryStoreOrderAsync(order);
+        await s.A.TryStoreOrderAsync(Make.Order(s.Now, id: "ord-x-4") with { Customer = "du-p", CustomerEmail = null });
+
+        var page = await s.A.ListOrdersFilteredAsync(null, "dup-", null, null, 10, 0);
+        var paged = await s.A.ListOrdersFilteredAsync(null, "DUP-", null, null, 1, 1);
+        var filtered = await s.A.ListOrdersFilteredAsync(matching[0].Status, "dup-", null, null, 10, 0);
+
+        Assert.Equal(3, page.Total);
+        Assert.Equal(matching.Select(o => o.Id), page.Items.Select(o => o.Id));
+        Assert.Equal(3, paged.Total);
+        Assert.Equal(["ord-x-2"], paged.Items.Select(o => o.Id));
+        Assert.Equal(matching.Count(o => o.Status == matching[0].Status), filtered.Total);
+    }
+
+    [Fact]
     public async Task Search_text_is_trimmed()
     {
         await using var s = await OpenAsync();
