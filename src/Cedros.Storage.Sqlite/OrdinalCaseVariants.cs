@@ -14,7 +14,11 @@ internal static class OrdinalCaseVariants
 
     /// <summary>An FTS5 query matching every spelling of <paramref name="term"/> (phrases joined by OR), or null when the
     /// term is shorter than a trigram, has a surrogate, or has more than <paramref name="maxSpellings"/> spellings.</summary>
-    public static string? Query(string term, int maxSpellings = 16)
+    public static string? Query(string term, int maxSpellings = 16) =>
+        Spellings(term, maxSpellings) is { } spellings ? string.Join(" OR ", spellings.Select(Phrase)) : null;
+
+    /// <summary>Every spelling of <paramref name="term"/> as the index holds it, or null as for <see cref="Query"/>.</summary>
+    public static IReadOnlyList<string>? Spellings(string term, int maxSpellings = 16)
     {
         if (term.Length < 3) return null;
         List<string> spellings = [""];
@@ -25,8 +29,20 @@ internal static class OrdinalCaseVariants
             if (spellings.Count * options.Length > maxSpellings) return null;
             spellings = [.. spellings.SelectMany(prefix => options.Select(option => prefix + option))];
         }
-        return string.Join(" OR ", spellings.Select(s => "\"" + s.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""));
+        return spellings;
     }
+
+    /// <summary>
+    /// One FTS5 query per trigram position of the term: the trigram at that position in every spelling, joined by OR.
+    /// A row holding a spelling holds each position's query, so any one of them narrows to candidates (to be re-checked
+    /// by <see cref="SqliteOrderSearchSql.Spelled"/>).
+    /// </summary>
+    public static IReadOnlyList<string> PositionQueries(IReadOnlyList<string> spellings) =>
+        [.. Enumerable.Range(0, spellings[0].Length - 2)
+            .Select(i => string.Join(" OR ", spellings.Select(s => s.Substring(i, 3)).Distinct(StringComparer.Ordinal).Select(Phrase)))
+            .Distinct(StringComparer.Ordinal)];
+
+    private static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The characters equal to <paramref name="c"/> under the rule, as the index holds them (ASCII lower-cased),
     /// without repeats.</summary>

@@ -29,9 +29,24 @@ internal sealed class SqliteOrderSearchSql
     /// re-checks. A match's lower-cased text holds the stretch, so <c>instr</c> first spares most calls into .NET
     /// (SQLite stops at the first false term of an AND).</summary>
     public static SqliteOrderSearchSql Function { get; } = new(
-        column => $"(instr(lower({column}), @stretch) > 0 AND cedros_contains({column}, @needle))",
+        FunctionOnOrders,
         column => $"(instr({column}, @stretch) > 0 AND cedros_contains({column}, @needle))",
-        " AND cedros_contains(resource_id, @needle)");
+        FunctionResourceCheck);
+
+    private static string FunctionOnOrders(string column) => $"(instr(lower({column}), @stretch) > 0 AND cedros_contains({column}, @needle))";
+
+    private const string FunctionResourceCheck = " AND cedros_contains(resource_id, @needle)";
+
+    /// <summary>For a term looked up by its every spelling under the function's rule, as the index holds them
+    /// (<see cref="OrdinalCaseVariants"/>; <c>@sp0</c> … the spellings): on the index's copy a column holds the term when
+    /// it holds one of the spellings, which <c>instr</c> checks without a call into .NET. The orders table and the resource
+    /// ids are checked as <see cref="Function"/> checks them.</summary>
+    public static SqliteOrderSearchSql Spelled(int spellings) => SpelledBy[spellings];
+
+    private static readonly SqliteOrderSearchSql[] SpelledBy = [.. Enumerable.Range(0, 17).Select(n => new SqliteOrderSearchSql(
+        FunctionOnOrders,
+        column => "(" + string.Join(" OR ", Enumerable.Range(0, n).Select(i => $"instr({column}, @sp{i}) > 0")) + ")",
+        FunctionResourceCheck))];
 
     private SqliteOrderSearchSql(Func<string, string> onOrders, Func<string, string> onIndexCopy, string resourceCheck)
     {
@@ -48,6 +63,7 @@ internal sealed class SqliteOrderSearchSql
             "FROM [[orders|%_search_content]] WHERE id IN (SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @rare " +
             $"AND rowid BETWEEN @first AND @last) AND ({otherOnIndex})";
         VerifiedCount = "SELECT count(*) " + verifiedMatches;
+        VerifiedRowids = "SELECT id, c1 " + verifiedMatches + " LIMIT @cap";
         VerifiedOverlap = $"{VerifiedCount} AND {onIndexCopy("c4")}";
         Narrowing = $"AND (id IN ({NarrowedIds}) OR resource_id IN ({ResourceMatches}))";
         NarrowedRowids =
@@ -57,9 +73,12 @@ internal sealed class SqliteOrderSearchSql
             "SELECT count(*) FROM [[orders|%_search_content]] WHERE id IN (SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] " +
             $"MATCH @phrase AND rowid BETWEEN @first AND @last) AND {onIndexCopy("c4")}";
         RowidsOverlap = $"SELECT count(*) FROM [[orders|%_search_content]] WHERE id IN (SELECT value FROM json_each(@rowids)) AND {onIndexCopy("c4")}";
-        RowidsByKey = ByKey("SELECT c1 FROM [[orders|%_search_content]] WHERE id IN (SELECT value FROM json_each(@rowids))");
+        IdsByKey =
+            $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE rowid IN (SELECT rowid FROM (" +
+            $"SELECT rowid, created_at, id FROM [[orders]] WHERE tenant_id = @tenant AND resource_id IN ({ResourceMatches}) " +
+            "UNION SELECT rowid, created_at, id FROM [[orders]] WHERE tenant_id = @tenant AND id IN (SELECT value FROM json_each(@ids))) " +
+            "ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset) ORDER BY created_at DESC, id DESC";
         Walk = $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE tenant_id = @tenant {Check} ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
-        VerifiedByKey = ByKey("SELECT c1 " + verifiedMatches);
     }
 
     /// <summary>"AND (…)": the order contains the term in one of the five searched columns.</summary>
@@ -77,6 +96,9 @@ internal sealed class SqliteOrderSearchSql
     /// <summary>The orders matching on the four other columns: the candidates of <c>@rare</c> re-checked on the index's
     /// copy.</summary>
     public string VerifiedCount { get; }
+
+    /// <summary>The index rowids and order ids of those orders, at most <c>@cap</c>.</summary>
+    public string VerifiedRowids { get; }
 
     /// <summary>Of those, the orders whose resource id matches too.</summary>
     public string VerifiedOverlap { get; }
@@ -102,20 +124,11 @@ internal sealed class SqliteOrderSearchSql
     /// the index, a JSON array).</summary>
     public string RowidsOverlap { get; }
 
-    /// <summary>The page read by key from the phrase's matches read beforehand (<c>@rowids</c>) and the matching
-    /// resource ids' orders.</summary>
-    public string RowidsByKey { get; }
+    /// <summary>The page read by key from the matches' order ids read beforehand (<c>@ids</c>, a JSON array) and the
+    /// matching resource ids' orders: the newest (offset + limit) keys first, then only the page's rows (sorting the
+    /// whole rows of a thousand matches cost more than reading the page's twenty again).</summary>
+    public string IdsByKey { get; }
 
     /// <summary>The page by walking the tenant's newest orders, checking each.</summary>
     public string Walk { get; }
-
-    /// <summary>The page read by key from the verified candidates and the matching resource ids' orders.</summary>
-    public string VerifiedByKey { get; }
-
-    /// <summary>The page read by key: the orders of the matching resource ids and the other columns' matches.</summary>
-    private string ByKey(string otherMatches) =>
-        $"SELECT {OrderRow.Columns} FROM [[orders]] WHERE rowid IN (" +
-        $"SELECT rowid FROM [[orders]] WHERE tenant_id = @tenant AND resource_id IN ({ResourceMatches}) " +
-        $"UNION SELECT rowid FROM [[orders]] WHERE tenant_id = @tenant AND id IN ({otherMatches})) " +
-        "ORDER BY created_at DESC, id DESC LIMIT @limit OFFSET @offset";
 }

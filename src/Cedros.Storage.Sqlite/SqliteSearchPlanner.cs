@@ -10,7 +10,7 @@ namespace Cedros.Storage.Sqlite;
 /// instead of reading them. The frequencies are sampled in the tenant's newest <see cref="SampleRows"/> index rows.
 /// Both ways count exactly the same rows; the choice is only about cost.
 /// </summary>
-internal sealed record SqliteSearchPlanner(int SampleRows = 4096, int CandidateCost = 125, int FewCandidates = 2000)
+internal sealed record SqliteSearchPlanner(int SampleRows = 4096, int CandidateCost = 125, int FewCandidates = 500)
 {
     public static SqliteSearchPlanner Default { get; } = new();
 

@@ -30,17 +30,20 @@ internal sealed partial class SqliteStore : IOrderDriver
         var stretch = ascii ? null : AsciiStretch(needle);
         // The index key: an exact FTS5 query (an ASCII term's phrase, or every spelling of another term) or, for a term
         // with too many spellings, the phrase of its ASCII stretch, which only narrows.
-        var spellings = ascii || needle is null ? null : OrdinalCaseVariants.Query(needle);
+        var spellings = ascii || needle is null ? null : OrdinalCaseVariants.Spellings(needle);
         var exact = ascii ? lowered!.Length >= 3 : spellings is not null;
-        var phrase = ascii ? (exact ? Phrase(lowered!) : null) : spellings ?? (stretch is null ? null : Phrase(stretch));
+        var phrase = ascii ? (exact ? Phrase(lowered!) : null)
+            : spellings is not null ? string.Join(" OR ", spellings.Select(Phrase)) : stretch is null ? null : Phrase(stretch);
         var filtered = status is not null || createdBefore is not null || createdAfter is not null;
-        var search = ascii ? SqliteOrderSearchSql.Ascii : SqliteOrderSearchSql.Function;
+        var search = ascii ? SqliteOrderSearchSql.Ascii
+            : spellings is not null ? SqliteOrderSearchSql.Spelled(spellings.Count) : SqliteOrderSearchSql.Function;
         (string, object?)[] args =
         [
             Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", createdBefore), ("@after", createdAfter),
             ("@needle", ascii ? null : needle), ("@lower", lowered), ("@stretch", ascii ? null : stretch ?? ""),
             ("@phrase", phrase),
             ("@limit", limit), ("@offset", offset),
+            .. (spellings ?? []).Select((spelling, i) => ($"@sp{i}", (object?)spelling)),
         ];
         if (phrase is null || filtered)
         {
@@ -64,10 +67,12 @@ internal sealed partial class SqliteStore : IOrderDriver
             // The index alone is exact here: the count reads no order.
             var range = s.One(Sql(TenantRowsSql), r => (First: r.GetInt64(0), Last: r.GetInt64(1)), Tenant);
             if (range == default) return new OrderPage([], 0);
-            // An exact phrase is counted as it is, or by a rare trigram's candidates re-checked on the index's copy of
-            // the columns; a stretch's candidates are always re-checked.
-            var rare = ascii ? RareTrigram(s, lowered!, range.First, range.Last)
-                : exact ? null : RareTrigram(s, stretch!, range.First, range.Last) ?? phrase;
+            // An exact query is counted as it is, or by a rare trigram's candidates re-checked on the index's copy of
+            // the columns (every spelling's trigram at one position, for a non-ASCII term); a stretch's candidates are
+            // always re-checked.
+            var rare = ascii ? RareTrigram(s, Trigrams(lowered!), range.First, range.Last)
+                : exact ? RareTrigram(s, OrdinalCaseVariants.PositionQueries(spellings!), range.First, range.Last)
+                : RareTrigram(s, Trigrams(stretch!), range.First, range.Last) ?? phrase;
             (string, object?)[] indexArgs =
             [
                 .. args, ("@first", range.First), ("@last", range.Last),
@@ -78,27 +83,26 @@ internal sealed partial class SqliteStore : IOrderDriver
             // matching on the other four columns (the trigram index); an order in both is counted once, by re-checking
             // the smaller part.
             var byResource = s.Long(Sql(search.ResourceCount), indexArgs);
-            // An exact phrase with few enough matches for the page by key: their index rowids are read once, for the
-            // count, the overlap and the page (each evaluation of a phrase reads the whole doclist of its commonest
-            // trigram, e.g. "lle" of "müller" in every "wallet…").
-            string? rowids = null;
-            long byOther;
-            if (rare is null)
+            // Few enough matches for the page by key: their index rowids are read once, for the count, the overlap and
+            // the page (each evaluation of a phrase reads the whole doclist of its commonest trigram, e.g. "lle" of
+            // "müller" in every "wallet…"; each re-check of a rare trigram's candidates reads them all again).
+            var matched = s.List(Sql(rare is null ? PhraseRowidsSql : search.VerifiedRowids), r => (Rowid: r.GetInt64(0), Id: r.GetString(1)),
+                [.. indexArgs, ("@cap", byKeyAtMost + 1)]);
+            var listed = matched.Count <= byKeyAtMost;
+            var byOther = listed ? matched.Count : s.Long(Sql(rare is null ? PhraseCountSql : search.VerifiedCount), indexArgs);
+            var both = 0L;
+            if (byResource > 0 && byOther > 0)
             {
-                var matched = s.List(Sql(PhraseRowidsSql), r => r.GetInt64(0), [.. indexArgs, ("@cap", byKeyAtMost + 1)]);
-                if (matched.Count <= byKeyAtMost) (byOther, rowids) = (matched.Count, Json(matched));
-                else byOther = s.Long(Sql(PhraseCountSql), indexArgs);
+                var overlap = byOther > byResource ? search.ResourceOverlap
+                    : listed ? search.RowidsOverlap : rare is null ? search.PhraseOverlap : search.VerifiedOverlap;
+                both = s.Long(Sql(overlap), [.. indexArgs, ("@rowids", listed ? Json(matched.Select(m => m.Rowid)) : null)]);
             }
-            else byOther = s.Long(Sql(search.VerifiedCount), indexArgs);
-            indexArgs = [.. indexArgs, ("@rowids", rowids)];
-            var both = byResource == 0 || byOther == 0 ? 0
-                : s.Long(Sql(byOther > byResource ? search.ResourceOverlap
-                    : rowids is not null ? search.RowidsOverlap : rare is null ? search.PhraseOverlap : search.VerifiedOverlap), indexArgs);
             var total = byResource + byOther - both;
             if (total <= offset) return new OrderPage([], total);
-            // (A phrase whose matches were too many to list has more than byKeyAtMost, so the page walks.)
-            var walk = total > byKeyAtMost || (rare is null && rowids is null);
-            var items = s.List(Sql(walk ? search.Walk : rare is null ? search.RowidsByKey : search.VerifiedByKey), Codec.Rows.Order, indexArgs);
+            // (Matches too many to list are more than byKeyAtMost, so the page walks.)
+            var walk = total > byKeyAtMost || !listed;
+            indexArgs = [.. indexArgs, ("@ids", walk ? null : Json(matched.Select(m => m.Id)))];
+            var items = s.List(Sql(walk ? search.Walk : search.IdsByKey), Codec.Rows.Order, indexArgs);
             return new OrderPage(items, total);
         }, cancellationToken, snapshot: true);
     }
@@ -112,22 +116,24 @@ internal sealed partial class SqliteStore : IOrderDriver
     private long TenantRows(SqliteSession s) =>
         s.One(Sql(TenantRowsSql), r => r.GetInt64(1) - r.GetInt64(0) + 1, Tenant);
 
-    /// <summary>The rare trigram to count by, as a one-trigram phrase (<see cref="SqliteSearchPlanner"/>), or null for the
-    /// term's phrase.</summary>
-    private string? RareTrigram(SqliteSession s, string lowered, long first, long last)
+    /// <summary>Which of <paramref name="grams"/> (FTS5 queries: one trigram, or one position's trigram in every spelling)
+    /// to count by (<see cref="SqliteSearchPlanner"/>), or null for the term's exact query.</summary>
+    private string? RareTrigram(SqliteSession s, IReadOnlyCollection<string> grams, long first, long last)
     {
         var planner = Engine.SearchPlanner;
-        var grams = SqliteSearchPlanner.Trigrams(lowered);
         if (grams.Count < 2) return null;
         var sampleFirst = Math.Max(first, last - planner.SampleRows + 1);
         var sampled = s.List(Sql(SampleSql), r => (Gram: r.GetString(0), Rows: r.GetInt64(1)),
-            ("@grams", Json(grams.Select(Phrase))), ("@first", sampleFirst), ("@last", last));
+            ("@grams", Json(grams)), ("@first", sampleFirst), ("@last", last));
         if (planner.Choose(sampled, last - sampleFirst + 1, last - first + 1) is not { } plan) return null;
         var candidates = s.Long(Sql(ProbeSql), ("@rare", plan.Gram), ("@first", first), ("@last", last), ("@cap", plan.MaxCandidates + 1));
         if (candidates > plan.MaxCandidates) return null;
         planner.CountVerified();
         return plan.Gram;
     }
+
+    /// <summary>The trigrams of an ASCII, lower-cased text, each as a one-trigram phrase.</summary>
+    private static string[] Trigrams(string lowered) => [.. SqliteSearchPlanner.Trigrams(lowered).Select(Phrase)];
 
     /// <summary>An FTS5 phrase matching <paramref name="text"/> literally (double quotes doubled).</summary>
     private static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
@@ -142,7 +148,7 @@ internal sealed partial class SqliteStore : IOrderDriver
         "SELECT count(*) FROM (SELECT 1 FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @rare AND rowid BETWEEN @first AND @last LIMIT @cap)";
 
     private const string PhraseRowidsSql =
-        "SELECT rowid FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last LIMIT @cap";
+        "SELECT rowid, order_id FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last LIMIT @cap";
 
     private const string PhraseCountSql =
         "SELECT count(*) FROM [[orders|%_search]] WHERE [[orders|%_search]] MATCH @phrase AND rowid BETWEEN @first AND @last";

@@ -96,5 +96,11 @@ public sealed class SqliteNonAsciiSearchTests(SqliteFixture fixture) : IClassFix
         Assert.Null(OrdinalCaseVariants.Query("äöüäöüäöü"));                 // 512 spellings
         Assert.Null(OrdinalCaseVariants.Query("a\U0001F600b"));              // a surrogate pair
         Assert.Contains("\"a\"\"ü\"", OrdinalCaseVariants.Query("a\"ü")!.Split(" OR ")); // quotes doubled
+        // One query per trigram position, each holding that position's trigram in every spelling.
+        var positions = OrdinalCaseVariants.PositionQueries(OrdinalCaseVariants.Spellings("MÜLLER")!);
+        Assert.Equal(4, positions.Count);
+        Assert.Equal(["\"mÜl\"", "\"mül\""], positions[0].Split(" OR ").Order(StringComparer.Ordinal));
+        Assert.Equal(["\"Üll\"", "\"üll\""], positions[1].Split(" OR ").Order(StringComparer.Ordinal));
+        Assert.Equal(["\"lle\"", "\"ler\""], positions.Skip(2));
     }
 }
