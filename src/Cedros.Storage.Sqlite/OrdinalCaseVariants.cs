@@ -15,9 +15,12 @@ internal static class OrdinalCaseVariants
     /// <summary>An FTS5 query matching every spelling of <paramref name="term"/> (phrases joined by OR), or null when the
     /// term is shorter than a trigram, has a surrogate, or has more than <paramref name="maxSpellings"/> spellings.</summary>
     public static string? Query(string term, int maxSpellings = 16) =>
-        Spellings(term, maxSpellings) is { } spellings ? string.Join(" OR ", spellings.Select(Phrase)) : null;
+        Spellings(term, maxSpellings) is { } spellings ? Query(spellings) : null;
 
-    /// <summary>Every spelling of <paramref name="term"/> as the index holds it, or null as for <see cref="Query"/>.</summary>
+    /// <summary>The FTS5 query matching any of <paramref name="spellings"/> (phrases joined by OR).</summary>
+    public static string Query(IReadOnlyList<string> spellings) => string.Join(" OR ", spellings.Select(Phrase));
+
+    /// <summary>Every spelling of <paramref name="term"/> as the index holds it, or null as for <see cref="Query(string, int)"/>.</summary>
     public static IReadOnlyList<string>? Spellings(string term, int maxSpellings = 16)
     {
         if (term.Length < 3) return null;
@@ -42,7 +45,8 @@ internal static class OrdinalCaseVariants
             .Select(i => string.Join(" OR ", spellings.Select(s => s.Substring(i, 3)).Distinct(StringComparer.Ordinal).Select(Phrase)))
             .Distinct(StringComparer.Ordinal)];
 
-    private static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    /// <summary>An FTS5 phrase matching <paramref name="text"/> literally (double quotes doubled).</summary>
+    public static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     /// <summary>The characters equal to <paramref name="c"/> under the rule, as the index holds them (ASCII lower-cased),
     /// without repeats.</summary>

@@ -33,7 +33,7 @@ internal sealed partial class SqliteStore : IOrderDriver
         var spellings = ascii || needle is null ? null : OrdinalCaseVariants.Spellings(needle);
         var exact = ascii ? lowered!.Length >= 3 : spellings is not null;
         var phrase = ascii ? (exact ? Phrase(lowered!) : null)
-            : spellings is not null ? string.Join(" OR ", spellings.Select(Phrase)) : stretch is null ? null : Phrase(stretch);
+            : spellings is not null ? OrdinalCaseVariants.Query(spellings) : stretch is null ? null : Phrase(stretch);
         var filtered = status is not null || createdBefore is not null || createdAfter is not null;
         var search = ascii ? SqliteOrderSearchSql.Ascii
             : spellings is not null ? SqliteOrderSearchSql.Spelled(spellings.Count) : SqliteOrderSearchSql.Function;
@@ -135,8 +135,7 @@ internal sealed partial class SqliteStore : IOrderDriver
     /// <summary>The trigrams of an ASCII, lower-cased text, each as a one-trigram phrase.</summary>
     private static string[] Trigrams(string lowered) => [.. SqliteSearchPlanner.Trigrams(lowered).Select(Phrase)];
 
-    /// <summary>An FTS5 phrase matching <paramref name="text"/> literally (double quotes doubled).</summary>
-    private static string Phrase(string text) => "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private static string Phrase(string text) => OrdinalCaseVariants.Phrase(text);
 
     private const string TenantRowsSql = "SELECT n << 40, (n << 40) + last FROM [[orders|%_search_tenants]] WHERE tenant_id = @tenant";
 
