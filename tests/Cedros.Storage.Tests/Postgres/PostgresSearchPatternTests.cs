@@ -27,13 +27,38 @@ public sealed class PostgresSearchPatternTests(PostgresFixture fixture) : IClass
     [Theory]
     [InlineData("product-7")]     // every trigram common: nothing cheaper
     [InlineData("nomatch-zz")]    // every trigram absent: the whole term is rarest
-    [InlineData("müller-buyer")]  // not ASCII: lower-casing a part may differ from the whole's
     [InlineData("buy")]           // one trigram
     public void Other_terms_are_looked_up_whole(string term)
     {
         var sample = new PostgresColumnSample([.. Enumerable.Range(0, 9).Select(i => ($"product-{i}", 0.1))], ["buyer1@example.com", "buyer2@example.com"]);
         Assert.Equal(term, PostgresSearchPattern.Choose(term, sample));
         Assert.Equal(term, PostgresSearchPattern.Choose(term, null));
+    }
+
+    [Theory]
+    [InlineData("buyer4242@é")]
+    [InlineData("BÜYER4242@")]
+    [InlineData("buyer4242@İstanbul")] // İ lower-cases to two characters, the same alone as within the term
+    public void A_term_lower_cased_char_by_char_is_looked_up_by_its_rare_stretch_even_when_not_ascii(string term)
+    {
+        Assert.True(PostgresSearchPattern.LowersCharByChar(term));
+        var chosen = PostgresSearchPattern.Choose(term, Emails(101));
+
+        Assert.Contains(chosen, term, StringComparison.Ordinal);
+        Assert.Contains("4242", chosen, StringComparison.Ordinal);
+        Assert.NotEqual(term, chosen);
+    }
+
+    [Theory]
+    [InlineData("buyer4242@e\u0301")] // a combining mark: after I, J or Į it changes how they lower-case (ICU's lt, tr, az)
+    [InlineData("buyer4242@Σ")]        // a capital sigma lower-cases to ς at a word's end, σ elsewhere
+    [InlineData("buyer4242@σ")]
+    [InlineData("buyer4242@\ud83d\ude00")] // a surrogate pair, never split
+    public void A_term_whose_lower_casing_may_depend_on_its_context_is_looked_up_whole(string escaped)
+    {
+        var term = System.Text.RegularExpressions.Regex.Unescape(escaped);
+        Assert.False(PostgresSearchPattern.LowersCharByChar(term));
+        Assert.Equal(term, PostgresSearchPattern.Choose(term, Emails(101)));
     }
 
     [Fact]
@@ -56,6 +81,10 @@ public sealed class PostgresSearchPatternTests(PostgresFixture fixture) : IClass
     [InlineData("example.com")]
     [InlineData("wallet-00")]
     [InlineData("buyer9999@")]
+    [InlineData("müller")]
+    [InlineData("MÜLLER 1")]
+    [InlineData("jürgen")]
+    [InlineData("llheim")]
     public async Task An_analysed_table_gives_the_same_matches_as_a_plain_scan(string term)
     {
         var cs = await fixture.CreateSchemaAsync();
@@ -71,6 +100,12 @@ public sealed class PostgresSearchPatternTests(PostgresFixture fixture) : IClass
             SELECT 'ord-like-' || g || '-' || n, 'tenant-a', 'x402', 'sig-like-' || g || '-' || n, 'product-' || g, 'look-alike', 'seller' || n || '@example.com', 'paid', '[]', 1, 'USDC',
                    timestamptz '2026-02-01 00:00:00+00' + g * interval '1 minute'
               FROM generate_series(1, 10) AS g, (VALUES (1234), (9999), (4242)) AS v(n);
+            -- Non-ASCII names, and look-alikes holding a rare stretch of "müller" but not the word.
+            INSERT INTO orders (id, tenant_id, source, purchase_id, resource_id, customer, customer_email, status, items, amount, amount_asset, created_at)
+            SELECT 'ord-name-' || g, CASE WHEN g % 4 = 0 THEN 'tenant-b' ELSE 'tenant-a' END, 'x402', 'sig-name-' || g, 'product-' || g,
+                   CASE WHEN g % 3 = 0 THEN 'wallet-0500 Frau Müllheim ' || g ELSE 'wallet-0500 Jürgen MÜLLER ' || g END, 'name' || g || '@example.com', 'paid', '[]', 1, 'USDC',
+                   timestamptz '2026-01-01 00:00:00+00' + g * interval '1 minute'
+              FROM generate_series(1, 9) AS g;
             ANALYZE orders;
             """);
         var tenant = storage.ForTenant("tenant-a");
@@ -96,6 +131,8 @@ public sealed class PostgresSearchPatternTests(PostgresFixture fixture) : IClass
             var paid = await tenant.ListOrdersFilteredAsync(OrderStatus.Paid, term, null, null, limit, offset);
             Assert.Equal(expected.Count, paid.Total);
         }
+        if (term == "müller")
+            Assert.True(expected.Count > 0 && await ChosenStretchAsync(cs, "customer", term) != term, "the customer column should be searched by a stretch");
         if (term == "buyer1234@")
         {
             Assert.True(expected.Count == 1 && await ChosenStretchAsync(cs, "customer_email", term) != term, "the e-mail column should be searched by a stretch");
