@@ -38,7 +38,7 @@ internal sealed partial class PostgresStore : IOrderDriver
         (string, object?)[] args =
         [
             ("t", TenantId), ("status", status is { } st ? SqlCodec.Text(st) : null), ("before", createdBefore), ("after", createdAfter),
-            ("pattern", indexed ? "%" + EscapeLike(needle!) + "%" : null), ("needle", indexed ? null : needle), ("limit", limit), ("offset", offset),
+            ("pattern", indexed ? SqlCodec.LikeContaining(needle!) : null), ("needle", indexed ? null : needle), ("limit", limit), ("offset", offset),
         ];
         if (indexed)
         {
@@ -58,7 +58,7 @@ internal sealed partial class PostgresStore : IOrderDriver
                 [
                     .. args,
                     .. SearchedColumns.Select(column => ("p_" + column,
-                        (object?)("%" + EscapeLike(PostgresSearchPattern.Choose(needle!, samples.GetValueOrDefault(column))) + "%"))),
+                        (object?)SqlCodec.LikeContaining(PostgresSearchPattern.Choose(needle!, samples.GetValueOrDefault(column))))),
                 ];
                 await using var command = c.Command(sql, columnArgs);
                 await using var reader = await command.ExecuteReaderAsync(c.Ct).ConfigureAwait(false);
@@ -168,8 +168,4 @@ internal sealed partial class PostgresStore : IOrderDriver
     private Task<string?> StatusOfAsync(PgConn c, string orderId, bool lockRow) =>
         c.OneAsync($"SELECT status FROM [[orders]] WHERE tenant_id = @t AND id = @id{(lockRow ? " FOR UPDATE" : "")}",
             r => SqlCodec.Str(r, 0), ("t", TenantId), ("id", orderId));
-
-    /// <summary>Escapes LIKE wildcards so the text matches literally (backslash is the default escape).</summary>
-    private static string EscapeLike(string text) =>
-        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal);
 }

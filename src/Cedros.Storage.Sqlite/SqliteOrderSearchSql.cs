@@ -4,8 +4,8 @@ namespace Cedros.Storage.Sqlite;
 
 /// <summary>
 /// The exact order search's statements (<see cref="SqliteStore"/>'s <c>SelectOrdersFilteredAsync</c>) for one way of
-/// checking that a column contains the term: an ASCII term by <c>instr</c> over lower-cased text (SQLite's
-/// <c>lower</c> folds ASCII letters only, as the index's copy is folded), any other term by <c>cedros_contains</c>
+/// checking that a column contains the term: an ASCII term by <c>LIKE</c> (SQLite's <c>LIKE</c> and <c>lower</c> fold
+/// ASCII letters only, as the index's copy is folded; <c>instr</c> on that copy), any other term by <c>cedros_contains</c>
 /// (.NET's ordinal ignore-case rule). Both give the same answer on a column and on the search index's lower-cased copy
 /// of it, because lower-casing ASCII letters does not change an ordinal ignore-case comparison; so both can re-check
 /// candidates from the index's content table (c1 the order id; c2, c3, c5, c6 the four indexed columns; c4 the
@@ -21,8 +21,11 @@ internal sealed class SqliteOrderSearchSql
 
     private static readonly string[] OtherColumnsInIndex = ["c2", "c3", "c5", "c6"];
 
-    /// <summary>For a term of ASCII characters: <c>@lower</c> is the lower-cased term.</summary>
-    public static SqliteOrderSearchSql Ascii { get; } = new(column => $"instr(lower({column}), @lower) > 0", column => $"instr({column}, @lower) > 0", "");
+    /// <summary>For a term of ASCII characters: <c>@lower</c> is the lower-cased term, <c>@like</c> the LIKE pattern
+    /// containing it. On the orders table <c>LIKE</c> folds ASCII letters only (SQLite without ICU), as <c>lower</c> does,
+    /// so for an ASCII term it is the same rule, without a lower-cased copy of every column: a two-character term's scan
+    /// of 1,000,000 orders took 2.2 s with <c>instr(lower(..))</c> and 0.8–1.2 s with <c>LIKE</c> (28 Nov).</summary>
+    public static SqliteOrderSearchSql Ascii { get; } = new(column => $"{column} LIKE @like ESCAPE '\\'", column => $"instr({column}, @lower) > 0", "");
 
     /// <summary>For any other term: <c>@needle</c> is the term; the index narrows (<c>@phrase</c>, <c>@rare</c>) by an
     /// ASCII stretch of it (<c>@stretch</c>, lower-cased; empty when the term has none), which the function then

@@ -1,5 +1,6 @@
 using Cedros.Storage.FrontDoor.Drivers;
 using Cedros.Storage.Schema.Rows;
+using Cedros.Storage.Sql;
 using static Cedros.Storage.Sqlite.SqliteRow;
 
 namespace Cedros.Storage.Sqlite;
@@ -40,7 +41,7 @@ internal sealed partial class SqliteStore : IOrderDriver
         (string, object?)[] args =
         [
             Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", createdBefore), ("@after", createdAfter),
-            ("@needle", ascii ? null : needle), ("@lower", lowered), ("@stretch", ascii ? null : stretch ?? ""),
+            ("@needle", ascii ? null : needle), ("@lower", lowered), ("@like", ascii ? SqlCodec.LikeContaining(needle!) : null), ("@stretch", ascii ? null : stretch ?? ""),
             ("@phrase", phrase),
             ("@limit", limit), ("@offset", offset),
             .. (spellings ?? []).Select((spelling, i) => ($"@sp{i}", (object?)spelling)),

@@ -62,6 +62,12 @@ internal abstract class SqlCodec
     /// <summary>As <see cref="NotNullStr"/> for an instant column.</summary>
     public virtual DateTimeOffset NotNullTime(DbDataReader r, int i) => Time(r, i);
 
+    /// <summary>A LIKE pattern matching any text that contains <paramref name="text"/> literally: %, _ and \ escaped by
+    /// a backslash (PostgreSQL's default escape; SQLite needs <c>ESCAPE '\'</c>).</summary>
+    public static string LikeContaining(string text) =>
+        "%" + text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal)
+            .Replace("_", "\\_", StringComparison.Ordinal) + "%";
+
     public static string Str(DbDataReader r, int i) => r.IsDBNull(i) ? "" : r.GetString(i);
     public static string? OptStr(DbDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
     public static long Long(DbDataReader r, int i) => r.IsDBNull(i) ? 0 : r.GetInt64(i);
