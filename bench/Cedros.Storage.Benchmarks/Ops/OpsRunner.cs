@@ -30,6 +30,7 @@ public static class OpsRunner
             foreach (var opsCase in OpsCases.For(bench).Where(c => settings.Cases.Count == 0 || settings.Cases.Contains(c.Name)))
             {
                 await opsCase.SetupAsync();
+                await bench.AnalyzeAsync();
                 var warm = settings.Warm;
                 foreach (var callers in settings.Callers)
                 {
