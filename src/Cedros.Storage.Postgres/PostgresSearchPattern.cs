@@ -23,9 +23,9 @@ internal static class PostgresSearchPattern
     /// lower-cased stretch, so a row whose text contains the term (ILIKE compares lower() of both sides) always contains
     /// the stretch. The stretch keeps three letters or digits in a row, so pg_trgm has a trigram to look up (a pattern
     /// without one reads the whole index). Cost of a pattern: its trigrams' posting lists (each trigram's share of the
-    /// column's values) plus the rows they let through (the product of the shares, as if independent). The model sees only inner trigrams, not
-    /// pg_trgm's word-boundary ones, so a stretch replaces the term only when it is estimated at least four times
-    /// cheaper: when the term has trigrams nearly every value shares and rare ones beside them.
+    /// column's values) plus the rows they let through (the product of the shares, as if independent). The model sees
+    /// only inner trigrams, not pg_trgm's word-boundary ones, so a stretch replaces the term only when it is estimated
+    /// at least four times cheaper: when the term has trigrams nearly every value shares and rare ones beside them.
     /// </summary>
     public static string Choose(string term, PostgresColumnSample? sample)
     {

@@ -41,7 +41,8 @@ internal sealed partial class SqliteStore : IOrderDriver
         (string, object?)[] args =
         [
             Tenant, ("@status", status is { } x ? Text(x) : null), ("@before", createdBefore), ("@after", createdAfter),
-            ("@needle", ascii ? null : needle), ("@lower", lowered), ("@like", ascii ? SqlCodec.LikeContaining(needle!) : null), ("@stretch", ascii ? null : stretch ?? ""),
+            ("@needle", ascii ? null : needle), ("@lower", lowered), ("@like", ascii ? SqlCodec.LikeContaining(needle!) : null),
+            ("@stretch", ascii ? null : stretch ?? ""),
             ("@phrase", phrase),
             ("@limit", limit), ("@offset", offset),
             .. (spellings ?? []).Select((spelling, i) => ($"@sp{i}", (object?)spelling)),
