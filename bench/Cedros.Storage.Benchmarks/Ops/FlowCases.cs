@@ -83,6 +83,13 @@ public sealed class IdempotencyCase(OpsBackend backend) : OpsCase(backend)
 
     public override string Name => "idempotency begin+complete";
 
+    public override Task SetupAsync() => OtherTenantsRowsAsync($"""
+        INSERT INTO {Table} (tenant_id, key, fingerprint, status_code, cached_at, expires_at, live_until, created_at)
+        SELECT 'other-' || (g % 50), 'other-' || g, 'fingerprint', 201, now(), now() + interval '1 day', now() + interval '1 day', now()
+          FROM generate_series(1, 5000) AS g
+        ON CONFLICT DO NOTHING
+        """);
+
     public override async Task StorageAsync(int worker, long i)
     {
         var key = Key("s", i);

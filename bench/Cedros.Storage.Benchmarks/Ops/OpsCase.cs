@@ -33,6 +33,16 @@ public abstract class OpsCase(OpsBackend backend)
 
     protected static string Key(string prefix, long i) => $"{prefix}-{Run}-{i}";
 
+    /// <summary>
+    /// On PostgreSQL, other tenants' rows in a case's table before it starts (<paramref name="insertSelect"/> writes them),
+    /// as a shared table has them. A case that starts on an empty table measures the planner's timing, not the storage:
+    /// the first connections to run a statement cache its generic plan while the table is a page or two (a sequential
+    /// scan), keep it as the case fills the table, and the side measured first owns those connections (the nonce case,
+    /// 28 Nov: 0.13 at 1 caller, 2.5–6 ms of server time per storage call, until autovacuum's analyse replanned it).
+    /// </summary>
+    protected Task OtherTenantsRowsAsync(string insertSelect) =>
+        Pg ? Backend.PgExecuteAsync(insertSelect, _ => { }) : Task.CompletedTask;
+
     protected static void Expect(bool condition, string what)
     {
         if (!condition) throw new InvalidOperationException("ops: unexpected outcome: " + what);

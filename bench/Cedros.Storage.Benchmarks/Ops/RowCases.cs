@@ -139,6 +139,12 @@ public sealed class NonceCase(OpsBackend backend) : OpsCase(backend)
 
     public override string Name => "create+consume nonce";
 
+    public override Task SetupAsync() => OtherTenantsRowsAsync($"""
+        INSERT INTO {Table} (id, tenant_id, purpose, created_at, expires_at)
+        SELECT 'other-' || g, 'other-' || (g % 50), 'refund', now(), now() + interval '5 minutes' FROM generate_series(1, 5000) AS g
+        ON CONFLICT DO NOTHING
+        """);
+
     public override async Task StorageAsync(int worker, long i)
     {
         var now = Raw.Now();
