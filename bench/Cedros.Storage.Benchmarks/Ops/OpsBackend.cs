@@ -79,7 +79,9 @@ public sealed class OpsBackend : IAsyncDisposable
     /// <c>(tenant_id, lower(code))</c> index (28 Nov, the first run on a fresh cluster). An empty table is left alone:
     /// analysed empty, PostgreSQL takes it for empty until autovacuum looks again (a minute or more), and the plans
     /// cached meanwhile scan what the case inserts (the nonce case, 28 Nov 12:55: 3–5 ms of server time per call,
-    /// growing with the table, until the autoanalyze).
+    /// growing with the table, until the autoanalyze). That alone did not keep the case from starting on an empty
+    /// table's plans, so such cases also write other tenants' rows first (<see cref="OpsCase"/>'s
+    /// <c>OtherTenantsRowsAsync</c>).
     /// </summary>
     public async Task AnalyzeAsync()
     {
