@@ -87,7 +87,7 @@ public sealed class OpsBackend : IAsyncDisposable
     {
         if (Pg is null) return;
         foreach (var table in OpsTableNames)
-            if (await PgAsync($"SELECT EXISTS (SELECT 1 FROM {table})", _ => { }, async c => (bool)(await c.ExecuteScalarAsync())!))
+            if (await PgAsync($"SELECT EXISTS (SELECT 1 FROM {table})", _ => { }, async c => (bool)(await c.ExecuteScalarAsync().ConfigureAwait(false))!).ConfigureAwait(false))
                 await PgExecuteAsync($"ANALYZE {table}", _ => { }).ConfigureAwait(false);
     }
 

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Cedros.Storage.Benchmarks.Ops;
 
 /// <summary>One operation of the <c>ops</c> runner: the storage call and its raw twin doing the same work. Each call
@@ -40,8 +42,8 @@ public abstract class OpsCase(OpsBackend backend)
     /// scan), keep it as the case fills the table, and the side measured first owns those connections (the nonce case,
     /// 28 Nov: 0.13 at 1 caller, 2.5–6 ms of server time per storage call, until autovacuum's analyse replanned it).
     /// </summary>
-    protected Task OtherTenantsRowsAsync(string insertSelect) =>
-        Pg ? Backend.PgExecuteAsync(insertSelect, _ => { }) : Task.CompletedTask;
+    protected Task OtherTenantsRowsAsync(string insertSelect, Action<NpgsqlParameterCollection>? bind = null) =>
+        Pg ? Backend.PgExecuteAsync(insertSelect, bind ?? (_ => { })) : Task.CompletedTask;
 
     protected static void Expect(bool condition, string what)
     {
